@@ -1,0 +1,11 @@
+/* Boys function F_m(T) = int_0^1 t^(2m) exp(-T t^2) dt. */
+#ifndef OS_BOYS_H
+#define OS_BOYS_H
+
+/* Highest order supported: 4*l_max + 1 derivative order (g: 4*4+1 = 17), with room. */
+#define OS_BOYS_MMAX 24
+
+/* F_0(T) .. F_mmax(T) into F[0..mmax]; T >= 0; ~1e-14 relative accuracy. */
+void os_boys(int mmax, double T, double *F);
+
+#endif

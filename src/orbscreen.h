@@ -1,0 +1,178 @@
+/*
+ * orbscreen — frontier-orbital energies (HOMO/LUMO) of molecules, and a
+ * ranking of anions by how easily they are reduced.
+ *
+ * Public API of liborbscreen.  Conventions:
+ *   - atomic units inside: lengths in bohr, energies in Hartree (Eh);
+ *     Angstrom and eV appear only at the edges (XYZ parsing, reports).
+ *   - matrices are flat row-major double arrays; the caller owns every buffer.
+ *   - every fallible call returns an os_status and, when `err` is non-NULL,
+ *     fills a one-line message.  Library code never prints to stdout and
+ *     never exits.
+ */
+#ifndef ORBSCREEN_H
+#define ORBSCREEN_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OS_VERSION "0.1.0"
+
+/* CODATA 2018. */
+#define OS_BOHR_ANGSTROM 0.529177210903   /* 1 bohr in Angstrom */
+#define OS_HARTREE_EV 27.211386245988     /* 1 Eh in eV */
+
+/* ------------------------------------------------------------------ errors */
+
+typedef enum {
+    OS_OK = 0,
+    OS_ERR_IO,       /* a file cannot be opened, read or written */
+    OS_ERR_PARSE,    /* malformed input text */
+    OS_ERR_INPUT,    /* well-formed but impossible input (charge/mult, atoms too close, ...) */
+    OS_ERR_BASIS,    /* unknown basis set, or an element it does not cover */
+    OS_ERR_METHOD,   /* unknown method or functional */
+    OS_ERR_NOMEM,    /* allocation failed */
+    OS_ERR_NOCONV,   /* SCF did not converge */
+    OS_ERR_NUMERIC,  /* NaN/Inf, or a failed linear-algebra step */
+    OS_ERR_INTERNAL  /* a bug or an unsupported case inside orbscreen */
+} os_status;
+
+#define OS_MSG_LEN 512
+/* One-line error message; caller owns it. */
+typedef struct {
+    char msg[OS_MSG_LEN];
+} os_error;
+
+/* Short name of a status ("parse error", ...). */
+const char *os_status_name(os_status st);
+
+/* ---------------------------------------------------------------- molecule */
+
+#define OS_MAX_ATOMS 5000
+#define OS_MAX_Z 86
+
+typedef struct {
+    char name[256];   /* file base name without directory and .xyz */
+    char file[1024];  /* path as given */
+    int natom;
+    int *Z;           /* atomic numbers, natom */
+    double *xyz;      /* Cartesian coordinates, natom*3, bohr */
+    int charge;       /* net charge, e */
+    int mult;         /* spin multiplicity 2S+1 */
+    int has_charge;   /* 1 when the XYZ comment line gave charge= */
+    int has_mult;     /* 1 when the XYZ comment line gave mult=/multiplicity= */
+} os_molecule;
+
+/* Read a standard XYZ file (coordinates in Angstrom).  Errors name the file
+ * and line.  `charge=N` and `mult=N` (or `multiplicity=N`) tokens on the
+ * comment line set charge/mult and the has_* flags; otherwise they are 0/1. */
+os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err);
+/* Same, from a text buffer; `label` stands for the file name in messages. */
+os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
+                                os_molecule *mol, os_error *err);
+/* Set charge and multiplicity, checking that they fit the electron count. */
+os_status os_molecule_set_state(os_molecule *mol, int charge, int mult, os_error *err);
+/* Number of electrons (sum Z - charge). */
+int os_molecule_nelectron(const os_molecule *mol);
+/* Nuclear repulsion energy, Eh. */
+double os_molecule_nuclear_repulsion(const os_molecule *mol);
+/* Hill-order formula ("C8H4F3O2"), NUL-terminated, truncated to n. */
+void os_molecule_formula(const os_molecule *mol, char *buf, size_t n);
+/* Element symbol for Z ("?" when out of range). */
+const char *os_element_symbol(int Z);
+/* Atomic number of a case-insensitive symbol, 0 when unknown. */
+int os_element_from_symbol(const char *sym);
+void os_molecule_free(os_molecule *mol);
+
+/* ------------------------------------------------------------------- basis */
+
+/* A contracted shell.  Coefficients include the primitive normalization so
+ * that the contracted Cartesian component x^l (and every solid harmonic) is
+ * normalized to one; see basis.c for the Cartesian-component convention. */
+typedef struct {
+    int l;             /* angular momentum */
+    int pure;          /* 1: 2l+1 solid harmonics, 0: (l+1)(l+2)/2 Cartesians */
+    int nprim;
+    const double *alpha; /* exponents, bohr^-2 */
+    const double *coef;  /* normalized contraction coefficients */
+    double origin[3];  /* bohr */
+    int atom;          /* index into the molecule */
+    int bf0;           /* index of the shell's first basis function */
+    int nbf;           /* functions in the shell */
+} os_shell;
+
+typedef struct {
+    char name[64];     /* canonical basis name, e.g. "6-31+G*" */
+    int nshell;
+    os_shell *shells;  /* ordered by atom, then as in the library file */
+    int nbf;
+    int max_l;
+    int max_nprim;
+    int *atom_shell0;  /* natom+1: shells of atom A are atom_shell0[A]..[A+1]-1 */
+    double *store;     /* one allocation backing alpha/coef */
+} os_basis;
+
+enum { OS_PURE_DEFAULT = -1, OS_CARTESIAN = 0, OS_SPHERICAL = 1 };
+
+/* Build the basis for `mol` from the Gaussian94 library in `basis_dir`
+ * (NULL: os_basis_default_dir()).  `name` is case-insensitive and accepts the
+ * usual aliases (6-31+G(d) = 6-31+G*).  `pure` overrides the family's
+ * Cartesian/spherical convention unless OS_PURE_DEFAULT. */
+os_status os_basis_load(const os_molecule *mol, const char *name, const char *basis_dir,
+                        int pure, os_basis *bs, os_error *err);
+/* Directory searched when basis_dir is NULL: $ORBSCREEN_BASIS_DIR, else the
+ * build-time default. */
+const char *os_basis_default_dir(void);
+void os_basis_free(os_basis *bs);
+
+/* --------------------------------------------------------------------- SCF */
+
+typedef struct {
+    const char *method;    /* "hf" or a functional name/alias (see xc.c); NULL = "b3lyp" */
+    const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
+    int max_iter;          /* default 100 */
+    double e_conv;         /* |dE| threshold, Eh; default 1e-9 */
+    double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
+    double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
+    double schwarz;        /* integral screening threshold; default 1e-12 */
+    int nthreads;          /* OpenMP threads; 0 = library default */
+    int unrestricted;      /* -1 auto (UHF/UKS when mult > 1), 0 force restricted, 1 force unrestricted */
+    FILE *log;             /* one line per SCF cycle when non-NULL */
+} os_scf_options;
+
+/* Fill `opt` with the defaults above. */
+void os_scf_options_default(os_scf_options *opt);
+
+typedef struct {
+    int converged;
+    int iterations;
+    int unrestricted;
+    double energy;         /* total energy, Eh */
+    double e_nuc;          /* nuclear repulsion, Eh */
+    double e_xc;           /* exchange-correlation energy, Eh (0 for HF) */
+    double nelec_grid;     /* integrated density (DFT), electrons */
+    int nbf, nmo;          /* basis functions; orbitals kept after orthogonalization */
+    int n_dropped;         /* functions dropped as linearly dependent */
+    double s_min_eig;      /* smallest overlap eigenvalue */
+    int nalpha, nbeta;
+    double *eps_a, *eps_b; /* orbital energies, nmo, Eh (eps_b == NULL when restricted) */
+    double *C_a, *C_b;     /* MO coefficients, nbf*nmo row-major (C[mu*nmo+i]) */
+    double homo, lumo;     /* Eh; over both spins when unrestricted */
+    char method[64];       /* canonical method name */
+    char grid[32];         /* "R,A" actually used (DFT), "" for HF */
+} os_scf_result;
+
+/* Run an SCF for `mol` in basis `bs`.  A run that does not converge returns
+ * OS_ERR_NOCONV (the result is kept for inspection but is not a result). */
+os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
+                     os_scf_result *res, os_error *err);
+void os_scf_result_free(os_scf_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

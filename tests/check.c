@@ -1,0 +1,29 @@
+#include "check.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static int n_pass, n_fail;
+
+int check_close(const char *what, double got, double want, double tol)
+{
+    double diff = fabs(got - want);
+    int ok = isfinite(got) && diff <= tol;
+    printf("%s %-48s got %.12g want %.12g |diff| %.3g tol %.3g\n", ok ? "PASS" : "FAIL",
+           what, got, want, diff, tol);
+    ok ? ++n_pass : ++n_fail;
+    return ok;
+}
+
+int check_true(const char *what, int cond)
+{
+    printf("%s %s\n", cond ? "PASS" : "FAIL", what);
+    cond ? ++n_pass : ++n_fail;
+    return cond;
+}
+
+int check_finish(void)
+{
+    printf("%d passed, %d failed\n", n_pass, n_fail);
+    return n_fail == 0 && n_pass > 0 ? 0 : 1;
+}

@@ -1,0 +1,13 @@
+/* Minimal assertion helpers for orbscreen's ctest executables.  Every check
+ * compares a computed number with a reference and a stated tolerance. */
+#ifndef OS_CHECK_H
+#define OS_CHECK_H
+
+/* Record a comparison |got - want| <= tol; prints one line; returns 1 if ok. */
+int check_close(const char *what, double got, double want, double tol);
+/* Record a boolean condition. */
+int check_true(const char *what, int cond);
+/* Print "N passed, M failed" and return the process exit code. */
+int check_finish(void);
+
+#endif
