@@ -8,4 +8,8 @@
 /* F_0(T) .. F_mmax(T) into F[0..mmax]; T >= 0; ~1e-14 relative accuracy. */
 void os_boys(int mmax, double T, double *F);
 
+/* scale * F_m(T) for m = 0..mmax: the same, with a prefactor folded in
+ * (saves a pass over F in the ERI hot loop). */
+void os_boys_scaled(int mmax, double T, double scale, double *F);
+
 #endif

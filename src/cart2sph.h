@@ -5,7 +5,9 @@
  *   - every Cartesian component of a shell shares the normalization of x^l
  *     (so xy is not unit-normalized);
  *   - solid harmonics in libint2's standard order m = -l, ..., 0, ..., +l,
- *     each unit-normalized. */
+ *     each unit-normalized, for l >= 2;
+ *   - p shells (l = 1) are the same flagged pure or not: x, y, z (libint2
+ *     keeps p shells Cartesian), so os_cart2sph(1) is the identity. */
 #ifndef OS_CART2SPH_H
 #define OS_CART2SPH_H
 

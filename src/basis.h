@@ -1,0 +1,52 @@
+/* Internal: the Gaussian94 basis-library parser behind os_basis_load, exposed
+ * at buffer level so tests and fuzzers can drive it without files. */
+#ifndef OS_BASIS_H
+#define OS_BASIS_H
+
+#include "orbscreen.h"
+
+/* Highest shell letter the parser accepts (I = 6); os_basis_load then
+ * refuses anything above OS_MAX_L (cart2sph.h). */
+#define OS_G94_MAX_L 6
+/* Primitives per shell accepted by the parser. */
+#define OS_G94_MAX_NPRIM 100
+
+/* One shell as written in the file (SP already split into S then P), raw
+ * contraction coefficients (not normalized), exponents already multiplied
+ * by the square of the scale factor. */
+typedef struct {
+    int l;
+    int nprim;
+    size_t off; /* data[off .. off+nprim) exponents (bohr^-2), then nprim coefficients */
+} os_g94_shell;
+
+typedef struct {
+    int pure;                        /* 1 "spherical", 0 "cartesian", -1 not stated */
+    int nshell;
+    os_g94_shell *shells;            /* element blocks in file order */
+    double *data;                    /* exponents and coefficients, see os_g94_shell */
+    int elem_shell0[OS_MAX_Z + 1];   /* first shell of element Z */
+    int elem_nshell[OS_MAX_Z + 1];   /* 0: element absent from the basis section */
+    int elem_line[OS_MAX_Z + 1];     /* line of the element's header, 0 if absent */
+    unsigned char elem_ecp[OS_MAX_Z + 1]; /* 1: the file gives Z an effective core potential */
+} os_g94_library;
+
+/* Parse a whole Gaussian94 library text (an optional `cartesian`/`spherical`
+ * line, `!` comments, element blocks `Sym 0` ... `****`, and a trailing ECP
+ * section whose elements are only flagged).  `label` names the text in
+ * messages ("file:line: ...").  On failure `lib` is left empty. */
+os_status os_g94_parse(const char *text, size_t len, const char *label, os_g94_library *lib,
+                       os_error *err);
+void os_g94_free(os_g94_library *lib);
+
+/* Canonical display name and library file name (without directory) for a
+ * user-given basis name; 0 when the name is not one of the known sets. */
+int os_basis_lookup(const char *name, char *canon, size_t ncanon, char *file, size_t nfile);
+
+/* Multiply raw coefficients c[0..nprim) of exponents a[] by primitive
+ * normalization and renormalize the contraction, so that the contracted
+ * Cartesian x^l component has unit norm.  Returns 0 when the contraction has
+ * zero or non-finite norm. */
+int os_basis_normalize(int l, int nprim, const double *a, double *c);
+
+#endif

@@ -1,0 +1,133 @@
+/* Regression run against an independent program's numbers.
+ * usage: test_scf_reference FILE.ref E_TOL_EH EPS_TOL_EV [GRID]
+ * FILE.ref (tests/reference/) names the geometry, method, basis, state and
+ * holds the reference energy and orbital energies (Eh); the input that
+ * produced it sits next to it.  GRID overrides the grid recorded there. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "orbscreen.h"
+
+#define MAXEPS 4096
+
+typedef struct {
+    char geometry[512], method[64], basis[64], reference[16], grid[32];
+    int puream, charge, mult, nbf, nalpha, nbeta;
+    double energy;
+    int neps_a, neps_b;
+    double eps_a[MAXEPS], eps_b[MAXEPS];
+} ref_case;
+
+static int read_list(char *rest, double *v, int max)
+{
+    int n = 0;
+    for (char *tok = strtok(rest, " \t\r\n"); tok && n < max; tok = strtok(NULL, " \t\r\n"))
+        v[n++] = strtod(tok, NULL);
+    return n;
+}
+
+static int read_ref(const char *path, ref_case *r)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 0;
+    }
+    memset(r, 0, sizeof *r);
+    r->puream = -1;
+    r->mult = 1;
+    static char line[1 << 20];
+    while (fgets(line, sizeof line, f)) {
+        char key[64];
+        int off = 0;
+        if (line[0] == '#' || sscanf(line, "%63s %n", key, &off) != 1) continue;
+        char *rest = line + off;
+        rest[strcspn(rest, "\r\n")] = 0;
+        if (!strcmp(key, "geometry")) snprintf(r->geometry, sizeof r->geometry, "%s", strtok(rest, " \t"));
+        else if (!strcmp(key, "method")) snprintf(r->method, sizeof r->method, "%s", strtok(rest, " \t"));
+        else if (!strcmp(key, "basis")) snprintf(r->basis, sizeof r->basis, "%s", strtok(rest, " \t"));
+        else if (!strcmp(key, "reference")) snprintf(r->reference, sizeof r->reference, "%s", strtok(rest, " \t"));
+        else if (!strcmp(key, "grid")) snprintf(r->grid, sizeof r->grid, "%s", strtok(rest, " \t"));
+        else if (!strcmp(key, "puream")) r->puream = atoi(rest);
+        else if (!strcmp(key, "charge")) r->charge = atoi(rest);
+        else if (!strcmp(key, "mult")) r->mult = atoi(rest);
+        else if (!strcmp(key, "nbf")) r->nbf = atoi(rest);
+        else if (!strcmp(key, "nalpha")) r->nalpha = atoi(rest);
+        else if (!strcmp(key, "nbeta")) r->nbeta = atoi(rest);
+        else if (!strcmp(key, "energy")) r->energy = strtod(rest, NULL);
+        else if (!strcmp(key, "eps_a")) r->neps_a = read_list(rest, r->eps_a, MAXEPS);
+        else if (!strcmp(key, "eps_b")) r->neps_b = read_list(rest, r->eps_b, MAXEPS);
+    }
+    fclose(f);
+    return r->geometry[0] && r->method[0] && r->basis[0] && r->energy != 0;
+}
+
+static void check_eps(const char *spin, const double *got, int ngot, const double *want,
+                      int nwant, double tol_ev)
+{
+    char what[96];
+    snprintf(what, sizeof what, "%s orbital count", spin);
+    check_true(what, ngot == nwant);
+    int n = ngot < nwant ? ngot : nwant;
+    double worst = 0;
+    int iworst = 0;
+    for (int i = 0; i < n; ++i) {
+        double d = fabs(got[i] - want[i]) * OS_HARTREE_EV;
+        if (d > worst || isnan(d)) {
+            worst = d;
+            iworst = i;
+        }
+    }
+    snprintf(what, sizeof what, "%s orbital energy %d (worst of %d), eV", spin, iworst + 1, n);
+    check_close(what, got[iworst] * OS_HARTREE_EV, want[iworst] * OS_HARTREE_EV, tol_ev);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s FILE.ref E_TOL_EH EPS_TOL_EV [GRID]\n", argv[0]);
+        return 2;
+    }
+    static ref_case r;
+    if (!read_ref(argv[1], &r)) {
+        fprintf(stderr, "%s: incomplete reference file\n", argv[1]);
+        return 1;
+    }
+    double etol = atof(argv[2]), epstol = atof(argv[3]);
+    char geom[1024];
+    snprintf(geom, sizeof geom, "%s/%s", OS_REF_DIR, r.geometry);
+
+    os_error err;
+    os_molecule mol;
+    os_basis bs;
+    os_scf_result res;
+    if (os_molecule_read_xyz(geom, &mol, &err) != OS_OK ||
+        os_molecule_set_state(&mol, r.charge, r.mult, &err) != OS_OK ||
+        os_basis_load(&mol, r.basis, NULL, r.puream, &bs, &err) != OS_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    os_scf_options opt;
+    os_scf_options_default(&opt);
+    opt.method = r.method;
+    opt.grid = argc > 4 ? argv[4] : (r.grid[0] && strcmp(r.grid, "-") ? r.grid : NULL);
+    opt.unrestricted = r.reference[0] == 'u';
+    opt.log = stdout;
+    os_status st = os_scf_run(&mol, &bs, &opt, &res, &err);
+    if (st != OS_OK) printf("SCF failed: %s\n", err.msg);
+    check_true("SCF converged", st == OS_OK && res.converged);
+    if (r.nbf) check_close("basis functions", bs.nbf, r.nbf, 0);
+    check_close("total energy, Eh", res.energy, r.energy, etol);
+    if (res.eps_a) check_eps("alpha", res.eps_a, res.nmo, r.eps_a, r.neps_a, epstol);
+    if (r.neps_b && res.eps_b) check_eps("beta", res.eps_b, res.nmo, r.eps_b, r.neps_b, epstol);
+    if (res.nelec_grid > 0)
+        check_close("integrated density, electrons", res.nelec_grid, os_molecule_nelectron(&mol),
+                    1e-5);
+    os_scf_result_free(&res);
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+    return check_finish();
+}
