@@ -14,7 +14,9 @@ os_status os_int1e_kinetic(const os_basis *bs, double *T, os_error *err);
 os_status os_int1e_nuclear(const os_basis *bs, const os_molecule *mol, double *V, os_error *err);
 
 /* Per-thread two-electron integral engine. omega = 0: 1/r12;
- * omega > 0: erf(omega r12)/r12 (long-range part, for range-separated hybrids). */
+ * omega > 0: erf(omega r12)/r12 (long-range part, for range-separated hybrids).
+ * The engine keeps a pointer to `bs`, which must outlive it.  Angular momentum
+ * up to h (l = 5). */
 typedef struct os_eri os_eri;
 os_status os_eri_new(const os_basis *bs, double omega, os_eri **out, os_error *err);
 /* (ab|cd) over shells a, b, c, d (indices into the engine's basis),

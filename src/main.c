@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <cblas.h>
 #include <omp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -309,6 +310,9 @@ int main(int argc, char **argv)
     if (rc >= 0) return rc;
     int n = argc - optind;
     if (o.jobs > n) o.jobs = n;
+    /* Our BLAS calls are small next to the integrals, and OpenBLAS's own
+     * thread pool only fights OpenMP's (and spins on a loaded machine). */
+    openblas_set_num_threads(1);
     if (o.threads == 0) {
         o.threads = omp_get_num_procs() / o.jobs;
         if (o.threads < 1) o.threads = 1;

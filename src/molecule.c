@@ -433,7 +433,14 @@ os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
     int *lines = NULL;
     os_status st = parse_xyz_body(text, len, mol->file, mol, &lines, err);
     free(lines);
-    if (st) os_molecule_free(mol);
+    if (st) {
+        /* Keep name and file: a failed molecule is still reported by name. */
+        free(mol->Z);
+        free(mol->xyz);
+        mol->Z = NULL;
+        mol->xyz = NULL;
+        mol->natom = 0;
+    }
     return st;
 }
 
@@ -441,6 +448,8 @@ os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err
 {
     memset(mol, 0, sizeof *mol);
     mol->mult = 1;
+    snprintf(mol->file, sizeof mol->file, "%s", path);
+    base_name(path, mol->name, sizeof mol->name);
     struct stat sb;
     if (stat(path, &sb) != 0)
         return os_fail(err, OS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));

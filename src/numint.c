@@ -13,7 +13,8 @@
  *   V_blk += phi A^T + A phi^T  (+ 1/2 w vtau grad phi . grad phi^T)
  *
  * For nspin = 2, g_a = 2 vsigma_aa grad rho_a + vsigma_ab grad rho_b (and
- * the mirror image for b).  Matrix products go through cblas_dgemm; blocks
+ * the mirror image for b).  Matrix products go through BLAS (dgemm, and
+ * dsyr2k for the symmetric V); blocks
  * are distributed over OpenMP threads, each with its own V. */
 #include "numint.h"
 
@@ -28,7 +29,9 @@
 
 /* A shell is dropped for a block when its radial envelope, including the
  * gradient factor, is below this everywhere in the block. */
-#define SHELL_CUTOFF 1e-12
+#ifndef SHELL_CUTOFF
+#define SHELL_CUTOFF 1e-10
+#endif
 
 struct os_numint {
     const os_basis *bs;
@@ -485,8 +488,9 @@ static os_status do_block(const os_numint *ni, const os_xc *xc, int nspin, int f
                     a[p] += gv[p] * gi[p] + gv[np + p] * gi[np + p] + gv[2 * np + p] * gi[2 * np + p];
             }
         }
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nf, nf, np, 1.0, w->phi, np, w->A, np,
-                    0.0, w->M, nf);
+        /* M = phi A^T + A phi^T, upper triangle (half the flops of a gemm) */
+        cblas_dsyr2k(CblasRowMajor, CblasUpper, CblasNoTrans, nf, np, 1.0, w->phi, np, w->A, np, 0.0,
+                     w->M, nf);
         if (mgga) {
             for (int i = 0; i < nf; ++i) {
                 const double *gi = w->grad + (size_t)i * g3;
@@ -495,20 +499,21 @@ static os_status do_block(const os_numint *ni, const os_xc *xc, int nspin, int f
                     for (int p = 0; p < np; ++p)
                         bb[k * np + p] = 0.25 * wt[p] * w->vtau[nspin * p + s] * gi[k * np + p];
             }
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nf, nf, g3, 1.0, w->grad, g3, w->B,
-                        g3, 1.0, w->M, nf);
+            cblas_dsyr2k(CblasRowMajor, CblasUpper, CblasNoTrans, nf, g3, 1.0, w->grad, g3, w->B, g3,
+                         1.0, w->M, nf);
         }
-        /* V gets M only; the caller adds the transpose once at the end
-         * (saves a strided pass over M per block). */
+        /* Upper triangle only: fidx increases, so local j >= i maps to the
+         * global upper triangle; the caller mirrors it at the end. */
         double *V = w->V + (size_t)s * nbf * nbf;
         for (int i = 0; i < nf; ++i) {
             double *vrow = V + (size_t)w->fidx[i] * nbf;
             const double *mrow = w->M + (size_t)i * nf;
             for (int r = 0; r < nrun; ++r) {
                 const int *rr = w->run + 3 * r;
-                double *restrict vd = vrow + rr[1];
-                const double *restrict ms = mrow + rr[0];
-                for (int j = 0; j < rr[2]; ++j) vd[j] += ms[j];
+                int j0 = rr[0] > i ? rr[0] : i, j1 = rr[0] + rr[2];
+                if (j0 >= j1) continue;
+                double *restrict vd = vrow + rr[1] - rr[0];
+                for (int j = j0; j < j1; ++j) vd[j] += mrow[j];
             }
         }
     }
@@ -567,16 +572,11 @@ os_status os_numint_vxc(os_numint *ni, const os_xc *xc, int nspin, const double 
     openblas_set_num_threads(blas_threads);
 #endif
     if (st != OS_OK) return st;
-    /* V = M + M^T, accumulated per block as M alone. */
+    /* Blocks filled the upper triangle: mirror it. */
     for (int s = 0; s < nspin; ++s) {
         double *Vs = V + s * n2;
-        for (int i = 0; i < nbf; ++i) {
-            Vs[(size_t)i * nbf + i] *= 2.0;
-            for (int j = 0; j < i; ++j) {
-                double a = Vs[(size_t)i * nbf + j] + Vs[(size_t)j * nbf + i];
-                Vs[(size_t)i * nbf + j] = Vs[(size_t)j * nbf + i] = a;
-            }
-        }
+        for (int i = 0; i < nbf; ++i)
+            for (int j = 0; j < i; ++j) Vs[(size_t)i * nbf + j] = Vs[(size_t)j * nbf + i];
     }
     if (!isfinite(e_tot) || !isfinite(n_tot))
         return os_fail(err, OS_ERR_NUMERIC, "numint: XC energy or density is not finite");

@@ -69,7 +69,9 @@ typedef struct {
 
 /* Read a standard XYZ file (coordinates in Angstrom).  Errors name the file
  * and line.  `charge=N` and `mult=N` (or `multiplicity=N`) tokens on the
- * comment line set charge/mult and the has_* flags; otherwise they are 0/1. */
+ * comment line set charge/mult and the has_* flags; otherwise they are 0/1.
+ * On failure natom is 0 and no arrays are held, but name and file are set so
+ * the molecule can still be reported. */
 os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err);
 /* Same, from a text buffer; `label` stands for the file name in messages. */
 os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,

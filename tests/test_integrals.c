@@ -8,14 +8,15 @@
  *     (tol 1e-10), erf(0.4 r12)/r12 checksums (tol 1e-9);
  *   - 8-fold permutational symmetry for every ordered AM quartet, shells on
  *     different atoms (tol 1e-12; sph with omega = 0, cart with omega = 0.3);
- *   - cart case (N, H; s p d f Cartesian, 40 functions): the same vs Psi4.
+ *   - cart case (N, H; s p d f Cartesian, 40 functions): the same vs Psi4;
+ *   - h case (O s d h, H s p h; spherical, 32 functions): l = 5 vs Psi4,
+ *     symmetry to 1e-10 (roundoff in libint's h recursions reaches 4e-11).
  * The basis is built here from the Psi4 dump (exponents and raw coefficients),
  * normalized per orbscreen.h: each contracted x^l component has unit norm. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cart2sph.h"
 #include "check.h"
@@ -24,7 +25,8 @@
 #define TOL_1E 1e-10
 #define TOL_ERI 1e-10
 #define TOL_SUM 1e-9
-#define TOL_SYM 1e-12
+#define TOL_SYM 1e-12   /* l <= 4 */
+#define TOL_SYM_H 1e-10 /* with h shells: libint HRR loses ~2 more digits (4e-11 seen) */
 
 static double dfact(int n) /* n!!, (-1)!! = 1 */
 {
@@ -297,7 +299,7 @@ static int find_shell(const test_system *s, int atom, int l)
     return -1;
 }
 
-static void test_eri_symmetry(const char *tag, test_system *s, double omega)
+static void test_eri_symmetry(const char *tag, test_system *s, double omega, int need_all)
 {
     os_eri *e = NULL;
     os_error err;
@@ -344,29 +346,9 @@ static void test_eri_symmetry(const char *tag, test_system *s, double omega)
     }
     char what[160];
     snprintf(what, sizeof what, "%s omega=%g: 8-fold symmetry, %ld AM quartets", tag, omega, nq);
-    check_close(what, worst, 0.0, TOL_SYM);
-    check_true("symmetry test covered every AM quartet", nq == (L + 1) * (L + 1) * (L + 1) * (L + 1));
+    check_close(what, worst, 0.0, L > 4 ? TOL_SYM_H : TOL_SYM);
+    if (need_all) check_true("symmetry test covered every AM quartet", nq == (L + 1) * (L + 1) * (L + 1) * (L + 1));
     free(ref);
-    os_eri_free(e);
-}
-
-/* Wall time for every canonical quartet (not a pass/fail check). */
-static void time_all_quartets(const char *tag, test_system *s)
-{
-    os_eri *e = NULL;
-    os_error err;
-    if (os_eri_new(&s->bs, 0.0, &e, &err) != OS_OK) return;
-    struct timespec t0, t1;
-    int ns = s->bs.nshell;
-    double sink = 0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (int P = 0; P < ns; ++P)
-        for (int Q = 0; Q <= P; ++Q)
-            for (int R = 0; R <= P; ++R)
-                for (int S = 0; S <= (R == P ? Q : R); ++S) sink += os_eri_compute(e, P, Q, R, S)[0];
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    printf("INFO %s: all canonical quartets of %d functions in %.3f s (1 thread) [%g]\n", tag, s->bs.nbf,
-           (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec), sink);
     os_eri_free(e);
 }
 
@@ -382,16 +364,23 @@ int main(void)
         test_eri_sums("sph", "eri", 0.0, &sph);
         test_eri_sums("sph", "erf", 0.4, &sph);
         test_eri_pick("sph", &sph);
-        test_eri_symmetry("sph", &sph, 0.0);
-        time_all_quartets("sph", &sph);
+        test_eri_symmetry("sph", &sph, 0.0, 1);
         system_free(&sph);
     }
     if (check_true("load cart_basis.txt", load_system("cart", &cart))) {
         test_1e("cart", &cart);
         test_eri_sums("cart", "eri", 0.0, &cart);
         test_eri_pick("cart", &cart);
-        test_eri_symmetry("cart", &cart, 0.3);
+        test_eri_symmetry("cart", &cart, 0.3, 1);
         system_free(&cart);
+    }
+    test_system hs;
+    if (check_true("load h_basis.txt", load_system("h", &hs))) {
+        test_1e("h", &hs);
+        test_eri_sums("h", "eri", 0.0, &hs);
+        test_eri_pick("h", &hs);
+        test_eri_symmetry("h", &hs, 0.0, 0);
+        system_free(&hs);
     }
     return check_finish();
 }
