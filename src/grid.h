@@ -13,7 +13,9 @@ typedef struct {
     int *block0;        /* nblock+1: block b holds points block0[b]..block0[b+1]-1 */
 } os_grid;
 
-/* Parse "coarse" | "default" | "fine" | "R,A" (e.g. "75,302"); NULL/"" = default. */
+/* Parse "coarse" (50,194) | "default" (75,302) | "fine" (99,590) | "R,A"
+ * (e.g. "75,302"; A one of the Lebedev sizes 6 ... 974); NULL/"" = default.
+ * Grids of 110 or more angular points are pruned near the nuclei (grid.c). */
 os_status os_grid_parse_spec(const char *spec, int *nrad, int *nang, os_error *err);
 os_status os_grid_build(const os_molecule *mol, int nrad, int nang, os_grid *g, os_error *err);
 void os_grid_free(os_grid *g);

@@ -543,7 +543,7 @@ os_status os_numint_vxc(os_numint *ni, const os_xc *xc, int nspin, const double 
      * would start its own threads inside every call and oversubscribe the
      * cores (measured 7x slower), so it runs single-threaded here. */
     int blas_threads = openblas_get_num_threads();
-    openblas_set_num_threads(1);
+    if (blas_threads > 1) openblas_set_num_threads(1); /* main.c usually did already */
 #endif
 
 #pragma omp parallel num_threads(nthr) reduction(+ : e_tot, n_tot)
@@ -569,7 +569,7 @@ os_status os_numint_vxc(os_numint *ni, const os_xc *xc, int nspin, const double 
         work_free(&w);
     }
 #ifdef OPENBLAS_VERSION
-    openblas_set_num_threads(blas_threads);
+    if (blas_threads > 1) openblas_set_num_threads(blas_threads);
 #endif
     if (st != OS_OK) return st;
     /* Blocks filled the upper triangle: mirror it. */

@@ -17,3 +17,13 @@ foreach(case water_hf_ccpvdz water_hf_631gs_cart water_hf_631gs_sph acetate_hf_6
              water_hf_ccpvqz ch3_uhf_631gs oh_uhf_ccpvdz o2_uhf_631gs dol_hf_631pgs)
   os_ref_test(${case} 1e-6 1e-4)
 endforeach()
+
+# Kohn-Sham DFT (issue 3) on the grid recorded in each .ref (200 radial x 974
+# angular in both programs, where quadrature error vanishes): total energy
+# 1e-6 Eh, orbital energies 1e-3 eV, integrated density 1e-5 electrons.
+# Closed- and open-shell B3LYP, a GGA (PBE), a meta-GGA (TPSS) and two
+# range-separated hybrids (wB97X, CAM-B3LYP).
+foreach(case water_b3lyp_ccpvdz ch3_b3lyp_631gs water_pbe_ccpvdz water_tpss_ccpvdz
+             water_wb97x_ccpvdz water_camb3lyp_ccpvdz)
+  os_ref_test(${case} 1e-6 1e-3)
+endforeach()

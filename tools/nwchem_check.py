@@ -82,13 +82,30 @@ task scf energy
         m = re.findall(r"Total SCF energy =\s+(-?\d+\.\d+)", out)
         e = float(m[-1])
         psi = float(ref["energy"][0])
+        # Orbital energies from NWChem's final vector analysis (7 significant
+        # digits); blocks restart at vector 1 for the beta spin.
+        blocks = []
+        for k, v in re.findall(r"Vector\s+(\d+)\s+Occ=\S+\s+E=\s*(\S+)", out):
+            if not blocks or int(k) <= blocks[-1][-1][0]:
+                blocks.append([])
+            blocks[-1].append((int(k), float(v.replace("D", "E"))))
+        blocks = blocks[-2:] if scftype == "uhf" else blocks[-1:]
+        spins = [("eps_a", blocks[0])] + ([("eps_b", blocks[1])] if scftype == "uhf" else [])
+        orb = []
+        for key, blk in spins:
+            ps = [float(x) for x in ref[key]]
+            dmax = max(abs(v - ps[k - 1]) for k, v in blk)
+            orb.append("%s: %d vectors printed (%d..%d), max |NWChem - Psi4| = %.1e Eh"
+                       % (key, len(blk), blk[0][0], blk[-1][0], dmax))
         with open(os.path.join(OUT, case + ".txt"), "w") as f:
             f.write("# NWChem 7.0.2 (Debian nwchem 7.0.2-4) vs Psi4 1.3.2, case %s, "
                     "basis %s (%s), NWChem scf thresh 1e-9 tol2e 1e-14; wall %.1f s\n"
                     % (case, lib, shape, wall))
             f.write("energy_nwchem %.10f\nenergy_psi4   %.10f\ndiff_Eh       %.3e\n"
                     % (e, psi, e - psi))
-        print("%-24s NWChem %.10f  Psi4 %.10f  diff %.2e Eh" % (case, e, psi, e - psi))
+            for o in orb:
+                f.write(o + "\n")
+        print("%-24s NWChem %.10f  Psi4 %.10f  diff %.2e Eh; %s" % (case, e, psi, e - psi, "; ".join(orb)))
 
 
 if __name__ == "__main__":
