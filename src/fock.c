@@ -24,6 +24,13 @@ struct os_fock {
     int npair;
     int *pairs;       /* 2*npair: significant (s1, s2), s1 >= s2 */
     os_eri **eri;     /* one engine per thread */
+    long last_quartets; /* quartets computed by the last build */
+    /* In-core cache (semi-direct SCF): the integrals of the first ncached
+     * bra pairs, in loop order, filled by the first build and read after. */
+    int ncached;
+    size_t *cache_off;  /* ncached+1 offsets into cache, doubles */
+    double *cache;
+    int cache_filled;
 };
 
 void os_fock_free(os_fock *f)
@@ -34,11 +41,57 @@ void os_fock_free(os_fock *f)
     free(f->eri);
     free(f->Q);
     free(f->pairs);
+    free(f->cache_off);
+    free(f->cache);
     free(f);
 }
 
+/* Integrals surviving Schwarz screening for bra pair p, in doubles. */
+static size_t pair_cache_size(const os_fock *f, int p)
+{
+    const os_basis *bs = f->bs;
+    int ns = bs->nshell;
+    int s1 = f->pairs[2 * p], s2 = f->pairs[2 * p + 1];
+    double q12 = f->Q[s1 * ns + s2];
+    size_t n12 = (size_t)bs->shells[s1].nbf * bs->shells[s2].nbf, sz = 0;
+    for (int q = 0; q <= p; ++q) {
+        int s3 = f->pairs[2 * q], s4 = f->pairs[2 * q + 1];
+        if (q12 * f->Q[s3 * ns + s4] >= f->thresh)
+            sz += n12 * bs->shells[s3].nbf * bs->shells[s4].nbf;
+    }
+    return sz;
+}
+
+/* Cache as many bra pairs as fit in cache_bytes; on allocation failure run
+ * fully direct (the cache only saves time). */
+static void plan_cache(os_fock *f, size_t cache_bytes)
+{
+    size_t budget = cache_bytes / sizeof(double);
+    if (budget == 0) return;
+    f->cache_off = malloc((size_t)(f->npair + 1) * sizeof(size_t));
+    if (!f->cache_off) return;
+    f->cache_off[0] = 0;
+    int p = 0;
+    for (; p < f->npair; ++p) {
+        size_t next = f->cache_off[p] + pair_cache_size(f, p);
+        if (next > budget) break;
+        f->cache_off[p + 1] = next;
+    }
+    f->ncached = p;
+    if (p == 0 || !(f->cache = malloc(f->cache_off[p] * sizeof(double)))) {
+        f->ncached = 0;
+        free(f->cache_off);
+        f->cache_off = NULL;
+    }
+}
+
+size_t os_fock_cache_bytes(const os_fock *f)
+{
+    return f->ncached ? f->cache_off[f->ncached] * sizeof(double) : 0;
+}
+
 os_status os_fock_new(const os_basis *bs, double omega, double thresh, int nthreads,
-                      os_fock **out, os_error *err)
+                      size_t cache_bytes, os_fock **out, os_error *err)
 {
     *out = NULL;
     os_fock *f = calloc(1, sizeof *f);
@@ -88,6 +141,7 @@ os_status os_fock_new(const os_basis *bs, double omega, double thresh, int nthre
                 f->pairs[2 * f->npair + 1] = s2;
                 ++f->npair;
             }
+    plan_cache(f, cache_bytes);
     *out = f;
     return OS_OK;
 }
@@ -106,6 +160,57 @@ static void shell_pair_dmax(const os_basis *bs, int nd, const double *D, double 
                         m = fmax(m, fabs(D[(size_t)d * n * n + (size_t)i * n + j]));
             Dm[a * ns + b] = Dm[b * ns + a] = m;
         }
+}
+
+static inline double max2(double x, double y) { return x > y ? x : y; }
+
+/* Add one unique quartet's integrals (times its degeneracy) to J and K.
+ * Row pointers are hoisted so the innermost loop is a few streams; doJ/doK
+ * are constants at each call, so the compiler emits three lean variants.
+ * Ka and Kb may alias (a == b), hence no restrict on them. */
+static inline void scatter(int n, const os_shell *A, const os_shell *B, const os_shell *C,
+                           const os_shell *E, const double *restrict buf, double deg,
+                           const double *restrict D, double *restrict J, double *K, int doJ,
+                           int doK)
+{
+    const int d0 = E->bf0, n4 = E->nbf;
+    for (int i = 0; i < A->nbf; ++i) {
+        const int a = A->bf0 + i;
+        const double *restrict Da = D + (size_t)a * n + d0;
+        double *Ka = K + (size_t)a * n + d0;
+        for (int j = 0; j < B->nbf; ++j) {
+            const int b = B->bf0 + j;
+            const double *restrict Db = D + (size_t)b * n + d0;
+            double *Kb = K + (size_t)b * n + d0;
+            const double Dab = D[(size_t)a * n + b] * deg;
+            double Jab = 0;
+            for (int k = 0; k < C->nbf; ++k, buf += n4) {
+                const int c = C->bf0 + k;
+                const double *restrict Dc = D + (size_t)c * n + d0;
+                double *restrict Jc = J + (size_t)c * n + d0;
+                const double Dac = D[(size_t)a * n + c] * deg, Dbc = D[(size_t)b * n + c] * deg;
+                double Kac = 0, Kbc = 0;
+                for (int l = 0; l < n4; ++l) {
+                    const double x = buf[l];
+                    if (doJ) {
+                        Jab += Dc[l] * x;
+                        Jc[l] += Dab * x;
+                    }
+                    if (doK) {
+                        Kac += Db[l] * x;
+                        Kbc += Da[l] * x;
+                        Kb[l] += Dac * x;
+                        Ka[l] += Dbc * x;
+                    }
+                }
+                if (doK) {
+                    K[(size_t)a * n + c] += Kac * deg;
+                    K[(size_t)b * n + c] += Kbc * deg;
+                }
+            }
+            if (doJ) J[(size_t)a * n + b] += Jab * deg;
+        }
+    }
 }
 
 os_status os_fock_jk(os_fock *f, int nd, const double *D, double *J, double *K, os_error *err)
@@ -127,8 +232,10 @@ os_status os_fock_jk(os_fock *f, int nd, const double *D, double *J, double *K, 
     const double *Q = f->Q;
     const int *pairs = f->pairs;
     const int npair = f->npair;
+    const int fill = f->ncached > 0 && !f->cache_filled;
 
-#pragma omp parallel num_threads(nt)
+    long nq = 0;
+#pragma omp parallel num_threads(nt) reduction(+ : nq)
     {
         int tid = omp_get_thread_num();
         os_eri *eng = f->eri[tid];
@@ -138,60 +245,51 @@ os_status os_fock_jk(os_fock *f, int nd, const double *D, double *J, double *K, 
             int s1 = pairs[2 * p], s2 = pairs[2 * p + 1];
             const os_shell *A = &bs->shells[s1], *B = &bs->shells[s2];
             double q12 = Q[s1 * ns + s2];
+            int cached = p < f->ncached;
+            double *cp = cached ? f->cache + f->cache_off[p] : NULL;
             for (int q = 0; q <= p; ++q) {
                 int s3 = pairs[2 * q], s4 = pairs[2 * q + 1];
                 double bound = q12 * Q[s3 * ns + s4];
                 if (bound < thresh) continue;
-                double dmax = 0;
-                if (doJ) dmax = fmax(4 * Dm[s1 * ns + s2], 4 * Dm[s3 * ns + s4]);
-                if (doK)
-                    dmax = fmax(dmax, fmax(fmax(Dm[s1 * ns + s3], Dm[s1 * ns + s4]),
-                                           fmax(Dm[s2 * ns + s3], Dm[s2 * ns + s4])));
-                if (bound * dmax < thresh) continue;
                 const os_shell *C = &bs->shells[s3], *Dd = &bs->shells[s4];
-                const double *buf = os_eri_compute(eng, s1, s2, s3, s4);
+                size_t nq4 = (size_t)A->nbf * B->nbf * C->nbf * Dd->nbf;
+                /* Cached quartets are read back whole: reading is cheaper
+                 * than deciding to skip.  Direct ones are screened by density. */
+                if (!cached) {
+                    double dmax = 0;
+                    if (doJ) dmax = 4 * max2(Dm[s1 * ns + s2], Dm[s3 * ns + s4]);
+                    if (doK)
+                        dmax = max2(dmax, max2(max2(Dm[s1 * ns + s3], Dm[s1 * ns + s4]),
+                                               max2(Dm[s2 * ns + s3], Dm[s2 * ns + s4])));
+                    if (bound * dmax < thresh) continue;
+                }
+                const double *buf;
+                if (cached && !fill) {
+                    buf = cp;
+                } else {
+                    buf = os_eri_compute(eng, s1, s2, s3, s4);
+                    ++nq;
+                    if (cached) memcpy(cp, buf, nq4 * sizeof(double));
+                }
+                if (cached) cp += nq4;
                 double deg = (s1 == s2 ? 1.0 : 2.0) * (s3 == s4 ? 1.0 : 2.0) *
                              (p == q ? 1.0 : 2.0);
-                int n1 = A->nbf, nb2 = B->nbf, n3 = C->nbf, n4 = Dd->nbf;
                 for (int d = 0; d < nd; ++d) {
                     const double *Dd_ = D + (size_t)d * n2;
                     double *Jd = Jt + (size_t)d * n2, *Kd = Kt + (size_t)d * n2;
-                    for (int i = 0, ijkl = 0; i < n1; ++i) {
-                        int a = A->bf0 + i;
-                        for (int j = 0; j < nb2; ++j) {
-                            int b = B->bf0 + j;
-                            double Dab = Dd_[a * n + b], Jab = 0;
-                            for (int k = 0; k < n3; ++k) {
-                                int c = C->bf0 + k;
-                                double Dac = Dd_[a * n + c], Dbc = Dd_[b * n + c];
-                                double Kac = 0, Kbc = 0;
-                                for (int l = 0; l < n4; ++l, ++ijkl) {
-                                    int dd = Dd->bf0 + l;
-                                    double v = buf[ijkl] * deg;
-                                    if (doJ) {
-                                        Jab += Dd_[c * n + dd] * v;
-                                        Jd[c * n + dd] += Dab * v;
-                                    }
-                                    if (doK) {
-                                        Kac += Dd_[b * n + dd] * v;
-                                        Kbc += Dd_[a * n + dd] * v;
-                                        Kd[b * n + dd] += Dac * v;
-                                        Kd[a * n + dd] += Dbc * v;
-                                    }
-                                }
-                                if (doK) {
-                                    Kd[a * n + c] += Kac;
-                                    Kd[b * n + c] += Kbc;
-                                }
-                            }
-                            if (doJ) Jd[a * n + b] += Jab;
-                        }
-                    }
+                    if (doJ && doK)
+                        scatter(n, A, B, C, Dd, buf, deg, Dd_, Jd, Kd, 1, 1);
+                    else if (doJ)
+                        scatter(n, A, B, C, Dd, buf, deg, Dd_, Jd, Kd, 1, 0);
+                    else
+                        scatter(n, A, B, C, Dd, buf, deg, Dd_, Jd, Kd, 0, 1);
                 }
             }
         }
     }
 
+    f->last_quartets = nq;
+    if (fill) f->cache_filled = 1;
     /* Reduce thread copies, then restore the transposes the unique-quartet
      * loop skipped (J: 1/4, K: 1/8, see the file comment). */
     for (int t = 1; t < nt; ++t) {
@@ -242,4 +340,9 @@ os_status os_fock_jk_naive(const os_basis *bs, double omega, int nd, const doubl
                 }
     os_eri_free(e);
     return OS_OK;
+}
+
+long os_fock_last_quartets(const os_fock *f)
+{
+    return f->last_quartets;
 }

@@ -93,7 +93,7 @@ static os_status atom_density(const os_molecule *mol, const os_basis *ab, int A,
     for (int i = 0; i < n; ++i)
         for (int k = 0; k < n; ++k) X[i * n + k] /= sqrt(w[k]);
 
-    if ((st = os_fock_new(ab, 0.0, 1e-12, 1, &fk, err)) != OS_OK) goto out;
+    if ((st = os_fock_new(ab, 0.0, 1e-12, 1, 0, &fk, err)) != OS_OK) goto out;
     if ((st = os_diis_init(&diis, 6, n2, n2, err)) != OS_OK) goto out;
     memcpy(F, H, n2 * sizeof(double));
     memset(Dat, 0, n2 * sizeof(double));

@@ -70,6 +70,7 @@ static void usage(FILE *f)
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
+            "  --memory MB       integrals kept in memory between SCF cycles (default: half the RAM)\n"
             "  --basis-dir DIR   Gaussian94 basis library (default %s)\n"
             "  --verbose         SCF iterations on stderr\n"
             "  --quiet           nothing on stderr but errors\n"
@@ -92,7 +93,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 /* Returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, cli_options *o)
 {
-    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF };
+    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -105,6 +106,7 @@ static int parse_args(int argc, char **argv, cli_options *o)
         {"basis-dir", required_argument, 0, O_BDIR},
         {"max-iter", required_argument, 0, O_MAXIT},
         {"unrestricted", no_argument, 0, O_UHF},
+        {"memory", required_argument, 0, O_MEM},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -145,6 +147,12 @@ static int parse_args(int argc, char **argv, cli_options *o)
         case O_NORES: o->out_dir = NULL; break;
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
+        case O_MEM: {
+            int mb;
+            if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;
+            o->scf.memory_mb = (size_t)mb;
+            break;
+        }
         case 'h': usage(stdout); return EXIT_ALL_OK;
         case 'V': printf("orbscreen %s\n", OS_VERSION); return EXIT_ALL_OK;
         default:

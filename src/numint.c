@@ -14,8 +14,8 @@
  *
  * For nspin = 2, g_a = 2 vsigma_aa grad rho_a + vsigma_ab grad rho_b (and
  * the mirror image for b).  Matrix products go through BLAS (dgemm, and
- * dsyr2k for the symmetric V); blocks
- * are distributed over OpenMP threads, each with its own V. */
+ * dsyr2k for the symmetric V); blocks are distributed over OpenMP threads,
+ * each with its own V. */
 #include "numint.h"
 
 #include <cblas.h>
@@ -70,6 +70,11 @@ os_status os_numint_new(const os_basis *bs, const os_grid *g, int need_grad, os_
     *out = NULL;
     if (bs->max_l > OS_MAX_L)
         return os_fail(err, OS_ERR_BASIS, "numint: angular momentum %d above %d", bs->max_l, OS_MAX_L);
+    /* V is accumulated in its upper triangle, which needs functions numbered
+     * in shell order. */
+    for (int s = 1; s < bs->nshell; ++s)
+        if (bs->shells[s].bf0 != bs->shells[s - 1].bf0 + bs->shells[s - 1].nbf)
+            return os_fail(err, OS_ERR_INTERNAL, "numint: basis functions not numbered in shell order");
     os_numint *ni = calloc(1, sizeof *ni);
     if (!ni) return OS_NOMEM(err, "numint");
     ni->bs = bs;

@@ -142,6 +142,7 @@ typedef struct {
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
     int nthreads;          /* OpenMP threads; 0 = library default */
+    size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the machine's memory */
     int unrestricted;      /* -1 auto (UHF/UKS when mult > 1), 0 force restricted, 1 force unrestricted */
     FILE *log;             /* one line per SCF cycle when non-NULL */
 } os_scf_options;

@@ -194,7 +194,18 @@ os_status os_report_write_svg(FILE *f, const os_report_run *run, const os_report
         char lot[256];
         size_t pos = 0;
         lot[0] = '\0';
-        xml_append(lot, sizeof lot, &pos, run->method ? run->method : "?", 1);
+        /* Functionals are written in capitals in papers (B3LYP, PBE0, HF);
+         * wB97X-style names get their omega. */
+        char meth[64];
+        snprintf(meth, sizeof meth, "%s", run->method ? run->method : "?");
+        for (char *c = meth; *c; ++c)
+            if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+        if (!strncmp(meth, "WB97", 4)) {
+            xml_append(lot, sizeof lot, &pos, "\xcf\x89", 0); /* U+03C9 omega */
+            xml_append(lot, sizeof lot, &pos, meth + 1, 1);
+        } else {
+            xml_append(lot, sizeof lot, &pos, meth, 1);
+        }
         xml_append(lot, sizeof lot, &pos, " / ", 0);
         xml_append(lot, sizeof lot, &pos, run->basis ? run->basis : "?", 1);
         fprintf(f, "  <text x=\"%.1f\" y=\"55\" font-size=\"13\" fill=\"#555555\">%s</text>\n", ml,

@@ -8,6 +8,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diis.h"
 #include "error.h"
@@ -46,6 +47,14 @@ void os_scf_result_free(os_scf_result *r)
     free(r->C_a);
     free(r->C_b);
     r->eps_a = r->eps_b = r->C_a = r->C_b = NULL;
+}
+
+/* Bytes the integral cache may use: the option, else half the machine's memory. */
+static size_t cache_budget(const os_scf_options *o)
+{
+    if (o->memory_mb > 0) return (size_t)o->memory_mb << 20;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? (size_t)pages * (size_t)page / 2 : 0;
 }
 
 /* Everything one SCF run owns; freed in one place. */
@@ -267,8 +276,11 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
     }
 
     /* Two-electron machinery: J/K builders, and the grid for DFT. */
-    if ((st = os_fock_new(bs, 0.0, opt.schwarz, nthreads, &s.fk, err)) != OS_OK) goto out;
-    if (bx != 0.0 && (st = os_fock_new(bs, omega, opt.schwarz, nthreads, &s.fk_lr, err)) != OS_OK)
+    /* The integral cache budget is shared with the long-range builder, if any. */
+    size_t cache = cache_budget(&opt) / (bx != 0.0 ? 2 : 1);
+    if ((st = os_fock_new(bs, 0.0, opt.schwarz, nthreads, cache, &s.fk, err)) != OS_OK) goto out;
+    if (bx != 0.0 &&
+        (st = os_fock_new(bs, omega, opt.schwarz, nthreads, cache, &s.fk_lr, err)) != OS_OK)
         goto out;
     if (is_dft) {
         int nrad, nang;
@@ -283,10 +295,11 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
     if (opt.log)
         fprintf(opt.log,
                 "%s: %s/%s, %d basis functions (%d kept, min S eigenvalue %.2e, threshold %.0e), "
-                "%s, %d alpha + %d beta electrons%s%s\n",
+                "%s, %d alpha + %d beta electrons%s%s, integral cache %.0f MB\n",
                 mol->name, res->method, bs->name, n, nmo, res->s_min_eig, opt.lindep,
                 unrestricted ? "unrestricted" : "restricted", nalpha, nbeta,
-                is_dft ? ", grid " : "", res->grid);
+                is_dft ? ", grid " : "", res->grid,
+                (os_fock_cache_bytes(s.fk) + (s.fk_lr ? os_fock_cache_bytes(s.fk_lr) : 0)) / 1048576.0);
 
     /* Guess: superposition of atomic densities, projected to the right
      * electron count by one diagonalization of its Fock matrix below. */
@@ -374,8 +387,8 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
                                                    s.err + (size_t)sp * nmo * nmo, s.work,
                                                    s.work2));
             if (opt.log)
-                fprintf(opt.log, "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e\n", iter, E, dE,
-                        gmax);
+                fprintf(opt.log, "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e  quartets %ld%s\n",
+                        iter, E, dE, gmax, os_fock_last_quartets(s.fk), full ? " (full)" : "");
             if (iter > 1 && fabs(dE) < opt.e_conv && gmax < opt.g_conv) {
                 converged = 1;
                 res->e_xc = exc;
