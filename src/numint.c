@@ -28,10 +28,10 @@
 #include "error.h"
 
 /* A shell is dropped for a block when its radial envelope, including the
- * gradient factor, is below this everywhere in the block. */
-#ifndef SHELL_CUTOFF
+ * gradient factor, is below this everywhere in the block.  Measured on a
+ * 17-atom anion in 6-31+G*: 1e-10 instead of 1e-12 changes V by < 3e-12 Eh
+ * and drops 5% of the function-point pairs. */
 #define SHELL_CUTOFF 1e-10
-#endif
 
 struct os_numint {
     const os_basis *bs;
@@ -145,16 +145,6 @@ os_status os_numint_new(const os_basis *bs, const os_grid *g, int need_grad, os_
         }
     }
     free(rcut);
-#ifdef NUMINT_STATS
-    {
-        double sum = 0;
-        for (int b = 0; b < nb; ++b)
-            for (int k = ni->blk_shell0[b]; k < ni->blk_shell0[b + 1]; ++k)
-                sum += bs->shells[ni->blk_shell[k]].nbf * (double)(g->block0[b + 1] - g->block0[b]);
-        fprintf(stderr, "numint: nbf %d, point-weighted mean functions per block %.1f, max %d\n",
-                bs->nbf, sum / g->npt, ni->max_nf);
-    }
-#endif
     *out = ni;
     return OS_OK;
 fail:

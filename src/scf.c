@@ -223,6 +223,9 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
     int n = bs->nbf;
     size_t n2 = (size_t)n * n;
     int nthreads = opt.nthreads > 0 ? opt.nthreads : omp_get_max_threads();
+    /* Grid and numint take the calling thread's OpenMP default: make it ours
+     * (per thread, so molecules run side by side do not oversubscribe). */
+    omp_set_num_threads(nthreads);
 
     st = os_xc_new(opt.method, nspin, &s.xc, err);
     if (st != OS_OK) return st;

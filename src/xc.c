@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-/* libxc's header is also called xc.h, and -I src (which the tests need)
- * shadows <xc.h> with ours.  Every libxc install puts it in <prefix>/include,
- * so reach it through that directory's name. */
-#include <../include/xc.h>
+/* libxc's header is also called xc.h: ours is found with quotes (CMake adds
+ * src/ with -iquote), libxc's with angle brackets. */
+#include <xc.h>
 
 #include "error.h"
 
@@ -77,7 +76,7 @@ static int lookup_component(const char *name)
     if (!strncasecmp(s, "XC_", 3)) s += 3;
     int id = xc_functional_get_number(s);
     if (id > 0) return id;
-    static const char *prefixes[] = {"HYB_GGA_XC_", "GGA_XC_", "HYB_MGGA_XC_", "MGGA_XC_", "LDA_XC_"};
+    static const char *const prefixes[] = {"HYB_GGA_XC_", "GGA_XC_", "HYB_MGGA_XC_", "MGGA_XC_", "LDA_XC_"};
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; ++i) {
         snprintf(buf, sizeof buf, "%s%s", prefixes[i], s);
         id = xc_functional_get_number(buf);
