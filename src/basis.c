@@ -557,17 +557,28 @@ static os_status build_basis(const os_molecule *mol, const os_g94_library *lib, 
     return OS_OK;
 }
 
+static os_status unknown_basis(const char *name, os_error *err)
+{
+    char list[400];
+    known_list(list, sizeof list);
+    return os_fail(err, OS_ERR_BASIS, "unknown basis set '%.64s' (known: %s)",
+                   name ? name : "(null)", list);
+}
+
+os_status os_basis_check(const char *name, os_error *err)
+{
+    char canon[64], file[64];
+    if (name && os_basis_lookup(name, canon, sizeof canon, file, sizeof file)) return OS_OK;
+    return unknown_basis(name, err);
+}
+
 os_status os_basis_load(const os_molecule *mol, const char *name, const char *basis_dir,
                         int pure, os_basis *bs, os_error *err)
 {
     memset(bs, 0, sizeof *bs);
     char file[64];
-    if (!name || !os_basis_lookup(name, bs->name, sizeof bs->name, file, sizeof file)) {
-        char list[400];
-        known_list(list, sizeof list);
-        return os_fail(err, OS_ERR_BASIS, "unknown basis set '%.64s' (known: %s)",
-                       name ? name : "(null)", list);
-    }
+    if (!name || !os_basis_lookup(name, bs->name, sizeof bs->name, file, sizeof file))
+        return unknown_basis(name, err);
     if (!mol || mol->natom < 1)
         return os_fail(err, OS_ERR_INPUT, "basis %s: molecule has no atoms", bs->name);
     if (pure != OS_PURE_DEFAULT && pure != OS_CARTESIAN && pure != OS_SPHERICAL)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "orbscreen.h"
@@ -170,6 +171,17 @@ static int parse_args(int argc, char **argv, cli_options *o)
         fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE.xyz...)\n");
         return EXIT_USAGE;
     }
+    /* A bad method, grid, basis or output folder is the same for every
+     * molecule: say so once, before any work. */
+    os_error err;
+    if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (o->out_dir && os_report_prepare_dir(o->out_dir, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
     return -1;
 }
 
@@ -228,7 +240,8 @@ static void fill_entries(job *jobs, int n, os_report_entry *e)
 {
     for (int i = 0; i < n; ++i) {
         job *j = &jobs[i];
-        e[i] = (os_report_entry){.mol = &j->mol, .wall_s = j->wall_s};
+        e[i] = (os_report_entry){.mol = &j->mol, .wall_s = j->wall_s,
+                                 .label = j->mol.label[0] ? j->mol.label : NULL};
         if (!j->done) continue;
         e[i].bs = j->have_bs ? &j->bs : NULL;
         if (j->failed)
@@ -345,7 +358,9 @@ int main(int argc, char **argv)
     os_report_run_init(&run);
     run.method = o.scf.method;
     run.basis = o.basis;
-    run.grid = o.scf.grid ? o.scf.grid : "default";
+    /* HF has no grid; DFT runs name the grid they used. */
+    int is_hf = o.scf.method && strcasecmp(o.scf.method, "hf") == 0;
+    run.grid = is_hf ? NULL : (o.scf.grid ? o.scf.grid : "default");
     run.command_line = cmdline;
     run.date = date;
     run.nthreads = o.threads;

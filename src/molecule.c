@@ -253,7 +253,7 @@ static int key_is(const char *s, size_t len, const char *w)
     return 1;
 }
 
-/* Read charge=/mult=/multiplicity= tokens from the comment line. */
+/* Read charge=/mult=/multiplicity= and name= tokens from the comment line. */
 static os_status parse_comment(const char *b, const char *e, const char *label, int lineno,
                                os_molecule *mol, os_error *err)
 {
@@ -267,9 +267,14 @@ static os_status parse_comment(const char *b, const char *e, const char *label, 
         if (!eq) continue;
         size_t klen = (size_t)(eq - s);
         int which = 0; /* 1 charge, 2 mult */
+        if (key_is(s, klen, "name")) {
+            /* display label only: keep what fits, it never affects a result */
+            snprintf(mol->label, sizeof mol->label, "%.*s", (int)(len - klen - 1), eq + 1);
+            continue;
+        }
         if (key_is(s, klen, "charge")) which = 1;
         else if (key_is(s, klen, "mult") || key_is(s, klen, "multiplicity")) which = 2;
-        if (!which) continue; /* name=..., smiles=... and the like are not ours */
+        if (!which) continue; /* smiles=... and the like are not ours */
         char val[64];
         size_t vlen = len - klen - 1;
         int v;

@@ -57,6 +57,7 @@ const char *os_status_name(os_status st);
 
 typedef struct {
     char name[256];   /* file base name without directory and .xyz */
+    char label[64];   /* display name from the comment line's name= (e.g. "TFSI-"), or "" */
     char file[1024];  /* path as given */
     int natom;
     int *Z;           /* atomic numbers, natom */
@@ -69,7 +70,8 @@ typedef struct {
 
 /* Read a standard XYZ file (coordinates in Angstrom).  Errors name the file
  * and line.  `charge=N` and `mult=N` (or `multiplicity=N`) tokens on the
- * comment line set charge/mult and the has_* flags; otherwise they are 0/1.
+ * comment line set charge/mult and the has_* flags; otherwise they are 0/1;
+ * `name=LABEL` sets the display label.
  * On failure natom is 0 and no arrays are held, but name and file are set so
  * the molecule can still be reported. */
 os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err);
@@ -126,6 +128,8 @@ enum { OS_PURE_DEFAULT = -1, OS_CARTESIAN = 0, OS_SPHERICAL = 1 };
  * Cartesian/spherical convention unless OS_PURE_DEFAULT. */
 os_status os_basis_load(const os_molecule *mol, const char *name, const char *basis_dir,
                         int pure, os_basis *bs, os_error *err);
+/* OS_OK when `name` is a known basis set (to reject a bad name before any work). */
+os_status os_basis_check(const char *name, os_error *err);
 /* Directory searched when basis_dir is NULL: $ORBSCREEN_BASIS_DIR, else the
  * build-time default. */
 const char *os_basis_default_dir(void);
@@ -149,6 +153,8 @@ typedef struct {
 
 /* Fill `opt` with the defaults above. */
 void os_scf_options_default(os_scf_options *opt);
+/* OS_OK when the method and grid in `opt` are known (checked before any work). */
+os_status os_scf_options_check(const os_scf_options *opt, os_error *err);
 
 typedef struct {
     int converged;

@@ -303,6 +303,11 @@ static os_status make_dirs(const char *dir, os_error *err)
     return st;
 }
 
+os_status os_report_prepare_dir(const char *dir, os_error *err)
+{
+    return make_dirs(dir, err);
+}
+
 typedef struct {
     const os_report_run *run;
     const os_report_entry *e;

@@ -96,6 +96,10 @@ typedef os_status (*os_report_writer)(FILE *f, void *ctx, os_error *err);
 os_status os_report_write_atomic(const char *path, os_report_writer writer, void *ctx,
                                  os_error *err);
 
+/* Create `dir` (with parents) if missing and check it can be written into:
+ * lets the CLI refuse an unusable folder before any work. */
+os_status os_report_prepare_dir(const char *dir, os_error *err);
+
 /* Write results.json, results.csv, orbitals.svg and one <name>.molden per
  * succeeded molecule into `dir` (created with parents if missing), each
  * atomically.  Call os_report_rank first. */

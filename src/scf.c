@@ -40,6 +40,17 @@ void os_scf_options_default(os_scf_options *o)
     o->log = NULL;
 }
 
+os_status os_scf_options_check(const os_scf_options *o, os_error *err)
+{
+    os_xc *xc;
+    os_status st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
+    if (st != OS_OK) return st;
+    int is_dft = os_xc_family(xc) != OS_XC_NONE;
+    os_xc_free(xc);
+    int nrad, nang;
+    return is_dft ? os_grid_parse_spec(o->grid, &nrad, &nang, err) : OS_OK;
+}
+
 void os_scf_result_free(os_scf_result *r)
 {
     free(r->eps_a);
@@ -325,7 +336,7 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
         OS_OK)
         goto out;
 
-    double E = 0, Eold = 0;
+    double E = 0, Eold = 0, dE = 0;
     int iter, converged = 0;
     double gmax = 0;
     for (iter = 1; iter <= opt.max_iter; ++iter) {
@@ -382,7 +393,7 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
             goto out;
         }
 
-        double dE = E - Eold;
+        dE = E - Eold;
         gmax = 0;
         if (!guess_pending) {
             for (int sp = 0; sp < nspin; ++sp)
@@ -431,7 +442,7 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
     if (!converged)
         st = os_fail(err, OS_ERR_NOCONV,
                      "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e)",
-                     mol->name, opt.max_iter, E - Eold, gmax);
+                     mol->name, opt.max_iter, dE, gmax);
 out:
     state_free(&s);
     return st;

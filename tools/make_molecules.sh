@@ -51,7 +51,7 @@ list | while IFS='|' read -r file charge mult name smiles; do
         case " $* " in *" $file "*) ;; *) continue ;; esac
     fi
     d="$work/$file"; mkdir -p "$d"
-    # Fixed seed-free build; Open Babel's --gen3d includes a force-field cleanup.
+    # --gen3d (with its force-field cleanup) is not bit-reproducible between runs.
     obabel -:"$smiles" --gen3d -osdf -O "$d/in.sdf" 2>/dev/null
     obabel "$d/in.sdf" -oxyz -O "$d/in.xyz" 2>/dev/null
     uhf=$((mult - 1))
@@ -59,7 +59,7 @@ list | while IFS='|' read -r file charge mult name smiles; do
         echo "xtb failed for $file" >&2; exit 1; }
     grep -q "GEOMETRY OPTIMIZATION CONVERGED" "$d/xtb.log" || { echo "not converged: $file" >&2; exit 1; }
     want=$(obabel -:"$smiles" -ocan 2>/dev/null | awk '{print $1}')
-    # Perceive bonds of the result from distances; charge from the input SMILES.
+    # Canonical SMILES of the result (bonds from distances, so no formal charge): printed only.
     got=$(obabel "$d/xtbopt.xyz" -ocan 2>/dev/null | awk '{print $1}')
     nat=$(head -1 "$d/xtbopt.xyz" | tr -d ' ')
     {

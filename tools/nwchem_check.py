@@ -95,7 +95,7 @@ task scf energy
         for key, blk in spins:
             ps = [float(x) for x in ref[key]]
             dmax = max(abs(v - ps[k - 1]) for k, v in blk)
-            orb.append("%s: %d vectors printed (%d..%d), max |NWChem - Psi4| = %.1e Eh"
+            orb.append("%s: %d vectors printed (%d..%d), max abs diff = %.1e Eh"
                        % (key, len(blk), blk[0][0], blk[-1][0], dmax))
         with open(os.path.join(OUT, case + ".txt"), "w") as f:
             f.write("# NWChem 7.0.2 (Debian nwchem 7.0.2-4) vs Psi4 1.3.2, case %s, "
