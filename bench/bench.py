@@ -41,7 +41,7 @@ def psi4_input(path, method, basis, scf_type, grid):
     if grid and method != "hf":
         r, a = grid.split(",")
         opts += ["dft_radial_points %s" % r, "dft_spherical_points %s" % a]
-    return ("memory 8 gb\nmolecule {\n%d %d\n%s\nunits bohr\nsymmetry c1\nno_com\nno_reorient\n}\n"
+    return ("memory 16 gb\nmolecule {\n%d %d\n%s\nunits bohr\nsymmetry c1\nno_com\nno_reorient\n}\n"
             "set {\n%s\n}\nenergy('%s')\n" % (charge, mult, geo, "\n".join(opts),
                                                "scf" if method == "hf" else method))
 

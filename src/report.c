@@ -360,7 +360,7 @@ os_status os_report_write_dir(const char *dir, const os_report_run *run,
     static const struct {
         const char *file;
         os_report_writer w;
-    } outs[] = {{"results.json", w_json}, {"results.csv", w_csv}, {"orbitals.svg", w_svg}};
+    } outs[] = {{"orbscreen.json", w_json}, {"orbscreen.csv", w_csv}, {"orbitals.svg", w_svg}};
     for (size_t k = 0; k < sizeof outs / sizeof outs[0] && st == OS_OK; ++k) {
         snprintf(path, plen, "%s/%s", dir, outs[k].file);
         st = os_report_write_atomic(path, outs[k].w, &a, err);

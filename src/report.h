@@ -3,8 +3,8 @@
  * One os_report_entry per molecule (succeeded or failed) plus one run-level
  * os_report_run header feed every output:
  *   - os_report_rank          anions ranked by LUMO energy (lowest first);
- *   - os_report_write_json    results.json  (machine-readable, full);
- *   - os_report_write_csv     results.csv   (one row per molecule);
+ *   - os_report_write_json    orbscreen.json  (machine-readable, full);
+ *   - os_report_write_csv     orbscreen.csv   (one row per molecule);
  *   - os_report_write_table   terminal table (ranked anions first);
  *   - os_report_write_svg     orbitals.svg  (HOMO/LUMO level diagram);
  *   - os_molden_write         <name>.molden (orbitals for viewers);
@@ -100,7 +100,7 @@ os_status os_report_write_atomic(const char *path, os_report_writer writer, void
  * lets the CLI refuse an unusable folder before any work. */
 os_status os_report_prepare_dir(const char *dir, os_error *err);
 
-/* Write results.json, results.csv, orbitals.svg and one <name>.molden per
+/* Write orbscreen.json, orbscreen.csv, orbitals.svg and one <name>.molden per
  * succeeded molecule into `dir` (created with parents if missing), each
  * atomically.  Call os_report_rank first. */
 os_status os_report_write_dir(const char *dir, const os_report_run *run,

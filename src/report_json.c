@@ -1,4 +1,4 @@
-/* results.json: the full machine-readable report.
+/* orbscreen.json: the full machine-readable report.
  * Energies: total energy in Eh ("%.10f"), orbital energies in eV ("%.6f").
  * Non-finite numbers are written as null, never as NaN/Inf. */
 #include "report.h"

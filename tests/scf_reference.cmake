@@ -27,3 +27,22 @@ foreach(case water_b3lyp_ccpvdz ch3_b3lyp_631gs water_pbe_ccpvdz water_tpss_ccpv
              water_wb97x_ccpvdz water_camb3lyp_ccpvdz)
   os_ref_test(${case} 1e-6 1e-3)
 endforeach()
+
+# An anion with diffuse functions at B3LYP/6-31+G* on the very fine grid.
+os_ref_test(acetate_b3lyp_631pgs 1e-6 1e-3)
+# HF/6-31+G* on TFPAA- (17 atoms, 255 Cartesian functions): nothing tuned on it.
+os_ref_test(tfpaa_hf_631pgs 1e-6 1e-4)
+
+# The paper's molecules at B3LYP/6-31+G* on the default grid against Psi4's
+# default grid (75,302, different radial/partition schemes): 2e-5 Eh and
+# 1e-3 eV across programs; integrated density to 1e-4 electrons on 302-point
+# angular grids.  DME also on (99,590) in both programs.
+os_ref_test(dme_b3lyp_631pgs_default 2e-5 1e-3 1e-4)
+os_ref_test(dol_b3lyp_631pgs_default 2e-5 1e-3 1e-4)
+os_ref_test(dme_b3lyp_631pgs_fine 2e-5 1e-3 1e-5)
+# TFPAA- and TFSI-: Psi4 could only run them density-fitted here (exact
+# integrals needed more memory than the machine had), so the total energy
+# carries Psi4's fitting error (1.1e-4 Eh for TFPAA-, 2.8e-4 Eh for TFSI-,
+# measured against our exact integrals): 3e-4 and 5e-4 Eh; HOMO and LUMO 1e-3 eV.
+os_ref_test(tfpaa_b3lyp_631pgs_default_df 3e-4 1e-3 1e-4 frontier)
+os_ref_test(tfsi_b3lyp_631pgs_default_df 5e-4 1e-3 1e-4 frontier)

@@ -913,7 +913,7 @@ int main(int argc, char **argv)
     os_error err = {{0}};
 
     /* ---- JSON */
-    snprintf(path, sizeof path, "%s/results.json", dir);
+    snprintf(path, sizeof path, "%s/orbscreen.json", dir);
     FILE *f = fopen(path, "w");
     check_true("json: written", os_report_write_json(f, &run, e, n, &err) == OS_OK);
     fclose(f);
@@ -986,7 +986,7 @@ int main(int argc, char **argv)
     jfree(&root);
 
     /* ---- CSV */
-    snprintf(path, sizeof path, "%s/results.csv", dir);
+    snprintf(path, sizeof path, "%s/orbscreen.csv", dir);
     f = fopen(path, "w");
     check_true("csv: written", os_report_write_csv(f, &run, e, n, &err) == OS_OK);
     fclose(f);
@@ -1114,7 +1114,7 @@ int main(int argc, char **argv)
     st = os_report_write_dir(out, &run, e, n, &err);
     check_true("dir: written (created with parents)", st == OS_OK);
     if (st != OS_OK) printf("     %s\n", err.msg);
-    const char *files[] = {"results.json", "results.csv", "orbitals.svg", "TFSI.molden", "radical.molden", "DME.molden", "Li.molden"};
+    const char *files[] = {"orbscreen.json", "orbscreen.csv", "orbitals.svg", "TFSI.molden", "radical.molden", "DME.molden", "Li.molden"};
     int missing = 0;
     struct stat sb;
     for (size_t k = 0; k < sizeof files / sizeof files[0]; ++k) {
