@@ -251,18 +251,6 @@ static void fill_entries(job *jobs, int n, os_report_entry *e)
     }
 }
 
-typedef struct {
-    const os_report_run *run;
-    const os_report_entry *e;
-    int n;
-} json_ctx;
-
-static os_status json_writer(FILE *f, void *vctx, os_error *err)
-{
-    const json_ctx *ctx = vctx;
-    return os_report_write_json(f, ctx->run, ctx->e, ctx->n, err);
-}
-
 /* Only finished molecules go into files; signals wait until the files are whole. */
 static int write_outputs(const cli_options *o, const os_report_run *run, job *jobs, int n,
                          int final)
@@ -296,8 +284,7 @@ static int write_outputs(const cli_options *o, const os_report_run *run, job *jo
             st = os_report_write_json(stdout, run, done, m, &err);
             fflush(stdout);
         } else {
-            json_ctx ctx = {run, done, m};
-            st = os_report_write_atomic(o->json, json_writer, &ctx, &err);
+            st = os_report_write_json_file(o->json, run, done, m, &err);
         }
         if (st != OS_OK) {
             fprintf(stderr, "orbscreen: %s\n", err.msg);

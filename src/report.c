@@ -319,6 +319,13 @@ static os_status w_json(FILE *f, void *c, os_error *err)
     all_ctx *a = c;
     return os_report_write_json(f, a->run, a->e, a->n, err);
 }
+
+os_status os_report_write_json_file(const char *path, const os_report_run *run,
+                                    const os_report_entry *e, int n, os_error *err)
+{
+    all_ctx a = {run, e, n};
+    return os_report_write_atomic(path, w_json, &a, err);
+}
 static os_status w_csv(FILE *f, void *c, os_error *err)
 {
     all_ctx *a = c;

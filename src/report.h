@@ -96,6 +96,10 @@ typedef os_status (*os_report_writer)(FILE *f, void *ctx, os_error *err);
 os_status os_report_write_atomic(const char *path, os_report_writer writer, void *ctx,
                                  os_error *err);
 
+/* The JSON document alone, written atomically to `path`. */
+os_status os_report_write_json_file(const char *path, const os_report_run *run,
+                                    const os_report_entry *e, int n, os_error *err);
+
 /* Create `dir` (with parents) if missing and check it can be written into:
  * lets the CLI refuse an unusable folder before any work. */
 os_status os_report_prepare_dir(const char *dir, os_error *err);

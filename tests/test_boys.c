@@ -12,6 +12,16 @@
 
 #define REL_TOL 1e-13
 
+/* Worst relative errors at one T, by both evaluation paths. */
+static void check_T(const char *T, double worst_top, double worst_rec)
+{
+    char what[96];
+    snprintf(what, sizeof what, "T=%s max rel err, F_m top order", T);
+    check_close(what, worst_top, 0.0, REL_TOL);
+    snprintf(what, sizeof what, "T=%s max rel err, F_m from F_24", T);
+    check_close(what, worst_rec, 0.0, REL_TOL);
+}
+
 int main(void)
 {
     const char *path = OS_REF_DIR "/boys/boys_ref.txt";
@@ -30,13 +40,7 @@ int main(void)
         if (sscanf(line, "%d %63s %lf", &m, ts, &want) != 3) continue;
         double T = strtod(ts, NULL);
         if (strcmp(ts, tprev) != 0) {
-            if (tprev[0]) {
-                char what[96];
-                snprintf(what, sizeof what, "T=%s max rel err, F_m top order", tprev);
-                check_close(what, worst_top, 0.0, REL_TOL);
-                snprintf(what, sizeof what, "T=%s max rel err, F_m from F_24", tprev);
-                check_close(what, worst_rec, 0.0, REL_TOL);
-            }
+            if (tprev[0]) check_T(tprev, worst_top, worst_rec);
             snprintf(tprev, sizeof tprev, "%s", ts);
             worst_top = worst_rec = 0.0;
             os_boys(OS_BOYS_MMAX, T, Fall);
@@ -48,13 +52,7 @@ int main(void)
         ++nval;
     }
     fclose(f);
-    if (tprev[0]) {
-        char what[96];
-        snprintf(what, sizeof what, "T=%s max rel err, F_m top order", tprev);
-        check_close(what, worst_top, 0.0, REL_TOL);
-        snprintf(what, sizeof what, "T=%s max rel err, F_m from F_24", tprev);
-        check_close(what, worst_rec, 0.0, REL_TOL);
-    }
+    if (tprev[0]) check_T(tprev, worst_top, worst_rec);
     check_true("read 51 T x 25 m reference values", nval == 51 * 25);
     return check_finish();
 }

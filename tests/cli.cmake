@@ -1,0 +1,2 @@
+# The command-line contract, driven through the real binary.
+add_test(NAME cli COMMAND sh ${OS_TEST_DIR}/test_cli.sh $<TARGET_FILE:orbscreen_cli> ${OS_REF_DIR})

@@ -1,0 +1,82 @@
+#!/bin/sh
+# The CLI contract (issues 2, 4, 5): exit codes 0/1/2, one-line errors naming
+# file and line, a bad molecule in a batch costs only itself, results of the
+# good ones are kept and right (energies vs the Psi4 references, 1e-6 Eh).
+# usage: test_cli.sh ORBSCREEN REFERENCE_DIR
+B=$1
+REF=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+check() { # check STATUS WHAT
+    if [ "$1" -eq 0 ]; then pass=$((pass + 1)); echo "PASS $2"
+    else fail=$((fail + 1)); echo "FAIL $2"; fi
+}
+# energy NAME FILE: the "energy" of molecule NAME in an orbscreen.json
+energy() {
+    awk -v n="\"name\": \"$1\"," '$0 ~ n {f = 1} f && /"energy":/ {gsub(/[",]/, "", $2); print $2; exit}' "$2"
+}
+close_to() { # close_to GOT WANT TOL
+    awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'
+}
+ref_energy() { awk '$1 == "energy" {print $2}' "$REF/$1.ref"; }
+
+printf '3\ncharge=0 mult=1\nO 0 0 0\nH 0 0 abc\nH 0 1 0\n' > "$T/bad.xyz"
+
+# 1. good, bad, good: exit 1, one error line naming file and line, both results kept.
+"$B" --method hf --basis cc-pVDZ --out "$T/out" --quiet "$REF/geom/water.xyz" "$T/bad.xyz" \
+    "$REF/geom/oh.xyz" 2> "$T/err"
+rc=$?
+check $([ $rc -eq 1 ]; echo $?) "batch with one bad file exits 1 (got $rc)"
+check $(grep -q "bad.xyz:4: non-numeric coordinate 'abc'" "$T/err"; echo $?) "error names file and line"
+check $([ "$(grep -c 'bad.xyz' "$T/err")" -eq 1 ]; echo $?) "one error line for the bad file"
+for m in water:water_hf_ccpvdz oh:oh_uhf_ccpvdz; do
+    name=${m%%:*}; ref=${m#*:}
+    got=$(energy "$name" "$T/out/orbscreen.json")
+    want=$(ref_energy "$ref")
+    close_to "$got" "$want" 1e-6
+    check $? "$name energy in orbscreen.json $got vs Psi4 $want (tol 1e-6 Eh)"
+    check $([ -s "$T/out/$name.molden" ]; echo $?) "$name.molden written"
+done
+check $([ ! -e "$T/out/bad.molden" ]; echo $?) "no Molden file for the failed molecule"
+check $(grep -q '"error": "' "$T/out/orbscreen.json"; echo $?) "failed molecule carries an error in the JSON"
+check $([ -z "$(ls "$T/out" | grep tmp)" ]; echo $?) "no temporary files left in the results folder"
+
+# 2. usage errors exit 2 before any work.
+"$B" --method nosuch "$REF/geom/water.xyz" --no-results 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && grep -q "unknown functional 'nosuch'" "$T/err"; echo $?) "unknown method: exit 2 ($rc)"
+"$B" --basis "6-31G(2df)" "$REF/geom/water.xyz" --no-results 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && grep -q "unknown basis set" "$T/err"; echo $?) "unknown basis: exit 2 ($rc)"
+touch "$T/file"
+"$B" --method hf --out "$T/file/sub" "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && grep -q "$T/file" "$T/err"; echo $?) "unwritable output folder: exit 2 ($rc)"
+"$B" --bogus 2> /dev/null; rc=$?
+check $([ $rc -eq 2 ]; echo $?) "unknown option: exit 2 ($rc)"
+
+# 3. no convergence within the limit is a failure, never a result.
+"$B" --method hf --basis cc-pVDZ --max-iter 3 --json "$T/nc.json" --no-results --quiet \
+    "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && grep -q "not converged" "$T/err"; echo $?) "non-convergence: exit 1 ($rc)"
+check $([ -z "$(energy water "$T/nc.json")" ]; echo $?) "no energy reported for an unconverged SCF"
+
+# 4. a directory and a missing file given as molecules.
+"$B" --method hf --no-results --quiet "$T" "$T/missing.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && grep -q "is a directory" "$T/err" && grep -q "missing.xyz: cannot open" "$T/err"; echo $?) "directory and missing file: exit 1 ($rc)"
+
+# 5. SIGTERM mid-batch: the molecule that finished is in complete files, no
+#    temporary file is left.  (The second molecule takes many seconds.)
+"$B" --method hf --basis 6-31+G* --out "$T/sig" --quiet "$REF/geom/water.xyz" \
+    "$REF/geom/tfpaa.xyz" 2> /dev/null &
+pid=$!
+i=0
+while [ ! -s "$T/sig/orbscreen.json" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $pid 2> /dev/null
+wait $pid; rc=$?
+check $([ $rc -ne 0 ]; echo $?) "SIGTERM ends the run with a non-zero status ($rc)"
+check $(tail -c 3 "$T/sig/orbscreen.json" | grep -q '}'; echo $?) "orbscreen.json is complete"
+check $([ -n "$(energy water "$T/sig/orbscreen.json")" ] && [ -s "$T/sig/water.molden" ]; echo $?) "the finished molecule's results are kept"
+check $([ -z "$(ls "$T/sig" | grep tmp)" ]; echo $?) "no temporary files after SIGTERM"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
