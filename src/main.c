@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "orbscreen.h"
 #include "report.h"
@@ -321,6 +322,12 @@ int main(int argc, char **argv)
     /* Our BLAS calls are small next to the integrals, and OpenBLAS's own
      * thread pool only fights OpenMP's (and spins on a loaded machine). */
     openblas_set_num_threads(1);
+    if (o.scf.memory_mb == 0 && o.jobs > 1) {
+        /* The library's default (half the RAM) is per SCF: share it among the jobs. */
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+        if (pages > 0 && page > 0)
+            o.scf.memory_mb = (size_t)pages / 2 / (size_t)o.jobs * (size_t)page >> 20;
+    }
     if (o.threads == 0) {
         o.threads = omp_get_num_procs() / o.jobs;
         if (o.threads < 1) o.threads = 1;
