@@ -167,6 +167,7 @@ typedef struct {
     int nbf, nmo;          /* basis functions; orbitals kept after orthogonalization */
     int n_dropped;         /* functions dropped as linearly dependent */
     double s_min_eig;      /* smallest overlap eigenvalue */
+    double lindep;         /* threshold below which overlap eigenvalues were dropped */
     int nalpha, nbeta;
     double *eps_a, *eps_b; /* orbital energies, nmo, Eh (eps_b == NULL when restricted) */
     double *C_a, *C_b;     /* MO coefficients, nbf*nmo row-major (C[mu*nmo+i]) */

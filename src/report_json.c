@@ -122,6 +122,13 @@ static void molecule_json(FILE *f, const os_report_run *run, const os_report_ent
         fprintf(f, "%d,\n", r->nmo);
         json_key(f, in, "n_dropped");
         fprintf(f, "%d,\n", r->n_dropped);
+        /* why functions were dropped: overlap eigenvalues below the threshold */
+        json_key(f, in, "overlap_min_eigenvalue");
+        json_num(f, "%.3e", r->s_min_eig);
+        fputs(",\n", f);
+        json_key(f, in, "lindep_threshold");
+        json_num(f, "%.1e", r->lindep);
+        fputs(",\n", f);
         json_key(f, in, "converged");
         fputs(r->converged ? "true,\n" : "false,\n", f);
         json_key(f, in, "iterations");

@@ -272,6 +272,7 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
     res->nbf = n;
     res->nmo = nmo;
     res->n_dropped = n - nmo;
+    res->lindep = opt.lindep;
     res->nalpha = nalpha;
     res->nbeta = nbeta;
     res->unrestricted = unrestricted;
