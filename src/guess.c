@@ -75,10 +75,12 @@ static os_status atom_density(const os_molecule *mol, const os_basis *ab, int A,
     os_molecule atom = {.natom = 1, .Z = &Z, .xyz = xyz, .charge = 0, .mult = 1};
     snprintf(atom.name, sizeof atom.name, "%s", os_element_symbol(Z));
 
-    double *buf = os_zeros(9 * n2 + 3 * (size_t)n);
+    double *buf = os_zeros(8 * n2 + 2 * (size_t)n);
     if (!buf) return OS_NOMEM(err, "atomic guess");
-    double *S = buf, *H = S + n2, *V = H + n2, *X = V + n2, *F = X + n2, *J = F + n2,
-           *K = J + n2, *C = K + n2, *E = C + n2, *eps = E + n2, *occ = eps + n, *w = occ + n;
+    double *S = buf, *H = S + n2, *V = H + n2, *F = V + n2, *J = F + n2, *K = J + n2,
+           *C = K + n2, *E = C + n2, *eps = E + n2, *occ = eps + n;
+    double *X = NULL, smin;
+    int nmo;
     os_fock *fk = NULL;
     os_diis diis = {0};
     os_status st;
@@ -87,11 +89,8 @@ static os_status atom_density(const os_molecule *mol, const os_basis *ab, int A,
     if ((st = os_int1e_nuclear(ab, &atom, V, err)) != OS_OK) goto out;
     for (size_t k = 0; k < n2; ++k) H[k] += V[k];
 
-    /* Symmetric orthogonalization is fine here: one atom's functions are never dependent. */
-    memcpy(X, S, n2 * sizeof(double));
-    if ((st = os_eigh(n, X, w, err)) != OS_OK) goto out;
-    for (int i = 0; i < n; ++i)
-        for (int k = 0; k < n; ++k) X[i * n + k] /= sqrt(w[k]);
+    /* One atom's functions are never dependent: keep them all. */
+    if ((st = os_orthogonalizer(n, S, 0.0, &X, &nmo, &smin, err)) != OS_OK) goto out;
 
     if ((st = os_fock_new(ab, 0.0, 1e-12, 1, 0, &fk, err)) != OS_OK) goto out;
     if ((st = os_diis_init(&diis, 6, n2, n2, err)) != OS_OK) goto out;
@@ -99,18 +98,15 @@ static os_status atom_density(const os_molecule *mol, const os_basis *ab, int A,
     memset(Dat, 0, n2 * sizeof(double));
     double Eold = 0;
     for (int iter = 0; iter < ATOM_MAX_ITER; ++iter) {
-        /* diagonalize F in the orthogonal basis: C = X eig(X^T F X) */
-        os_gemm(0, 0, n, n, n, 1.0, F, X, 0.0, J);
-        os_gemm(1, 0, n, n, n, 1.0, X, J, 0.0, K);
-        os_symmetrize(n, K);
-        if ((st = os_eigh(n, K, eps, err)) != OS_OK) goto out;
-        os_gemm(0, 0, n, n, n, 1.0, X, K, 0.0, C);
-        occupy(n, eps, (double)Z, occ);
+        /* J and K (adjacent) serve as scratch until the next Fock build. */
+        if ((st = os_diagonalize(n, nmo, X, F, C, eps, J, err)) != OS_OK) goto out;
+        occupy(nmo, eps, (double)Z, occ);
         memset(Dat, 0, n2 * sizeof(double));
-        for (int k = 0; k < n; ++k)
+        for (int k = 0; k < nmo; ++k)
             if (occ[k] > 0)
                 for (int i = 0; i < n; ++i)
-                    for (int j = 0; j < n; ++j) Dat[i * n + j] += occ[k] * C[i * n + k] * C[j * n + k];
+                    for (int j = 0; j < n; ++j)
+                        Dat[i * n + j] += occ[k] * C[i * nmo + k] * C[j * nmo + k];
         if ((st = os_fock_jk(fk, 1, Dat, J, K, err)) != OS_OK) goto out;
         double Eat = 0;
         for (size_t k = 0; k < n2; ++k) {
@@ -128,6 +124,7 @@ static os_status atom_density(const os_molecule *mol, const os_basis *ab, int A,
         memcpy(F, J, n2 * sizeof(double));
     }
 out:
+    free(X);
     os_fock_free(fk);
     os_diis_free(&diis);
     free(buf);

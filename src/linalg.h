@@ -17,6 +17,17 @@ double os_dot(int n2, const double *A, const double *B);
 /* Symmetrize in place: A = (A + A^T)/2. */
 void os_symmetrize(int n, double *A);
 
+/* Canonical orthogonalization X = U s^(-1/2) (n x nmo, allocated here) over
+ * the overlap eigenvalues s above lindep, which drops near-linear
+ * dependencies; smin gets the smallest eigenvalue. */
+os_status os_orthogonalizer(int n, const double *S, double lindep, double **X, int *nmo,
+                            double *smin, os_error *err);
+
+/* Eigenvectors C (n x nmo) and ascending eigenvalues eps of the Fock matrix F
+ * in the orthogonal basis X: C = X eig(X^T F X).  work: n*nmo + nmo*nmo. */
+os_status os_diagonalize(int n, int nmo, const double *X, const double *F, double *C, double *eps,
+                         double *work, os_error *err);
+
 /* Allocate n doubles set to zero; NULL on failure. */
 double *os_zeros(size_t n);
 

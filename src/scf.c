@@ -100,58 +100,6 @@ static void state_free(scf_state *s)
     os_diis_free(&s->diis);
 }
 
-/* X = U s^(-1/2) over overlap eigenvalues above lindep: canonical
- * orthogonalization, which drops near-linear dependencies of diffuse sets. */
-static os_status orthogonalizer(int n, const double *S, double lindep, double **Xout, int *nmo,
-                                double *smin, os_error *err)
-{
-    double *U = malloc((size_t)n * n * sizeof(double)), *w = malloc((size_t)n * sizeof(double));
-    if (!U || !w) {
-        free(U);
-        free(w);
-        return OS_NOMEM(err, "overlap eigenvectors");
-    }
-    memcpy(U, S, (size_t)n * n * sizeof(double));
-    os_status st = os_eigh(n, U, w, err);
-    if (st != OS_OK) goto done;
-    *smin = w[0];
-    int first = 0;
-    while (first < n && w[first] < lindep) ++first;
-    *nmo = n - first;
-    if (*nmo == 0) {
-        st = os_fail(err, OS_ERR_NUMERIC, "overlap matrix is singular (largest eigenvalue %.3g)",
-                     w[n - 1]);
-        goto done;
-    }
-    double *X = malloc((size_t)n * *nmo * sizeof(double));
-    if (!X) {
-        st = OS_NOMEM(err, "orthogonalizer");
-        goto done;
-    }
-    for (int i = 0; i < n; ++i)
-        for (int k = 0; k < *nmo; ++k) X[i * *nmo + k] = U[i * n + first + k] / sqrt(w[first + k]);
-    *Xout = X;
-done:
-    free(U);
-    free(w);
-    return st;
-}
-
-/* Diagonalize F in the orthogonal basis: C = X C', eps ascending. */
-static os_status diagonalize(int n, int nmo, const double *X, const double *F, double *C,
-                             double *eps, double *work, os_error *err)
-{
-    /* work: n*nmo then nmo*nmo */
-    double *FX = work, *Fp = work + (size_t)n * nmo;
-    os_gemm(0, 0, n, nmo, n, 1.0, F, X, 0.0, FX);
-    os_gemm(1, 0, nmo, nmo, n, 1.0, X, FX, 0.0, Fp);
-    os_symmetrize(nmo, Fp);
-    os_status st = os_eigh(nmo, Fp, eps, err);
-    if (st != OS_OK) return st;
-    os_gemm(0, 0, n, nmo, nmo, 1.0, X, Fp, 0.0, C);
-    return OS_OK;
-}
-
 /* D = C_occ C_occ^T for the nocc lowest orbitals. */
 static void density(int n, int nmo, int nocc, const double *C, double *D)
 {
@@ -159,7 +107,7 @@ static void density(int n, int nmo, int nocc, const double *C, double *D)
         memset(D, 0, (size_t)n * n * sizeof(double));
         return;
     }
-    /* C is n x nmo row-major; use its first nocc columns via leading dimension. */
+    /* C is n x nmo row-major; only its first nocc columns enter. */
     for (int i = 0; i < n; ++i)
         for (int j = 0; j <= i; ++j) {
             double v = 0;
@@ -262,7 +210,7 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
     free(s.work);
     s.work = NULL;
     int nmo = 0;
-    st = orthogonalizer(n, s.S, opt.lindep, &s.X, &nmo, &res->s_min_eig, err);
+    st = os_orthogonalizer(n, s.S, opt.lindep, &s.X, &nmo, &res->s_min_eig, err);
     if (st != OS_OK) goto out;
     if (nalpha > nmo) {
         st = os_fail(err, OS_ERR_INPUT, "%s: %d occupied orbitals but only %d basis functions",
@@ -420,7 +368,7 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
         /* New orbitals and densities. */
         for (int sp = 0; sp < nspin; ++sp) {
             double *C = sp == 0 ? res->C_a : res->C_b, *eps = sp == 0 ? res->eps_a : res->eps_b;
-            if ((st = diagonalize(n, nmo, s.X, s.Fdiis + sp * n2, C, eps, s.work2, err)) != OS_OK)
+            if ((st = os_diagonalize(n, nmo, s.X, s.Fdiis + sp * n2, C, eps, s.work2, err)) != OS_OK)
                 goto out;
             density(n, nmo, sp == 0 ? nalpha : nbeta, C, s.D + sp * n2);
         }
@@ -432,7 +380,7 @@ os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_op
     /* Orbitals of the converged Fock matrix itself (not the extrapolated one). */
     for (int sp = 0; sp < nspin; ++sp) {
         double *C = sp == 0 ? res->C_a : res->C_b, *eps = sp == 0 ? res->eps_a : res->eps_b;
-        if ((st = diagonalize(n, nmo, s.X, s.F + sp * n2, C, eps, s.work2, err)) != OS_OK) goto out;
+        if ((st = os_diagonalize(n, nmo, s.X, s.F + sp * n2, C, eps, s.work2, err)) != OS_OK) goto out;
     }
     res->homo = nalpha > 0 ? res->eps_a[nalpha - 1] : -INFINITY;
     res->lumo = nalpha < nmo ? res->eps_a[nalpha] : INFINITY;
