@@ -50,6 +50,15 @@ typedef struct {
 /* Short name of a status ("parse error", ...). */
 const char *os_status_name(os_status st);
 
+/* -------------------------------------------------------------- threading */
+
+/* orbscreen parallelizes with OpenMP around its BLAS calls, on the thread
+ * counts passed to each call (os_scf_options.nthreads); BLAS should then run
+ * single-threaded inside each call.  BLAS's thread count is process-wide:
+ * the application sets it once, before any work (the CLI calls
+ * os_blas_set_threads(1)). */
+void os_blas_set_threads(int n);
+
 /* ---------------------------------------------------------------- molecule */
 
 #define OS_MAX_ATOMS 5000
@@ -78,6 +87,9 @@ os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err
 /* Same, from a text buffer; `label` stands for the file name in messages. */
 os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
                                 os_molecule *mol, os_error *err);
+/* A molecule's name from its file: the base name without directory and a
+ * trailing ".xyz" (any case), NUL-terminated, truncated to n bytes. */
+void os_molecule_name_from_path(const char *path, char *name, size_t n);
 /* Set charge and multiplicity, checking that they fit the electron count. */
 os_status os_molecule_set_state(os_molecule *mol, int charge, int mult, os_error *err);
 /* Number of electrons (sum Z - charge). */
@@ -137,6 +149,26 @@ void os_basis_free(os_basis *bs);
 
 /* --------------------------------------------------------------------- SCF */
 
+/* A potential added to the Fock matrix by a model outside the SCF (the
+ * solvent's reaction field is one).  The SCF calls `build` once per cycle
+ * with the total density P = Da + Db (nbf*nbf); the term adds its
+ * spin-independent potential matrix to V (nbf*nbf) and sets *energy, its
+ * contribution to the total energy (Eh), which need not be Tr(P V). */
+typedef struct {
+    const char *name;      /* e.g. "pcm", for logs and reports */
+    void *ctx;             /* the model's own state, passed back to build */
+    os_status (*build)(void *ctx, const double *P, double *V, double *energy, os_error *err);
+} os_scf_potential;
+
+/* Where the SCF starts. */
+enum {
+    OS_GUESS_SAD = 0,      /* superposition of atomic densities (default) */
+    OS_GUESS_CORE,         /* orbitals of the core Hamiltonian */
+    OS_GUESS_ORBITALS      /* orbitals of an earlier result (guess_orbitals), reoccupied */
+};
+
+typedef struct os_scf_result os_scf_result;
+
 typedef struct {
     const char *method;    /* "hf" or a functional name/alias (see xc.c); NULL = "b3lyp" */
     const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
@@ -145,9 +177,14 @@ typedef struct {
     double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
-    int nthreads;          /* OpenMP threads; 0 = library default */
+    int nthreads;          /* threads for every parallel loop of this SCF; 0 = OpenMP's default */
     size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the machine's memory */
     int unrestricted;      /* -1 auto (UHF/UKS when mult > 1), 0 force restricted, 1 force unrestricted */
+    int guess;             /* OS_GUESS_*; default OS_GUESS_SAD */
+    const os_scf_result *guess_orbitals; /* OS_GUESS_ORBITALS: a result in a basis of the same
+                                            size (another charge, spin or geometry) */
+    const os_scf_potential *potentials;  /* external terms, npotentials of them (NULL: none) */
+    int npotentials;
     FILE *log;             /* one line per SCF cycle when non-NULL */
 } os_scf_options;
 
@@ -156,13 +193,14 @@ void os_scf_options_default(os_scf_options *opt);
 /* OS_OK when the method and grid in `opt` are known (checked before any work). */
 os_status os_scf_options_check(const os_scf_options *opt, os_error *err);
 
-typedef struct {
+struct os_scf_result {
     int converged;
     int iterations;
     int unrestricted;
     double energy;         /* total energy, Eh */
     double e_nuc;          /* nuclear repulsion, Eh */
     double e_xc;           /* exchange-correlation energy, Eh (0 for HF) */
+    double e_ext;          /* energy of the external potentials (options.potentials), Eh */
     double nelec_grid;     /* integrated density (DFT), electrons */
     int nbf, nmo;          /* basis functions; orbitals kept after orthogonalization */
     int n_dropped;         /* functions dropped as linearly dependent */
@@ -171,16 +209,28 @@ typedef struct {
     int nalpha, nbeta;
     double *eps_a, *eps_b; /* orbital energies, nmo, Eh (eps_b == NULL when restricted) */
     double *C_a, *C_b;     /* MO coefficients, nbf*nmo row-major (C[mu*nmo+i]) */
+    double *occ_a, *occ_b; /* occupation of each orbital per spin (0..1), nmo (occ_b NULL when
+                              restricted: then every orbital holds 2*occ_a electrons) */
     double homo, lumo;     /* Eh; over both spins when unrestricted */
+    int homo_lumo_degenerate; /* 1: HOMO and LUMO closer than OS_SCF_DEGENERATE_EH (occupation
+                                 ambiguous; see warning) */
+    char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */
-} os_scf_result;
+    char jk[16];           /* J/K builder used ("direct") */
+};
+
+/* HOMO-LUMO gaps below this (Eh) make the aufbau occupation ambiguous. */
+#define OS_SCF_DEGENERATE_EH 1e-3
 
 /* Run an SCF for `mol` in basis `bs`.  A run that does not converge returns
  * OS_ERR_NOCONV (the result is kept for inspection but is not a result). */
 os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
                      os_scf_result *res, os_error *err);
 void os_scf_result_free(os_scf_result *res);
+/* Spin density matrix (nbf*nbf) of a result: spin 0 alpha, 1 beta (the
+ * alpha one again when restricted). */
+os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error *err);
 
 #ifdef __cplusplus
 }

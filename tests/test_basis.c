@@ -6,8 +6,8 @@
  *
  * `test_basis --corpus [--must-fail] DIR...` feeds every file in the
  * directories to os_g94_parse and checks for one-line errors, not crashes. */
-#include "basis.h"
-#include "cart2sph.h"
+#include "input/g94.h"
+#include "integrals/cart2sph.h"
 #include "check.h"
 #include "orbscreen.h"
 

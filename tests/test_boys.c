@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "boys.h"
+#include "integrals/boys.h"
 #include "check.h"
 
 #define REL_TOL 1e-13

@@ -78,5 +78,45 @@ check $(tail -c 3 "$T/sig/orbscreen.json" | grep -q '}'; echo $?) "orbscreen.jso
 check $([ -n "$(energy water "$T/sig/orbscreen.json")" ] && [ -s "$T/sig/water.molden" ]; echo $?) "the finished molecule's results are kept"
 check $([ -z "$(ls "$T/sig" | grep tmp)" ]; echo $?) "no temporary files after SIGTERM"
 
+# 6. Two inputs with the same base name get distinct output files.
+mkdir -p "$T/a" "$T/b"
+cp "$REF/geom/water.xyz" "$T/a/h2o.xyz"
+cp "$REF/geom/water.xyz" "$T/b/h2o.xyz"
+"$B" --method hf --basis STO-3G --out "$T/dup" --quiet "$T/a/h2o.xyz" "$T/b/h2o.xyz" 2> /dev/null
+check $([ -s "$T/dup/h2o.molden" ] && [ -s "$T/dup/h2o-2.molden" ]; echo $?) "same base name: h2o.molden and h2o-2.molden"
+check $([ "$(wc -l < "$T/dup/orbscreen.jsonl")" -eq 2 ]; echo $?) "journal: one line per molecule"
+
+# 7. A second run on a results folder in use fails at once (exit 2), naming it.
+"$B" --method hf --basis 6-31+G* --out "$T/busy" --quiet "$REF/geom/tfpaa.xyz" 2> /dev/null &
+pid=$!
+i=0
+while [ ! -s "$T/busy/.orbscreen.lock" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+"$B" --method hf --basis STO-3G --out "$T/busy" --quiet "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && grep -q "in use by another orbscreen run" "$T/err"; echo $?) "results folder in use: exit 2 ($rc)"
+kill -KILL $pid 2> /dev/null
+wait $pid 2> /dev/null
+
+# 8. SIGKILL mid-batch: every finished molecule is in the journal, every
+#    file there parses, and the lock is free again.
+"$B" --method hf --basis cc-pVDZ --out "$T/kill" --quiet "$REF/geom/water.xyz" "$REF/geom/oh.xyz" \
+    "$REF/geom/tfpaa.xyz" 2> /dev/null &
+pid=$!
+i=0
+while [ "$(cat "$T/kill/orbscreen.jsonl" 2> /dev/null | wc -l)" -lt 2 ] && [ $i -lt 600 ]; do
+    sleep 0.1; i=$((i + 1)); done
+kill -KILL $pid 2> /dev/null
+wait $pid 2> /dev/null
+check $([ "$(wc -l < "$T/kill/orbscreen.jsonl")" -eq 2 ]; echo $?) "SIGKILL: both finished molecules are in the journal"
+want=$(ref_energy oh_uhf_ccpvdz)
+got=$(grep '"name": "oh"' "$T/kill/orbscreen.jsonl" | sed 's/.*"energy": \([-0-9.]*\).*/\1/')
+close_to "$got" "$want" 1e-6
+check $? "SIGKILL: OH energy recoverable from the journal $got vs Psi4 $want (tol 1e-6 Eh)"
+check $(python3 -c 'import json, sys
+for line in open(sys.argv[1]): json.loads(line)
+json.load(open(sys.argv[2]))' "$T/kill/orbscreen.jsonl" "$T/kill/orbscreen.json"; echo $?) "SIGKILL: journal lines and orbscreen.json parse as JSON"
+check $([ -z "$(ls "$T/kill" | grep tmp)" ]; echo $?) "SIGKILL: no temporary files"
+"$B" --method hf --basis STO-3G --out "$T/kill" --quiet "$REF/geom/water.xyz" 2> /dev/null; rc=$?
+check $([ $rc -eq 0 ]; echo $?) "SIGKILL: the lock died with the run ($rc)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

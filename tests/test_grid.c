@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "grid.h"
-#include "lebedev.h"
+#include "dft/grid.h"
+#include "dft/lebedev.h"
 
 #define PI 3.14159265358979323846
 
@@ -156,7 +156,7 @@ static void test_atom(void)
     mol.xyz = xyz;
     os_grid g;
     os_error err;
-    check_true("O atom 75,302 builds", os_grid_build(&mol, 75, 302, &g, &err) == OS_OK);
+    check_true("O atom 75,302 builds", os_grid_build(&mol, 75, 302, 2, &g, &err) == OS_OK);
     /* Radial quadrature: exponents from tight core to diffuse, each normalized. */
     /* The tightest (core-like, 1e4) and most diffuse (0.1: a density tail of
      * 6-31+G* diffuse functions) are the hardest for 75 points. */
@@ -201,7 +201,7 @@ static void test_water(void)
         int nr, na;
         os_grid g;
         os_grid_parse_spec(levels[l], &nr, &na, NULL);
-        if (os_grid_build(&mol, nr, na, &g, NULL) != OS_OK) {
+        if (os_grid_build(&mol, nr, na, 2, &g, NULL) != OS_OK) {
             check_true("water grid builds", 0);
             continue;
         }

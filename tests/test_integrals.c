@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cart2sph.h"
+#include "integrals/cart2sph.h"
 #include "check.h"
-#include "integrals.h"
+#include "integrals/integrals.h"
 
 #define TOL_1E 1e-10
 #define TOL_ERI 1e-10
@@ -165,8 +165,8 @@ static void test_1e(const char *tag, test_system *s)
            *V = malloc(sizeof(double) * n * n);
     os_error err;
     char what[128];
-    int ok = os_int1e_overlap(&s->bs, S, &err) == OS_OK && os_int1e_kinetic(&s->bs, T, &err) == OS_OK &&
-             os_int1e_nuclear(&s->bs, &s->mol, V, &err) == OS_OK;
+    int ok = os_int1e_overlap(&s->bs, 2, S, &err) == OS_OK && os_int1e_kinetic(&s->bs, 2, T, &err) == OS_OK &&
+             os_int1e_nuclear(&s->bs, &s->mol, 2, V, &err) == OS_OK;
     snprintf(what, sizeof what, "%s: one-electron integrals computed", tag);
     if (!check_true(what, ok)) printf("  %s\n", err.msg);
     char path[1024], line[256];

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cart2sph.h"
+#include "integrals/cart2sph.h"
 #include "check.h"
-#include "numint.h"
+#include "dft/numint.h"
 
 #define PI 3.14159265358979323846
 
@@ -260,7 +260,7 @@ static void test_slater(void)
     os_grid g;
     os_numint *ni;
     os_xc *xc;
-    if (os_grid_build(&mol, 75, 302, &g, NULL) || os_numint_new(&bs, &g, 0, &ni, NULL) ||
+    if (os_grid_build(&mol, 75, 302, 2, &g, NULL) || os_numint_new(&bs, &g, 0, 2, &ni, NULL) ||
         os_xc_new("LDA_X", 1, &xc, NULL)) {
         check_true("slater set-up", 0);
         return;
@@ -372,7 +372,7 @@ int main(void)
     for (int l = 0; l < 2; ++l) {
         int nr, na;
         os_grid_parse_spec(levels[l], &nr, &na, NULL);
-        if (os_grid_build(&mol, nr, na, &g, &err) != OS_OK || os_numint_new(&bs, &g, 0, &ni, &err) != OS_OK) {
+        if (os_grid_build(&mol, nr, na, 2, &g, &err) != OS_OK || os_numint_new(&bs, &g, 0, 2, &ni, &err) != OS_OK) {
             printf("set-up failed: %s\n", err.msg);
             return 1;
         }
@@ -382,7 +382,7 @@ int main(void)
         os_grid_free(&g);
     }
     /* Derivative checks need no accuracy from the grid: a small one. */
-    if (os_grid_build(&mol, 40, 110, &g, &err) != OS_OK || os_numint_new(&bs, &g, 1, &ni, &err) != OS_OK) {
+    if (os_grid_build(&mol, 40, 110, 2, &g, &err) != OS_OK || os_numint_new(&bs, &g, 1, 2, &ni, &err) != OS_OK) {
         printf("set-up failed: %s\n", err.msg);
         return 1;
     }
@@ -400,7 +400,7 @@ int main(void)
     os_xc *pbe;
     double exc, nel;
     double *D = calloc((size_t)bs.nbf * bs.nbf, sizeof(double)), *V = calloc((size_t)bs.nbf * bs.nbf, sizeof(double));
-    os_numint_new(&bs, &g, 0, &ni0, NULL);
+    os_numint_new(&bs, &g, 0, 2, &ni0, NULL);
     os_xc_new("pbe", 1, &pbe, NULL);
     check_true("GGA on a numint without gradients is refused",
                os_numint_vxc(ni0, pbe, 1, D, &exc, &nel, V, &err) == OS_ERR_INTERNAL);

@@ -8,7 +8,7 @@
  * components, real solid harmonics from the associated-Legendre recursion)
  * and compares them point by point with orbscreen's representation. */
 #include "check.h"
-#include "report.h"
+#include "report/report.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -1092,20 +1092,20 @@ int main(int argc, char **argv)
 
     /* ---- atomic writes */
     snprintf(path, sizeof path, "%s/atomic.txt", dir);
-    check_true("atomic: first write", os_report_write_atomic(path, write_text, "old\n", &err) == OS_OK);
-    check_true("atomic: replace", os_report_write_atomic(path, write_text, "new content\n", &err) == OS_OK);
+    check_true("atomic: first write", os_report_write_atomic(path, write_text, "old\n", 1, &err) == OS_OK);
+    check_true("atomic: replace", os_report_write_atomic(path, write_text, "new content\n", 1, &err) == OS_OK);
     txt = slurp(path, NULL);
     check_true("atomic: file holds the new content", txt && !strcmp(txt, "new content\n"));
     free(txt);
     check_close("atomic: temporary files left", temp_files_in(dir), 0, 0);
-    os_status st = os_report_write_atomic(path, write_fail, NULL, &err);
+    os_status st = os_report_write_atomic(path, write_fail, NULL, 1, &err);
     txt = slurp(path, NULL);
     check_true("atomic: failing writer reports an error naming the path", st != OS_OK && strstr(err.msg, path));
     check_true("atomic: failing writer leaves the old file", txt && !strcmp(txt, "new content\n"));
     free(txt);
     check_close("atomic: temporary files left after failure", temp_files_in(dir), 0, 0);
     snprintf(path, sizeof path, "%s/no/such/dir/x.txt", dir);
-    st = os_report_write_atomic(path, write_text, "x", &err);
+    st = os_report_write_atomic(path, write_text, "x", 1, &err);
     check_true("atomic: missing directory is an error naming the path", st == OS_ERR_IO && strstr(err.msg, path));
 
     /* ---- results directory */

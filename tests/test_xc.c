@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "xc.h"
+#include "dft/xc.h"
 
 #define PI 3.14159265358979323846
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Generate src/boys_table.h: Boys function values F_m(T_k) on a uniform grid,
-used by src/boys.c for its Taylor interpolation.
+"""Generate src/generated/boys_table.h: Boys function values F_m(T_k) on a uniform grid,
+used by src/integrals/boys.c for its Taylor interpolation.
 
     F_m(T) = int_0^1 t^(2m) exp(-T t^2) dt = 1F1(m+1/2; m+3/2; -T) / (2m+1)
 
@@ -8,8 +8,8 @@ evaluated with mpmath at 40 significant digits, then rounded to double.
 Grid: T_k = k * H for k = 0 .. NT-1 (covers T < TMAX with nearest-point
 lookup), orders m = 0 .. NM-1 (OS_BOYS_MMAX + the Taylor terms).
 
-Usage: python3 tools/gen_boys_table.py > src/boys_table.h
-The header is included by src/boys.c only; its dimensions travel with it.
+Usage: python3 tools/gen_boys_table.py > src/generated/boys_table.h
+The header is included by src/integrals/boys.c only; its dimensions travel with it.
 """
 import mpmath
 

@@ -1,7 +1,7 @@
 /* libFuzzer target: the Gaussian94 library parser on arbitrary bytes
  * (tests/fuzz/run.sh).  Parsed shells are normalized as os_basis_load
  * would; a rejected text must come with a non-empty one-line message. */
-#include "basis.h"
+#include "input/g94.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -17,10 +17,10 @@ mkdir -p "$W/seeds/xyz" "$W/seeds/g94" "$W/corpus/xyz" "$W/corpus/g94" "$W/artif
 FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -D_POSIX_C_SOURCE=200809L -I$ROOT/src"
 # shellcheck disable=SC2086
-$CC $FLAGS "$HERE/fuzz_xyz.c" "$ROOT/src/molecule.c" "$ROOT/src/error.c" -lm \
+$CC $FLAGS "$HERE/fuzz_xyz.c" "$ROOT"/src/input/*.c "$ROOT/src/core/error.c" -lm \
     -o "$W/fuzz_xyz" || exit 1
 # shellcheck disable=SC2086
-$CC $FLAGS "$HERE/fuzz_g94.c" "$ROOT/src/basis.c" "$ROOT/src/molecule.c" "$ROOT/src/error.c" \
+$CC $FLAGS "$HERE/fuzz_g94.c" "$ROOT"/src/input/*.c "$ROOT/src/core/error.c" \
     -lm -o "$W/fuzz_g94" || exit 1
 
 # Seeds: every XYZ file the project has; Gaussian94 files cut into one

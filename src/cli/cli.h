@@ -1,0 +1,31 @@
+/* The command line's parts: options (options.c), the batch of molecules run
+ * on worker threads with results written as they finish (batch.c). */
+#ifndef OS_CLI_H
+#define OS_CLI_H
+#include "orbscreen.h"
+
+enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    os_scf_options scf;
+    const char *basis;
+    const char *basis_dir; /* --basis-dir, else found next to the executable, else NULL */
+    const char *json;      /* NULL, "-" or a path */
+    const char *out_dir;   /* results folder; NULL with --no-results */
+    int charge, mult, has_charge, has_mult;
+    int pure;
+    int threads, jobs;
+    int verbose, quiet;
+    char **inputs;
+    int ninput;
+    char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */
+} cli_options;
+
+/* Parse argv into o.  Returns -1 to go on, else the exit code (usage errors,
+ * --help, --version), having printed what the user needs. */
+int cli_parse(int argc, char **argv, cli_options *o);
+
+/* Run every input and write the results; returns the exit code. */
+int cli_run_batch(const cli_options *o, int argc, char **argv);
+
+#endif

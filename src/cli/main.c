@@ -1,0 +1,13 @@
+/* orbscreen: frontier orbitals of a batch of molecules, anions ranked.
+ * The command line is a thin layer over liborbscreen (orbscreen.h). */
+#include "cli/cli.h"
+
+int main(int argc, char **argv)
+{
+    cli_options o;
+    int rc = cli_parse(argc, argv, &o);
+    if (rc >= 0) return rc;
+    /* orbscreen's threads sit around BLAS calls: BLAS itself runs on one. */
+    os_blas_set_threads(1);
+    return cli_run_batch(&o, argc, argv);
+}

@@ -1,0 +1,172 @@
+/* Command-line options: parsing, bounds, and the checks that are the same
+ * for every molecule (method, grid, basis, output folder), made once before
+ * any work. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void usage(FILE *f, const char *basis_dir)
+{
+    fprintf(f,
+            "usage: orbscreen [options] FILE.xyz...\n"
+            "Frontier-orbital (HOMO/LUMO) energies; anions ranked by LUMO (lowest = most easily reduced).\n"
+            "\n"
+            "  --method NAME     hf, b3lyp (default), b3lyp5, pbe, pbe0, blyp, bp86, tpss, m06-2x,\n"
+            "                    wb97x, cam-b3lyp, svwn, or any libxc name\n"
+            "  --basis NAME      basis set (default 6-31+G*); e.g. cc-pVDZ, def2-TZVP, 6-311++G**\n"
+            "  --cartesian       Cartesian d/f... functions (overrides the basis family's default)\n"
+            "  --spherical       solid-harmonic functions\n"
+            "  --grid SPEC       DFT grid: coarse, default, fine, or RADIAL,ANGULAR (e.g. 99,590)\n"
+            "  --charge N        net charge when the XYZ comment line has no charge=\n"
+            "  --mult N          spin multiplicity when the XYZ comment line has no mult=\n"
+            "  --unrestricted    UHF/UKS even for singlets\n"
+            "  --out DIR         results folder (default results); --no-results writes none\n"
+            "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
+            "  --threads N       threads per molecule (default: all cores / jobs)\n"
+            "  --jobs N          molecules run side by side (default 1)\n"
+            "  --max-iter N      SCF iteration limit (default 100)\n"
+            "  --memory MB       integrals kept in memory between SCF cycles (default: half the RAM)\n"
+            "  --basis-dir DIR   Gaussian94 basis library (default %s)\n"
+            "  --verbose         SCF iterations on stderr\n"
+            "  --quiet           nothing on stderr but errors\n"
+            "  --help, --version\n"
+            "\n"
+            "Exit status: 0 all molecules converged, 1 some molecule failed, 2 usage error.\n",
+            basis_dir ? basis_dir : os_basis_default_dir());
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return 0;
+    *out = (int)v;
+    return 1;
+}
+
+/* An installed orbscreen (bin/orbscreen) finds its basis library in
+ * ../share/orbscreen/basis next to the executable; $ORBSCREEN_BASIS_DIR
+ * overrides it, and a build-tree binary falls back to the library's
+ * build-time default (NULL here). */
+static const char *installed_basis_dir(cli_options *o)
+{
+    const char *env = getenv("ORBSCREEN_BASIS_DIR");
+    if (env && *env) return NULL;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return NULL;
+    *slash = '\0';
+    int w = snprintf(o->exe_basis_dir, sizeof o->exe_basis_dir, "%s/../share/orbscreen/basis", exe);
+    struct stat sb;
+    if (w < 0 || (size_t)w >= sizeof o->exe_basis_dir || stat(o->exe_basis_dir, &sb) != 0 ||
+        !S_ISDIR(sb.st_mode))
+        return NULL;
+    return o->exe_basis_dir;
+}
+
+int cli_parse(int argc, char **argv, cli_options *o)
+{
+    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM };
+    static const struct option longopts[] = {
+        {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
+        {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
+        {"json", required_argument, 0, 'j'},    {"threads", required_argument, 0, 't'},
+        {"jobs", required_argument, 0, 'J'},    {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},       {"verbose", no_argument, 0, 'v'},
+        {"quiet", no_argument, 0, 'q'},         {"cartesian", no_argument, 0, O_CART},
+        {"spherical", no_argument, 0, O_SPH},   {"grid", required_argument, 0, O_GRID},
+        {"out", required_argument, 0, O_OUT},   {"no-results", no_argument, 0, O_NORES},
+        {"basis-dir", required_argument, 0, O_BDIR},
+        {"max-iter", required_argument, 0, O_MAXIT},
+        {"unrestricted", no_argument, 0, O_UHF},
+        {"memory", required_argument, 0, O_MEM},
+        {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    os_scf_options_default(&o->scf);
+    o->basis = "6-31+G*";
+    o->out_dir = "results";
+    o->pure = OS_PURE_DEFAULT;
+    o->jobs = 1;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'm': o->scf.method = optarg; break;
+        case 'b': o->basis = optarg; break;
+        case 'c':
+            if (!parse_int(optarg, -1000, 1000, &o->charge)) goto bad_value;
+            o->has_charge = 1;
+            break;
+        case 'M':
+            if (!parse_int(optarg, 1, 1000, &o->mult)) goto bad_value;
+            o->has_mult = 1;
+            break;
+        case 'j': o->json = optarg; break;
+        case 't':
+            if (!parse_int(optarg, 1, 4096, &o->threads)) goto bad_value;
+            break;
+        case 'J':
+            if (!parse_int(optarg, 1, 4096, &o->jobs)) goto bad_value;
+            break;
+        case O_MAXIT:
+            if (!parse_int(optarg, 1, 100000, &o->scf.max_iter)) goto bad_value;
+            break;
+        case 'v': o->verbose = 1; break;
+        case 'q': o->quiet = 1; break;
+        case O_CART: o->pure = OS_CARTESIAN; break;
+        case O_SPH: o->pure = OS_SPHERICAL; break;
+        case O_GRID: o->scf.grid = optarg; break;
+        case O_OUT: o->out_dir = optarg; break;
+        case O_NORES: o->out_dir = NULL; break;
+        case O_BDIR: o->basis_dir = optarg; break;
+        case O_UHF: o->scf.unrestricted = 1; break;
+        case O_MEM: {
+            int mb;
+            if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;
+            o->scf.memory_mb = (size_t)mb;
+            break;
+        }
+        case 'h':
+            if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
+            usage(stdout, o->basis_dir);
+            return EXIT_ALL_OK;
+        case 'V': printf("orbscreen %s\n", OS_VERSION); return EXIT_ALL_OK;
+        default:
+            fprintf(stderr, "orbscreen: unknown or incomplete option '%s' (see --help)\n",
+                    argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+        continue;
+    bad_value:
+        fprintf(stderr, "orbscreen: invalid value '%s' for %s (see --help)\n", optarg,
+                argv[optind - 1]);
+        return EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE.xyz...)\n");
+        return EXIT_USAGE;
+    }
+    o->inputs = argv + optind;
+    o->ninput = argc - optind;
+    if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
+    /* A bad method, grid, basis or output folder is the same for every
+     * molecule: say so once, before any work. */
+    os_error err;
+    if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+

@@ -1,0 +1,27 @@
+/* Numerical integration of the XC energy and potential matrix on a grid. */
+#ifndef OS_NUMINT_H
+#define OS_NUMINT_H
+#include "dft/grid.h"
+#include "dft/xc.h"
+
+/* Built once per geometry: for each grid block the shells that do not
+ * vanish there (their values and gradients are recomputed on every
+ * os_numint_vxc call: storing them would take gigabytes).  need_grad: the
+ * functional is a GGA or meta-GGA.  bs and g must outlive the object. */
+typedef struct os_numint os_numint;
+os_status os_numint_new(const os_basis *bs, const os_grid *g, int need_grad, int nthreads,
+                        os_numint **out, os_error *err);
+void os_numint_free(os_numint *ni);
+
+/* nspin = 1: D = total density matrix (nbf*nbf); V gets Vxc.
+ * nspin = 2: D = [Da, Db] (2*nbf*nbf); V gets [Va, Vb].
+ * exc: XC energy, Eh; nelec: integrated density (electrons).
+ * D must be symmetric; V comes back symmetric.  xc must have been made for
+ * the same nspin (a functional with no XC part, "hf", gives exc = 0, V = 0
+ * and still integrates the density).  Runs on the nthreads given to
+ * os_numint_new, each calling BLAS on small blocks: BLAS itself should run
+ * single-threaded (the CLI sets that once at start-up). */
+os_status os_numint_vxc(os_numint *ni, const os_xc *xc, int nspin, const double *D,
+                        double *exc, double *nelec, double *V, os_error *err);
+
+#endif

@@ -1,0 +1,35 @@
+/* Internal to src/integrals/ (the only part that includes libint2.h): what
+ * every libint2 caller shares.  The libint2 C contract is described at the
+ * top of eri.c. */
+#ifndef OS_LIBINT_COMMON_H
+#define OS_LIBINT_COMMON_H
+
+#include <libint2.h>
+#include <stddef.h>
+
+#include "orbscreen.h"
+#include "integrals/cart2sph.h"
+
+/* Highest l the Cartesian -> spherical tables hold (auxiliary sets reach i/k). */
+#define OS_SPH_MAX_L 7
+#define OS_SPH_MAX_NCART ((OS_SPH_MAX_L + 1) * (OS_SPH_MAX_L + 2) / 2)
+
+static const double OS_SQRT_PI = 1.77245385090551602730;
+
+/* Nonzero entries of os_cart2sph(l): sph_m += v * cart_c. */
+typedef struct {
+    int nnz;
+    unsigned char m[(2 * OS_SPH_MAX_L + 1) * OS_SPH_MAX_NCART];
+    unsigned char c[(2 * OS_SPH_MAX_L + 1) * OS_SPH_MAX_NCART];
+    double v[(2 * OS_SPH_MAX_L + 1) * OS_SPH_MAX_NCART];
+} os_sph_tf;
+
+void os_sph_tf_init(os_sph_tf *tf, int l);
+/* out[pre][nsph][post] = sum_c T[m][c] in[pre][c][post]. */
+void os_sph_apply(const os_sph_tf *tf, int l, const double *in, double *out, size_t pre,
+                  size_t post);
+
+/* OS_OK when every shell of bs has 0 <= l <= max_l and at least one primitive. */
+os_status os_integrals_check_basis(const os_basis *bs, int max_l, os_error *err);
+
+#endif

@@ -1,0 +1,65 @@
+/* Coulomb (J) and exchange (K) matrices behind one interface.
+ *
+ * The SCF hands over its spin densities and gets back J of the total density
+ * and K of each spin density (and the long-range K of range-separated
+ * hybrids).  How they are made is the builder's business:
+ *   - direct.c   four-centre integrals, an in-core cache within a memory
+ *                budget, incremental builds (os_jk_direct_new);
+ *   - naive.c    every quartet, no screening or symmetry: the test oracle.
+ * Spin densities: nspin = 1 passes the alpha density (= beta; the total is
+ * twice it), nspin = 2 passes [Da, Db].  All matrices nbf*nbf, row-major,
+ * symmetric. */
+#ifndef OS_JK_H
+#define OS_JK_H
+#include "orbscreen.h"
+
+typedef struct {
+    int want_k;          /* full-range exchange (HF, hybrids) */
+    double omega;        /* > 0 with want_klr: erf(omega r12)/r12 exchange */
+    int want_klr;        /* long-range exchange (range-separated hybrids) */
+    double schwarz;      /* quartets with bound * density below this are skipped */
+    int nthreads;        /* threads for each build (> 0) */
+    size_t memory_bytes; /* memory the builder may keep between builds */
+} os_jk_options;
+
+typedef struct os_jk os_jk;
+
+/* What every builder implements; a builder's struct starts with os_jk. */
+typedef struct {
+    const char *name; /* "direct", ... for logs and reports */
+    os_status (*build)(os_jk *jk, int nspin, const double *D, double *J, double *K, double *Klr,
+                       os_error *err);
+    size_t (*memory_bytes)(const os_jk *jk);
+    long (*last_work)(const os_jk *jk); /* e.g. shell quartets computed in the last build */
+    void (*free)(os_jk *jk);
+} os_jk_ops;
+
+struct os_jk {
+    const os_jk_ops *ops;
+    int nbf;
+};
+
+/* Four-centre direct builder.  `bs` must outlive the builder. */
+os_status os_jk_direct_new(const os_basis *bs, const os_jk_options *opt, os_jk **out,
+                           os_error *err);
+
+/* J (nbf^2) of the total density, K and Klr (nspin*nbf^2) of each spin
+ * density; K or Klr NULL to skip (they must be non-NULL when the builder was
+ * made with want_k / want_klr and are ignored otherwise). */
+os_status os_jk_build(os_jk *jk, int nspin, const double *D, double *J, double *K, double *Klr,
+                      os_error *err);
+/* Bytes the builder keeps between builds (integral cache, 3-index tensors). */
+size_t os_jk_memory_bytes(const os_jk *jk);
+/* Builder-specific work count of the last build (for the SCF log). */
+long os_jk_last_work(const os_jk *jk);
+const char *os_jk_name(const os_jk *jk);
+void os_jk_free(os_jk *jk);
+
+/* The oracle: for nd densities D[d], J[d]_ab = sum_cd (ab|cd) D[d]_cd and
+ * K[d]_ac = sum_bd (ab|cd) D[d]_bd over every quartet, without screening or
+ * permutational symmetry.  omega > 0: erf-attenuated integrals.  J or K may
+ * be NULL. */
+os_status os_jk_naive(const os_basis *bs, double omega, int nd, const double *D, double *J,
+                      double *K, os_error *err);
+
+#endif

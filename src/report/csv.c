@@ -1,0 +1,73 @@
+/* orbscreen.csv: one row per molecule, units in the column names. */
+#include "report/report.h"
+
+#include "core/error.h"
+
+#include <math.h>
+#include <string.h>
+
+/* RFC 4180: quote a field holding a comma, quote, CR or LF; double quotes. */
+static void csv_field(FILE *f, const char *s, int last)
+{
+    if (!s) s = "";
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; ++s) {
+            if (*s == '"') fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(last ? '\n' : ',', f);
+}
+
+static void csv_num(FILE *f, const char *fmt, double v)
+{
+    if (isfinite(v)) fprintf(f, fmt, v);
+    fputc(',', f);
+}
+
+os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report_entry *e,
+                              int n, os_error *err)
+{
+    fputs("name,file,formula,charge,multiplicity,method,basis,n_basis,energy_Eh,homo_eV,"
+          "lumo_eV,gap_eV,rank,converged,wall_s,error\n",
+          f);
+    for (int i = 0; i < n; ++i) {
+        const os_molecule *m = e[i].mol;
+        const os_scf_result *r = os_report_entry_ok(&e[i]) ? e[i].res : NULL;
+        char formula[256] = "";
+        if (m->natom > 0) os_molecule_formula(m, formula, sizeof formula);
+        csv_field(f, m->name, 0);
+        csv_field(f, m->file, 0);
+        csv_field(f, formula, 0);
+        if (m->natom > 0)
+            fprintf(f, "%d,%d,", m->charge, m->mult);
+        else
+            fputs(",,", f);
+        csv_field(f, r ? r->method : (run ? run->method : NULL), 0);
+        csv_field(f, e[i].bs ? e[i].bs->name : (run ? run->basis : NULL), 0);
+        if (e[i].bs)
+            fprintf(f, "%d,", e[i].bs->nbf);
+        else
+            fputc(',', f);
+        if (r) {
+            csv_num(f, "%.10f", r->energy);
+            csv_num(f, "%.6f", r->homo * OS_HARTREE_EV);
+            csv_num(f, "%.6f", r->lumo * OS_HARTREE_EV);
+            csv_num(f, "%.6f", (r->lumo - r->homo) * OS_HARTREE_EV);
+        } else {
+            fputs(",,,,", f);
+        }
+        if (e[i].rank > 0) fprintf(f, "%d", e[i].rank);
+        fputc(',', f);
+        if (r) fputs(r->converged ? "true" : "false", f);
+        fputc(',', f);
+        csv_num(f, "%.3f", e[i].wall_s);
+        csv_field(f, e[i].error, 1);
+    }
+    return os_report_stream_status(f, "CSV", err);
+}
+

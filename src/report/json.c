@@ -1,0 +1,141 @@
+/* orbscreen.json: the full machine-readable report, and the one-line form of
+ * a molecule for the results journal (orbscreen.jsonl).
+ * Energies: total energy in Eh ("%.10f"), orbital energies in eV ("%.6f").
+ * Non-finite numbers are written as null, never as NaN/Inf. */
+#include "report/report.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "report/json_writer.h"
+
+static void ev_array(os_json *j, const char *key, const double *eps, int n)
+{
+    os_json_array_inline(j, key);
+    for (int i = 0; i < n; ++i) os_json_num(j, NULL, "%.6f", eps[i] * OS_HARTREE_EV);
+    os_json_end(j);
+}
+
+static void molecule_identity(os_json *j, const os_report_entry *e)
+{
+    const os_molecule *m = e->mol;
+    char formula[256] = "";
+    if (m->natom > 0) os_molecule_formula(m, formula, sizeof formula);
+    os_json_str(j, "name", m->name);
+    os_json_str(j, "file", m->file);
+    os_json_str(j, "label", e->label ? e->label : m->name);
+    os_json_str(j, "formula", m->natom > 0 ? formula : NULL);
+    os_json_int(j, "n_atoms", m->natom);
+    if (m->natom > 0) {
+        os_json_int(j, "charge", m->charge);
+        os_json_int(j, "multiplicity", m->mult);
+        os_json_int(j, "n_electrons", os_molecule_nelectron(m));
+    } else {
+        os_json_null(j, "charge");
+        os_json_null(j, "multiplicity");
+        os_json_null(j, "n_electrons");
+    }
+}
+
+static void scf_fields(os_json *j, const os_scf_result *r)
+{
+    os_json_str(j, "reference", os_report_reference(r));
+    os_json_str(j, "grid", r->grid[0] ? r->grid : NULL);
+    os_json_str(j, "jk", r->jk[0] ? r->jk : NULL);
+    os_json_int(j, "nmo", r->nmo);
+    os_json_int(j, "n_dropped", r->n_dropped);
+    /* why functions were dropped: overlap eigenvalues below the threshold */
+    os_json_num(j, "overlap_min_eigenvalue", "%.3e", r->s_min_eig);
+    os_json_num(j, "lindep_threshold", "%.1e", r->lindep);
+    os_json_bool(j, "converged", r->converged);
+    os_json_int(j, "iterations", r->iterations);
+    os_json_num(j, "energy", "%.10f", r->energy);
+    os_json_num(j, "homo_ev", "%.6f", r->homo * OS_HARTREE_EV);
+    os_json_num(j, "lumo_ev", "%.6f", r->lumo * OS_HARTREE_EV);
+    os_json_num(j, "gap_ev", "%.6f", (r->lumo - r->homo) * OS_HARTREE_EV);
+    if (r->unrestricted && r->eps_b) {
+        os_json_object(j, "orbital_energies_ev");
+        ev_array(j, "alpha", r->eps_a, r->eps_a ? r->nmo : 0);
+        ev_array(j, "beta", r->eps_b, r->nmo);
+        os_json_end(j);
+    } else {
+        ev_array(j, "orbital_energies_ev", r->eps_a, r->eps_a ? r->nmo : 0);
+    }
+    os_json_array(j, "warnings");
+    if (r->warning[0]) os_json_str(j, NULL, r->warning);
+    os_json_end(j);
+}
+
+static void molecule_json(os_json *j, const os_report_run *run, const os_report_entry *e)
+{
+    const os_scf_result *r = os_report_entry_ok(e) ? e->res : NULL;
+    os_json_object(j, NULL);
+    molecule_identity(j, e);
+    os_json_str(j, "method", r ? r->method : (run ? run->method : NULL));
+    os_json_str(j, "basis", e->bs ? e->bs->name : (run ? run->basis : NULL));
+    if (e->bs)
+        os_json_int(j, "n_basis", e->bs->nbf);
+    else
+        os_json_null(j, "n_basis");
+    if (r)
+        scf_fields(j, r);
+    else
+        os_json_str(j, "error", e->error ? e->error : "no result");
+    if (e->rank > 0)
+        os_json_int(j, "rank", e->rank);
+    else
+        os_json_null(j, "rank");
+    os_json_num(j, "wall_s", "%.3f", e->wall_s);
+    os_json_end(j);
+}
+
+static os_status json_status(FILE *f, os_error *err)
+{
+    if (ferror(f)) return os_fail(err, OS_ERR_IO, "cannot write JSON: %s", strerror(errno));
+    return OS_OK;
+}
+
+os_status os_report_write_json_entry(FILE *f, const os_report_run *run, const os_report_entry *e,
+                                     os_error *err)
+{
+    os_json j;
+    os_json_init(&j, f, 1);
+    molecule_json(&j, run, e);
+    fputc('\n', f);
+    return json_status(f, err);
+}
+
+os_status os_report_write_json(FILE *f, const os_report_run *run, const os_report_entry *e,
+                               int n, os_error *err)
+{
+    os_report_run dflt;
+    if (!run) {
+        os_report_run_init(&dflt);
+        run = &dflt;
+    }
+    os_json j;
+    os_json_init(&j, f, 0);
+    os_json_object(&j, NULL);
+    os_json_str(&j, "program", run->program ? run->program : "orbscreen");
+    os_json_str(&j, "version", run->version ? run->version : OS_VERSION);
+    os_json_str(&j, "method", run->method);
+    os_json_str(&j, "basis", run->basis);
+    os_json_str(&j, "grid", run->grid);
+    os_json_str(&j, "command_line", run->command_line);
+    os_json_str(&j, "date", run->date);
+    os_json_int(&j, "threads", run->nthreads);
+    os_json_object(&j, "units");
+    static const char *const ev_keys[] = {"homo_ev", "lumo_ev", "gap_ev", "orbital_energies_ev"};
+    os_json_str(&j, "energy", "Eh");
+    for (size_t k = 0; k < sizeof ev_keys / sizeof *ev_keys; ++k) os_json_str(&j, ev_keys[k], "eV");
+    os_json_str(&j, "wall_s", "s");
+    os_json_num(&j, "hartree_ev", "%.12f", OS_HARTREE_EV);
+    os_json_end(&j);
+    os_json_str(&j, "ranking_convention", OS_REPORT_RANKING_CONVENTION);
+    os_json_array(&j, "molecules");
+    for (int i = 0; i < n; ++i) molecule_json(&j, run, &e[i]);
+    os_json_end(&j);
+    os_json_end(&j);
+    return json_status(f, err);
+}

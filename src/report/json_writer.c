@@ -1,0 +1,155 @@
+/* The streaming JSON writer (json_writer.h). */
+#include "report/json_writer.h"
+
+#include <math.h>
+
+void os_json_init(os_json *j, FILE *f, int compact)
+{
+    j->f = f;
+    j->compact = compact;
+    j->depth = 0;
+    j->count[0] = 0;
+    j->close[0] = 0;
+    j->inline_[0] = 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static int utf8_len(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    int n;
+    unsigned min;
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf) n = 2, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef) n = 3, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4) n = 4, min = 0x10000;
+    else return 0;
+    unsigned cp = c & (0x7f >> n);
+    for (int i = 1; i < n; ++i) {
+        if ((s[i] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    return n;
+}
+
+void os_json_write_string(FILE *f, const char *str)
+{
+    if (!str) {
+        fputs("null", f);
+        return;
+    }
+    const unsigned char *s = (const unsigned char *)str;
+    fputc('"', f);
+    while (*s) {
+        unsigned char c = *s;
+        switch (c) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                fprintf(f, "\\u%04x", c);
+            } else if (c >= 0x80) {
+                int n = utf8_len(s);
+                if (n == 0) {
+                    fputs("\\ufffd", f); /* an invalid byte: the replacement character */
+                } else {
+                    fwrite(s, 1, (size_t)n, f);
+                    s += n;
+                    continue;
+                }
+            } else {
+                fputc(c, f);
+            }
+        }
+        ++s;
+    }
+    fputc('"', f);
+}
+
+/* Comma, newline and indentation before a value, then its key. */
+static void value_start(os_json *j, const char *key)
+{
+    if (j->depth > 0) {
+        int later = j->count[j->depth]++ > 0;
+        if (later) fputc(',', j->f);
+        if (!j->compact && !j->inline_[j->depth]) {
+            fputc('\n', j->f);
+            for (int i = 0; i < j->depth; ++i) fputs("  ", j->f);
+        } else if (later) {
+            fputc(' ', j->f);
+        }
+    }
+    if (key) {
+        os_json_write_string(j->f, key);
+        fputs(": ", j->f);
+    }
+}
+
+static void open_(os_json *j, const char *key, char open, char close, int inl)
+{
+    value_start(j, key);
+    fputc(open, j->f);
+    if (j->depth + 1 < OS_JSON_MAX_DEPTH) {
+        ++j->depth;
+        j->count[j->depth] = 0;
+        j->close[j->depth] = close;
+        j->inline_[j->depth] = (char)(inl || j->inline_[j->depth - 1]);
+    }
+}
+
+void os_json_object(os_json *j, const char *key) { open_(j, key, '{', '}', 0); }
+void os_json_array(os_json *j, const char *key) { open_(j, key, '[', ']', 0); }
+void os_json_array_inline(os_json *j, const char *key) { open_(j, key, '[', ']', 1); }
+
+void os_json_end(os_json *j)
+{
+    if (j->depth == 0) return;
+    int had = j->count[j->depth] > 0, inl = j->inline_[j->depth];
+    char close = j->close[j->depth];
+    --j->depth;
+    if (had && !j->compact && !inl) {
+        fputc('\n', j->f);
+        for (int i = 0; i < j->depth; ++i) fputs("  ", j->f);
+    }
+    fputc(close, j->f);
+    if (j->depth == 0 && !j->compact) fputc('\n', j->f);
+}
+
+void os_json_str(os_json *j, const char *key, const char *v)
+{
+    value_start(j, key);
+    os_json_write_string(j->f, v);
+}
+
+void os_json_int(os_json *j, const char *key, long v)
+{
+    value_start(j, key);
+    fprintf(j->f, "%ld", v);
+}
+
+void os_json_num(os_json *j, const char *key, const char *fmt, double v)
+{
+    value_start(j, key);
+    if (isfinite(v))
+        fprintf(j->f, fmt, v);
+    else
+        fputs("null", j->f);
+}
+
+void os_json_bool(os_json *j, const char *key, int v)
+{
+    value_start(j, key);
+    fputs(v ? "true" : "false", j->f);
+}
+
+void os_json_null(os_json *j, const char *key)
+{
+    value_start(j, key);
+    fputs("null", j->f);
+}

@@ -1,0 +1,142 @@
+/* Reports: what the user sees and pipelines read.
+ *
+ * One os_report_entry per molecule (succeeded or failed) plus one run-level
+ * os_report_run header feed every output:
+ *   - os_report_rank          anions ranked by LUMO energy (lowest first);
+ *   - os_report_write_json    orbscreen.json  (machine-readable, full);
+ *   - os_report_write_csv     orbscreen.csv   (one row per molecule);
+ *   - os_report_write_table   terminal table (ranked anions first);
+ *   - os_report_write_svg     orbitals.svg  (HOMO/LUMO level diagram);
+ *   - os_molden_write         <name>.molden (orbitals for viewers);
+ *   - os_report_write_atomic  temp file + rename;
+ *   - os_results_*            the results folder (results.c): lock, journal,
+ *                             one Molden file per molecule, summaries.
+ * Energies are Eh inside and eV in every report except the total energy
+ * (Eh) and Molden orbital energies (Eh, as the format requires). */
+#ifndef OS_REPORT_H
+#define OS_REPORT_H
+
+#include "orbscreen.h"
+
+#include <stdio.h>
+
+/* One molecule of the run. */
+typedef struct {
+    const os_molecule *mol;    /* always set (name/file at least); natom = 0 when parsing failed */
+    const os_basis *bs;        /* NULL if the run failed before the basis */
+    const os_scf_result *res;  /* NULL if failed */
+    const char *error;         /* one-line message when failed, else NULL */
+    double wall_s;             /* wall time for this molecule, s */
+    int rank;                  /* filled by os_report_rank: 1 = lowest LUMO among anions; 0 = not ranked */
+    const char *label;         /* display name for the figure, e.g. "TFSI-" (a trailing charge
+                                  sign is drawn as a superscript); NULL: mol->name */
+} os_report_entry;
+
+/* Run-level header.  NULL strings are written as null / left out. */
+typedef struct {
+    const char *program;       /* "orbscreen" */
+    const char *version;       /* OS_VERSION */
+    const char *method;        /* as requested, e.g. "b3lyp" */
+    const char *basis;         /* e.g. "6-31+G*" */
+    const char *grid;          /* e.g. "default" or "75,302"; NULL for HF */
+    const char *command_line;  /* the command as typed */
+    const char *date;          /* ISO 8601 UTC, e.g. "2026-11-25T17:40:00Z" */
+    int nthreads;              /* OpenMP threads used */
+} os_report_run;
+
+/* The ranking convention, as written into every report. */
+#define OS_REPORT_RANKING_CONVENTION                                                        \
+    "anions (charge < 0) that succeeded are ranked by LUMO energy, lowest first: "        \
+    "rank 1 = lowest LUMO = most easily reduced; neutral molecules, cations and failed " \
+    "runs are not ranked"
+
+/* Fill `run` with program/version and NULL everything else. */
+void os_report_run_init(os_report_run *run);
+
+/* 1 when the entry holds a result (res set, no error). */
+int os_report_entry_ok(const os_report_entry *e);
+
+/* "rhf", "uhf", "rks" or "uks" for a result (HF when method is "hf"). */
+const char *os_report_reference(const os_scf_result *res);
+
+/* Set e[i].rank: succeeded anions with a finite LUMO get 1..k by ascending
+ * LUMO energy (ties broken by name, then input order); all others 0. */
+void os_report_rank(os_report_entry *e, int n);
+
+/* SVG label markup for a molecule: `label` (NULL: mol->name) XML-escaped,
+ * with a trailing charge marker that matches the charge ("TFSI-", "SO4 2-")
+ * removed, and the charge drawn as a real superscript (U+2212 minus in a
+ * <tspan baseline-shift="super">).  NUL-terminated, truncated to n bytes. */
+void os_report_svg_label(const os_molecule *mol, const char *label, char *buf, size_t n);
+
+/* Writers.  Each writes to an open stream, checks the stream's error state
+ * and returns OS_ERR_IO with a message when writing failed.  They read
+ * e[i].rank as set by os_report_rank. */
+os_status os_report_write_json(FILE *f, const os_report_run *run, const os_report_entry *e,
+                               int n, os_error *err);
+os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report_entry *e,
+                              int n, os_error *err);
+/* Human-readable table: ranked anions in rank order, then unranked
+ * molecules, then failed ones with their error, then the convention. */
+os_status os_report_write_table(FILE *f, const os_report_run *run, const os_report_entry *e,
+                                int n, os_error *err);
+/* Orbital-level diagram of the succeeded molecules, in the order given. */
+os_status os_report_write_svg(FILE *f, const os_report_run *run, const os_report_entry *e,
+                              int n, os_error *err);
+/* Molden file of one molecule's orbitals (see molden.c for conventions). */
+os_status os_molden_write(FILE *f, const os_molecule *mol, const os_basis *bs,
+                          const os_scf_result *res, os_error *err);
+
+/* Writer callback for os_report_write_atomic. */
+typedef os_status (*os_report_writer)(FILE *f, void *ctx, os_error *err);
+
+/* OS_ERR_IO naming `what` when the stream `f` has its error flag set. */
+os_status os_report_stream_status(FILE *f, const char *what, os_error *err);
+
+/* Write `path` atomically: the writer fills `path.tmp.<pid>` (same
+ * directory), which is flushed and renamed over `path`; with `durable` also
+ * fsync'ed (file and directory), so that it survives a machine crash, not
+ * only a killed process (a few ms per file).  On any
+ * failure the temporary file is removed, `path` is left as it was and the
+ * message names `path`. */
+os_status os_report_write_atomic(const char *path, os_report_writer writer, void *ctx,
+                                 int durable, os_error *err);
+
+/* The JSON document alone, written atomically to `path`. */
+os_status os_report_write_json_file(const char *path, const os_report_run *run,
+                                    const os_report_entry *e, int n, os_error *err);
+
+/* Create `dir` (with parents) if missing and check it can be written into:
+ * lets the CLI refuse an unusable folder before any work. */
+os_status os_report_prepare_dir(const char *dir, os_error *err);
+
+/* The results folder (results.c): Molden files written once per molecule, a
+ * journal line per molecule (orbscreen.jsonl), summaries rewritten from a
+ * snapshot, and a lock against a second run on the same folder. */
+typedef struct os_results os_results;
+/* Longest output stem (bytes): keeps "<stem>.molden.tmp.<pid>" a valid name. */
+#define OS_REPORT_STEM_MAX 200
+/* Create `dir` if missing and lock it; OS_ERR_IO naming the folder (and the
+ * other run's pid) when another run holds it.  Starts a new journal. */
+os_status os_results_open(const char *dir, os_results **out, os_error *err);
+/* One finished molecule: <stem>.molden when it has orbitals, and its journal line. */
+os_status os_results_add(os_results *r, const os_report_run *run, const os_report_entry *e,
+                         const char *stem, os_error *err);
+/* orbscreen.json, orbscreen.csv and orbitals.svg from these entries (ranked). */
+os_status os_results_summaries(os_results *r, const os_report_run *run,
+                               const os_report_entry *e, int n, os_error *err);
+void os_results_close(os_results *r);
+/* Unique, file-system-safe output stems for the molecule names of a run:
+ * "h2", "h2-2", ... (a later duplicate gets the first free suffix). */
+void os_results_assign_stems(const char *const *names, int n, char (*stems)[OS_REPORT_STEM_MAX]);
+
+/* The one-line JSON form of one molecule (the journal's line), newline-terminated. */
+os_status os_report_write_json_entry(FILE *f, const os_report_run *run, const os_report_entry *e,
+                                     os_error *err);
+
+/* Everything at once: open, every molecule, summaries, close.  Call
+ * os_report_rank first. */
+os_status os_report_write_dir(const char *dir, const os_report_run *run,
+                              const os_report_entry *e, int n, os_error *err);
+
+#endif

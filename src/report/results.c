@@ -1,0 +1,288 @@
+/* The results folder, written in time linear in the number of molecules:
+ *   <stem>.molden     written once, atomically, when its molecule finishes;
+ *   orbscreen.jsonl   one JSON line per finished molecule, appended in one
+ *                     write(2) as it finishes (the journal: whatever kills
+ *                     the run, every finished molecule is in it);
+ *   orbscreen.json, orbscreen.csv, orbitals.svg
+ *                     the summaries, rewritten atomically from a snapshot
+ *                     (by the caller, as often as it likes; at the end);
+ *   .orbscreen.lock   flock(2)-locked while a run writes here, so a second run
+ *                     on the same folder fails at once (the kernel drops the
+ *                     lock of a killed run). */
+#include "report/report.h"
+
+#include "core/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* mkdir -p; an existing directory is fine. */
+static os_status make_dirs(const char *dir, os_error *err)
+{
+    size_t len = strlen(dir);
+    char *p = malloc(len + 1);
+    if (!p) return OS_NOMEM(err, "directory name");
+    memcpy(p, dir, len + 1);
+    os_status st = OS_OK;
+    for (size_t i = 1; i <= len && st == OS_OK; ++i) {
+        if (p[i] != '/' && p[i] != '\0') continue;
+        char c = p[i];
+        p[i] = '\0';
+        struct stat sb;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            st = os_fail(err, OS_ERR_IO, "cannot create directory %s: %s", p, strerror(errno));
+        else if (stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            st = os_fail(err, OS_ERR_IO, "cannot create directory %s: not a directory", p);
+        p[i] = c;
+    }
+    free(p);
+    if (st == OS_OK && access(dir, W_OK | X_OK) != 0)
+        st = os_fail(err, OS_ERR_IO, "cannot write into directory %s: %s", dir, strerror(errno));
+    return st;
+}
+
+os_status os_report_prepare_dir(const char *dir, os_error *err)
+{
+    return make_dirs(dir, err);
+}
+
+struct os_results {
+    char *dir;
+    int lock_fd, journal_fd;
+};
+
+typedef struct {
+    const os_report_run *run;
+    const os_report_entry *e;
+    int n;
+} all_ctx;
+
+static os_status w_json(FILE *f, void *c, os_error *err)
+{
+    all_ctx *a = c;
+    return os_report_write_json(f, a->run, a->e, a->n, err);
+}
+
+os_status os_report_write_json_file(const char *path, const os_report_run *run,
+                                    const os_report_entry *e, int n, os_error *err)
+{
+    all_ctx a = {run, e, n};
+    return os_report_write_atomic(path, w_json, &a, 1, err);
+}
+static os_status w_csv(FILE *f, void *c, os_error *err)
+{
+    all_ctx *a = c;
+    return os_report_write_csv(f, a->run, a->e, a->n, err);
+}
+static os_status w_svg(FILE *f, void *c, os_error *err)
+{
+    all_ctx *a = c;
+    return os_report_write_svg(f, a->run, a->e, a->n, err);
+}
+static os_status w_molden(FILE *f, void *c, os_error *err)
+{
+    const os_report_entry *e = c;
+    return os_molden_write(f, e->mol, e->bs, e->res, err);
+}
+
+/* dir/name into a fresh string (NULL when out of memory). */
+static char *path_in(const char *dir, const char *name)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(len);
+    if (p) snprintf(p, len, "%s/%s", dir, name);
+    return p;
+}
+
+os_status os_results_open(const char *dir, os_results **out, os_error *err)
+{
+    *out = NULL;
+    os_status st = make_dirs(dir, err);
+    if (st != OS_OK) return st;
+    os_results *r = calloc(1, sizeof *r);
+    char *lock = path_in(dir, ".orbscreen.lock"), *journal = path_in(dir, "orbscreen.jsonl");
+    if (!r || !lock || !journal || !(r->dir = strdup(dir))) {
+        free(r);
+        free(lock);
+        free(journal);
+        return OS_NOMEM(err, "results folder");
+    }
+    r->lock_fd = r->journal_fd = -1;
+    r->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (r->lock_fd < 0) {
+        st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", lock, strerror(errno));
+    } else if (flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t got = pread(r->lock_fd, pid, sizeof pid - 1, 0);
+        pid[got > 0 ? got : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        st = os_fail(err, OS_ERR_IO,
+                     "results folder %s is in use by another orbscreen run%s%s%s (choose another "
+                     "--out)",
+                     dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
+    } else {
+        char pid[32];
+        int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+        if (ftruncate(r->lock_fd, 0) != 0 || pwrite(r->lock_fd, pid, (size_t)len, 0) != len)
+            st = os_fail(err, OS_ERR_IO, "cannot write %s: %s", lock, strerror(errno));
+    }
+    if (st == OS_OK) {
+        r->journal_fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+        if (r->journal_fd < 0)
+            st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", journal, strerror(errno));
+    }
+    free(lock);
+    free(journal);
+    if (st != OS_OK) {
+        os_results_close(r);
+        return st;
+    }
+    *out = r;
+    return OS_OK;
+}
+
+void os_results_close(os_results *r)
+{
+    if (!r) return;
+    if (r->journal_fd >= 0) close(r->journal_fd);
+    if (r->lock_fd >= 0) close(r->lock_fd); /* releases the lock */
+    free(r->dir);
+    free(r);
+}
+
+/* Append one line in a single write(2), so a killed run leaves whole lines. */
+static os_status journal_append(os_results *r, const os_report_run *run,
+                                const os_report_entry *e, os_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) return OS_NOMEM(err, "journal line");
+    os_status st = os_report_write_json_entry(m, run, e, err);
+    if (fclose(m) != 0 && st == OS_OK) st = OS_NOMEM(err, "journal line");
+    if (st == OS_OK) {
+        size_t off = 0;
+        while (off < len) {
+            ssize_t w = write(r->journal_fd, buf + off, len - off);
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) {
+                st = os_fail(err, OS_ERR_IO, "cannot write %s/orbscreen.jsonl: %s", r->dir,
+                             strerror(errno));
+                break;
+            }
+            off += (size_t)w;
+        }
+    }
+    free(buf);
+    return st;
+}
+
+os_status os_results_add(os_results *r, const os_report_run *run, const os_report_entry *e,
+                         const char *stem, os_error *err)
+{
+    os_status st = OS_OK;
+    if (os_report_entry_ok(e) && e->bs) {
+        char name[OS_REPORT_STEM_MAX + 16];
+        snprintf(name, sizeof name, "%s.molden", stem);
+        char *path = path_in(r->dir, name);
+        if (!path) return OS_NOMEM(err, "output path");
+        st = os_report_write_atomic(path, w_molden, (void *)e, 0, err);
+        free(path);
+    }
+    /* The journal line is written even when the Molden file failed: the
+     * numbers are the result. */
+    os_error jerr;
+    os_status jst = journal_append(r, run, e, &jerr);
+    if (st == OS_OK && jst != OS_OK) {
+        st = jst;
+        if (err) *err = jerr;
+    }
+    return st;
+}
+
+os_status os_results_summaries(os_results *r, const os_report_run *run,
+                               const os_report_entry *e, int n, os_error *err)
+{
+    all_ctx a = {run, e, n};
+    static const struct {
+        const char *file;
+        os_report_writer w;
+    } outs[] = {{"orbscreen.json", w_json}, {"orbscreen.csv", w_csv}, {"orbitals.svg", w_svg}};
+    os_status st = OS_OK;
+    for (size_t k = 0; k < sizeof outs / sizeof outs[0] && st == OS_OK; ++k) {
+        char *path = path_in(r->dir, outs[k].file);
+        if (!path) return OS_NOMEM(err, "output path");
+        st = os_report_write_atomic(path, outs[k].w, &a, 1, err);
+        free(path);
+    }
+    return st;
+}
+
+/* Truncate to at most max bytes without cutting a UTF-8 sequence. */
+static void utf8_truncate(char *s, size_t max)
+{
+    size_t len = strlen(s);
+    if (len <= max) return;
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80) --max;
+    s[max] = '\0';
+}
+
+/* File-system-safe stem: no '/', no control characters, not "." or "..",
+ * short enough that "<stem>.molden.tmp.<pid>" fits in a file name. */
+static void safe_stem(const char *name, char *out, size_t n)
+{
+    size_t j = 0;
+    for (const char *s = name; *s && j + 1 < n; ++s) {
+        unsigned char c = (unsigned char)*s;
+        out[j++] = (c == '/' || c < 0x20 || c == 0x7f) ? '_' : (char)c;
+    }
+    out[j] = '\0';
+    utf8_truncate(out, OS_REPORT_STEM_MAX - 12);
+    if (out[0] == '\0' || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
+        snprintf(out, n, "molecule");
+}
+
+void os_results_assign_stems(const char *const *names, int n, char (*stems)[OS_REPORT_STEM_MAX])
+{
+    for (int i = 0; i < n; ++i) {
+        char base[OS_REPORT_STEM_MAX];
+        safe_stem(names[i], base, sizeof base);
+        snprintf(stems[i], OS_REPORT_STEM_MAX, "%s", base);
+        /* name, name-2, name-3, ...: the first free one (an input may itself
+         * be called name-2). */
+        for (int k = 2;; ++k) {
+            int taken = 0;
+            for (int j = 0; j < i && !taken; ++j) taken = strcmp(stems[j], stems[i]) == 0;
+            if (!taken) break;
+            snprintf(stems[i], OS_REPORT_STEM_MAX, "%s-%d", base, k);
+        }
+    }
+}
+
+os_status os_report_write_dir(const char *dir, const os_report_run *run,
+                              const os_report_entry *e, int n, os_error *err)
+{
+    os_results *r;
+    os_status st = os_results_open(dir, &r, err);
+    if (st != OS_OK) return st;
+    const char **names = malloc((size_t)(n > 0 ? n : 1) * sizeof *names);
+    char(*stems)[OS_REPORT_STEM_MAX] = malloc((size_t)(n > 0 ? n : 1) * sizeof *stems);
+    if (!names || !stems) st = OS_NOMEM(err, "output names");
+    if (st == OS_OK) {
+        for (int i = 0; i < n; ++i) names[i] = e[i].mol->name;
+        os_results_assign_stems(names, n, stems);
+    }
+    for (int i = 0; i < n && st == OS_OK; ++i) st = os_results_add(r, run, &e[i], stems[i], err);
+    if (st == OS_OK) st = os_results_summaries(r, run, e, n, err);
+    free(names);
+    free(stems);
+    os_results_close(r);
+    return st;
+}

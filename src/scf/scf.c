@@ -1,0 +1,301 @@
+/* The SCF driver, RHF/UHF and RKS/UKS in one loop, read top to bottom as the
+ * stages of stages.h:
+ *   setup -> core Hamiltonian -> terms -> initial density ->
+ *   loop { Fock (terms) -> energy -> orbital gradient -> DIIS -> orbitals -> density }
+ *   -> orbitals of the converged Fock matrix -> frontier orbitals.
+ * Converged when |dE| < e_conv and max|X^T (F D S - S D F) X| < g_conv. */
+#include "scf/stages.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/linalg.h"
+#include "scf/diis.h"
+#include "scf/guess.h"
+
+#define DIIS_VECTORS 8
+
+void os_scf_options_default(os_scf_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->method = "b3lyp";
+    o->grid = NULL;
+    o->max_iter = 100;
+    o->e_conv = 1e-9;
+    o->g_conv = 1e-7;
+    o->lindep = 1e-7;
+    o->schwarz = 1e-12;
+    o->nthreads = 0;
+    o->unrestricted = -1;
+    o->guess = OS_GUESS_SAD;
+    o->log = NULL;
+}
+
+os_status os_scf_options_check(const os_scf_options *o, os_error *err)
+{
+    os_xc *xc;
+    os_status st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
+    if (st != OS_OK) return st;
+    int is_dft = os_xc_family(xc) != OS_XC_NONE;
+    os_xc_free(xc);
+    int nrad, nang;
+    return is_dft ? os_grid_parse_spec(o->grid, &nrad, &nang, err) : OS_OK;
+}
+
+void os_scf_result_free(os_scf_result *r)
+{
+    double **bufs[] = {&r->eps_a, &r->eps_b, &r->C_a, &r->C_b, &r->occ_a, &r->occ_b};
+    for (size_t i = 0; i < sizeof bufs / sizeof *bufs; ++i) {
+        free(*bufs[i]);
+        *bufs[i] = NULL;
+    }
+}
+
+static void state_free(scf_state *s)
+{
+    double **bufs[] = {&s->S,   &s->H,    &s->X, &s->D, &s->F,   &s->Fdiis, &s->J,    &s->K,
+                       &s->Klr, &s->Vxc, &s->Vext, &s->P, &s->err, &s->work, &s->work2};
+    for (size_t i = 0; i < sizeof bufs / sizeof *bufs; ++i) {
+        free(*bufs[i]);
+        *bufs[i] = NULL;
+    }
+    scf_terms_free(s);
+}
+
+/* ------------------------------------------------------------------ stages */
+
+/* Options with defaults filled in, electron counts, restricted or not. */
+static os_status scf_setup(scf_state *s, const os_molecule *mol, const os_basis *bs,
+                           const os_scf_options *opt, os_occ_rule rule, os_scf_result *res,
+                           os_error *err)
+{
+    if (opt)
+        s->opt = *opt;
+    else
+        os_scf_options_default(&s->opt);
+    if (!s->opt.method) s->opt.method = "b3lyp";
+    if (s->opt.nthreads <= 0) s->opt.nthreads = omp_get_max_threads();
+    s->mol = mol;
+    s->bs = bs;
+    s->rule = rule;
+    s->n = bs->nbf;
+    int nel = os_molecule_nelectron(mol);
+    s->nelec = nel;
+    s->nalpha = (nel + mol->mult - 1) / 2;
+    s->nbeta = nel - s->nalpha;
+    int unrestricted = s->opt.unrestricted < 0 ? (mol->mult > 1) : s->opt.unrestricted;
+    if (rule == OS_OCC_SPHERICAL) unrestricted = 0;
+    if (!unrestricted && s->nalpha != s->nbeta && rule == OS_OCC_AUFBAU)
+        return os_fail(err, OS_ERR_INPUT,
+                       "%s: multiplicity %d needs an unrestricted calculation", mol->name,
+                       mol->mult);
+    s->nspin = unrestricted ? 2 : 1;
+    res->nalpha = s->nalpha;
+    res->nbeta = s->nbeta;
+    res->unrestricted = unrestricted;
+    res->e_nuc = os_molecule_nuclear_repulsion(mol);
+    return OS_OK;
+}
+
+static os_status alloc_matrices(scf_state *s, os_scf_result *res, os_error *err)
+{
+    int n = s->n, nmo = s->nmo, nspin = s->nspin;
+    size_t n2 = (size_t)n * n, ns2 = nspin * n2, m2 = (size_t)nmo * nmo;
+    double **bufs[] = {&s->D, &s->F, &s->Fdiis, &s->K, &s->Klr, &s->Vxc};
+    for (size_t i = 0; i < sizeof bufs / sizeof *bufs; ++i)
+        if (!(*bufs[i] = os_zeros(ns2))) return OS_NOMEM(err, "SCF matrices");
+    s->J = os_zeros(n2);
+    s->Vext = os_zeros(n2);
+    s->P = os_zeros(n2);
+    s->err = os_zeros((size_t)nspin * m2);
+    s->work = os_zeros(n2 + m2);
+    s->work2 = os_zeros(n2 + m2);
+    if (!s->J || !s->Vext || !s->P || !s->err || !s->work || !s->work2)
+        return OS_NOMEM(err, "SCF matrices");
+    for (int sp = 0; sp < nspin; ++sp) {
+        double **C = sp ? &res->C_b : &res->C_a, **e = sp ? &res->eps_b : &res->eps_a;
+        double **o = sp ? &res->occ_b : &res->occ_a;
+        *C = os_zeros((size_t)n * nmo);
+        *e = os_zeros(nmo);
+        *o = os_zeros(nmo);
+        if (!*C || !*e || !*o) return OS_NOMEM(err, "orbitals");
+        s->C[sp] = *C;
+        s->eps[sp] = *e;
+        s->occ[sp] = *o;
+    }
+    return OS_OK;
+}
+
+/* Occupations of spin sp from its orbital energies, then its density. */
+static void occupy_and_density(scf_state *s, int sp)
+{
+    if (s->rule == OS_OCC_SPHERICAL)
+        os_occupy_spherical(s->nmo, s->eps[sp], s->nelec, s->occ[sp]);
+    else
+        os_occupy_aufbau(s->nmo, sp == 0 ? s->nalpha : s->nbeta, s->occ[sp]);
+    os_density_build(s->n, s->nmo, s->C[sp], s->occ[sp], s->D + (size_t)sp * s->n * s->n);
+}
+
+/* Diagonalize the Fock matrices Fsrc (per spin) and rebuild the densities. */
+static os_status scf_orbitals(scf_state *s, const double *Fsrc, os_error *err)
+{
+    size_t n2 = (size_t)s->n * s->n;
+    for (int sp = 0; sp < s->nspin; ++sp) {
+        os_status st = os_diagonalize(s->n, s->nmo, s->X, Fsrc + sp * n2, s->C[sp], s->eps[sp],
+                                      s->work2, err);
+        if (st != OS_OK) return st;
+        occupy_and_density(s, sp);
+    }
+    return OS_OK;
+}
+
+/* Orbitals of an earlier result, occupied for this molecule. */
+static os_status guess_from_orbitals(scf_state *s, os_error *err)
+{
+    const os_scf_result *g = s->opt.guess_orbitals;
+    if (!g || !g->C_a || g->nbf != s->n || g->nmo != s->nmo)
+        return os_fail(err, OS_ERR_INPUT,
+                       "%s: the guess orbitals do not fit this basis (%d x %d, need %d x %d)",
+                       s->mol->name, g ? g->nbf : 0, g ? g->nmo : 0, s->n, s->nmo);
+    for (int sp = 0; sp < s->nspin; ++sp) {
+        const double *C = sp == 1 && g->C_b ? g->C_b : g->C_a;
+        const double *eps = sp == 1 && g->eps_b ? g->eps_b : g->eps_a;
+        memcpy(s->C[sp], C, (size_t)s->n * s->nmo * sizeof(double));
+        memcpy(s->eps[sp], eps, (size_t)s->nmo * sizeof(double));
+        occupy_and_density(s, sp);
+    }
+    return OS_OK;
+}
+
+/* The starting density.  Returns in *exact_count whether it holds this
+ * molecule's electrons (SAD does not: its first Fock matrix is only
+ * diagonalized, never extrapolated or tested for convergence). */
+static os_status scf_initial(scf_state *s, int *exact_count, os_error *err)
+{
+    size_t n2 = (size_t)s->n * s->n;
+    *exact_count = 1;
+    switch (s->opt.guess) {
+    case OS_GUESS_CORE: return scf_orbitals(s, s->H, err); /* H for every spin */
+    case OS_GUESS_ORBITALS: return guess_from_orbitals(s, err);
+    default: break;
+    }
+    os_status st = os_guess_sad(s->mol, s->bs, &s->opt, s->P, err);
+    if (st != OS_OK) return st;
+    for (int sp = 0; sp < s->nspin; ++sp)
+        for (size_t k = 0; k < n2; ++k) s->D[sp * n2 + k] = s->P[k] / 2.0;
+    *exact_count = 0;
+    return OS_OK;
+}
+
+static void log_header(const scf_state *s, const os_scf_result *res)
+{
+    if (!s->opt.log) return;
+    fprintf(s->opt.log,
+            "%s: %s/%s, %d basis functions (%d kept, min S eigenvalue %.2e, threshold %.0e), "
+            "%s, %d alpha + %d beta electrons%s%s, J/K %s, %.0f MB kept, %d threads\n",
+            s->mol->name, res->method, s->bs->name, s->n, s->nmo, res->s_min_eig, s->opt.lindep,
+            res->unrestricted ? "unrestricted" : "restricted", s->nalpha, s->nbeta,
+            s->is_dft ? ", grid " : "", res->grid, os_jk_name(s->jk),
+            os_jk_memory_bytes(s->jk) / 1048576.0, s->opt.nthreads);
+}
+
+/* The SCF cycles; on return res holds the last energy and iteration count. */
+static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
+{
+    size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo;
+    int nspin = s->nspin;
+    os_diis diis;
+    os_status st = os_diis_init(&diis, DIIS_VECTORS, nspin * n2, nspin * m2, err);
+    if (st != OS_OK) return st;
+    int guess_pending = !exact_count;
+    double Eold = 0, dE = 0, gmax = 0;
+    scf_energy e = {0};
+    int iter;
+    for (iter = 1; iter <= s->opt.max_iter; ++iter) {
+        if ((st = scf_fock(s, &e, err)) != OS_OK) break;
+        if (!isfinite(e.total)) {
+            st = os_fail(err, OS_ERR_NUMERIC, "%s: SCF energy is not finite at iteration %d",
+                         s->mol->name, iter);
+            break;
+        }
+        res->nelec_grid = e.nelec_grid;
+        dE = e.total - Eold;
+        if (!guess_pending) {
+            gmax = 0;
+            for (int sp = 0; sp < nspin; ++sp)
+                gmax = fmax(gmax, os_orbital_gradient(s->n, s->nmo, s->F + sp * n2,
+                                                      s->D + sp * n2, s->S, s->X,
+                                                      s->err + sp * m2, s->work, s->work2));
+            if (s->opt.log)
+                fprintf(s->opt.log, "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e  work %ld\n",
+                        iter, e.total, dE, gmax, os_jk_last_work(s->jk));
+            if (iter > 1 && fabs(dE) < s->opt.e_conv && gmax < s->opt.g_conv) {
+                res->converged = 1;
+                break;
+            }
+            if ((st = os_diis_extrapolate(&diis, s->F, s->err, s->Fdiis, err)) != OS_OK) break;
+        } else {
+            memcpy(s->Fdiis, s->F, nspin * n2 * sizeof(double));
+            if (s->opt.log)
+                fprintf(s->opt.log, "  iter %3d  guess (superposition of atomic densities)\n",
+                        iter);
+        }
+        Eold = guess_pending ? 0 : e.total;
+        guess_pending = 0;
+        if ((st = scf_orbitals(s, s->Fdiis, err)) != OS_OK) break;
+    }
+    os_diis_free(&diis);
+    res->iterations = res->converged ? iter : s->opt.max_iter;
+    res->energy = e.total;
+    res->e_xc = e.xc;
+    res->e_ext = e.external;
+    if (st == OS_OK && !res->converged)
+        st = os_fail(err, OS_ERR_NOCONV,
+                     "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e)",
+                     s->mol->name, s->opt.max_iter, dE, gmax);
+    return st;
+}
+
+/* ------------------------------------------------------------------ driver */
+
+os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
+                       os_occ_rule rule, os_scf_result *res, os_error *err)
+{
+    memset(res, 0, sizeof *res);
+    scf_state s;
+    memset(&s, 0, sizeof s);
+    int exact_count = 1;
+    os_status st = scf_setup(&s, mol, bs, opt, rule, res, err);
+    if (st == OS_OK) st = scf_core(&s, res, err);
+    if (st == OS_OK && rule == OS_OCC_AUFBAU && s.nalpha > s.nmo)
+        st = os_fail(err, OS_ERR_INPUT, "%s: %d occupied orbitals but only %d basis functions",
+                     mol->name, s.nalpha, s.nmo);
+    if (st == OS_OK) st = alloc_matrices(&s, res, err);
+    if (st == OS_OK) st = scf_terms_new(&s, res, err);
+    if (st == OS_OK) log_header(&s, res);
+    if (st == OS_OK) st = scf_initial(&s, &exact_count, err);
+    if (st == OS_OK) st = scf_iterate(&s, exact_count, res, err);
+    /* Orbitals of the last Fock matrix itself (not the extrapolated one),
+     * kept for inspection even when the SCF did not converge. */
+    if (st == OS_OK || st == OS_ERR_NOCONV) {
+        os_error e2;
+        os_status st2 = scf_orbitals(&s, s.F, &e2);
+        if (st2 != OS_OK) {
+            st = st2;
+            if (err) *err = e2;
+        } else {
+            os_scf_frontier(res);
+        }
+    }
+    state_free(&s);
+    return st;
+}
+
+os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
+                     os_scf_result *res, os_error *err)
+{
+    return os_scf_solve(mol, bs, opt, OS_OCC_AUFBAU, res, err);
+}

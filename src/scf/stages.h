@@ -1,0 +1,95 @@
+/* The SCF as named stages over one state (internal to src/scf/).
+ *
+ *   scf_setup          electron counts, spin treatment, options
+ *   scf_core           overlap S, core Hamiltonian H = T + V, orthogonalizer X
+ *   scf_terms_new      the two-electron term (a J/K builder), the XC term
+ *                      (grid, libxc, numerical integration), external terms
+ *   scf_initial        the starting density (SAD, core, earlier orbitals)
+ *   loop {
+ *     scf_fock         F_s = H + J - (a K_s + b K_s^lr) + Vxc_s + Vext, energy
+ *     scf_orbital_gradient, DIIS
+ *     scf_orbitals     diagonalize, occupy, density
+ *   }
+ *   frontier orbitals and the near-degeneracy warning (occupations.c)
+ *
+ * Kohn-Sham differs from Hartree-Fock only in the XC term and the exchange
+ * weights; the solvent is one external term. */
+#ifndef OS_SCF_STAGES_H
+#define OS_SCF_STAGES_H
+#include "orbscreen.h"
+
+#include "dft/grid.h"
+#include "dft/numint.h"
+#include "dft/xc.h"
+#include "jk/jk.h"
+
+/* How orbitals are occupied. */
+typedef enum {
+    OS_OCC_AUFBAU,   /* nalpha/nbeta lowest orbitals, one electron each */
+    OS_OCC_SPHERICAL /* restricted, fractional: electrons shared evenly by (near-)degenerate
+                        orbitals (spherical atoms for the SAD guess) */
+} os_occ_rule;
+
+typedef struct {
+    /* problem */
+    const os_molecule *mol;
+    const os_basis *bs;
+    os_scf_options opt;
+    os_occ_rule rule;
+    int n, nmo, nspin, nalpha, nbeta;
+    double nelec;                 /* electrons (== nalpha + nbeta) */
+    /* core Hamiltonian */
+    double *S, *H, *X;            /* nbf^2, nbf^2, nbf*nmo */
+    /* terms */
+    os_jk *jk;
+    double ax, bx, omega;         /* exchange: F -= ax K + bx K^lr(omega) */
+    os_xc *xc;
+    int is_dft;
+    os_grid grid;
+    int have_grid;
+    os_numint *ni;
+    /* matrices, nspin*nbf^2 unless stated */
+    double *D, *F, *Fdiis;        /* spin densities, Fock, extrapolated Fock */
+    double *J;                    /* nbf^2: Coulomb of the total density */
+    double *K, *Klr, *Vxc;
+    double *Vext;                 /* nbf^2: external potentials */
+    double *P;                    /* nbf^2: total density (scratch) */
+    double *err;                  /* nspin*nmo^2: orbital gradients for DIIS */
+    double *work, *work2;         /* nbf^2 + nmo^2 scratch each */
+    double *C[2], *eps[2], *occ[2]; /* views of the result's arrays */
+} scf_state;
+
+/* Energy of one Fock build, Eh. */
+typedef struct {
+    double total, one_electron, coulomb, exchange, xc, external, nelec_grid;
+} scf_energy;
+
+/* Run the SCF with a chosen occupation rule (os_scf_run is OS_OCC_AUFBAU;
+ * the SAD guess runs each atom with OS_OCC_SPHERICAL). */
+os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
+                       os_occ_rule rule, os_scf_result *res, os_error *err);
+
+/* core.c */
+os_status scf_core(scf_state *s, os_scf_result *res, os_error *err);
+
+/* terms.c */
+os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err);
+void scf_terms_free(scf_state *s);
+os_status scf_fock(scf_state *s, scf_energy *e, os_error *err);
+
+/* occupations.c */
+/* Occupation of each orbital (0..1 per spin) for ascending energies eps. */
+void os_occupy_aufbau(int nmo, int nocc, double *occ);
+void os_occupy_spherical(int nmo, const double *eps, double nelec, double *occ);
+/* HOMO/LUMO over both spins and the near-degeneracy flag and warning. */
+void os_scf_frontier(os_scf_result *res);
+
+/* density.c */
+/* D = C diag(occ) C^T over the nmo orbitals of C (nbf x nmo). */
+void os_density_build(int n, int nmo, const double *C, const double *occ, double *D);
+/* X^T (F D S - S D F) X into e (nmo^2); returns max |element|.  w1, w2:
+ * nbf^2 scratch each. */
+double os_orbital_gradient(int n, int nmo, const double *F, const double *D, const double *S,
+                           const double *X, double *e, double *w1, double *w2);
+
+#endif

@@ -1,0 +1,133 @@
+/* The terms of the Fock matrix beyond the core Hamiltonian, and the Fock
+ * build that sums them:
+ *   two-electron  J of the total density, exact exchange a K_s + b K_s^lr
+ *                 (a J/K builder, jk/);
+ *   XC            Vxc_s and Exc on the molecular grid (dft/);
+ *   external      potentials handed in through the options (the solvent).
+ *   F_s = H + J - (a K_s + b K_s^lr) + Vxc_s + Vext */
+#include "scf/stages.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/linalg.h"
+
+/* Bytes the integral cache may use: the option, else half the machine's memory. */
+static size_t cache_budget(const os_scf_options *o)
+{
+    if (o->memory_mb > 0) return (size_t)o->memory_mb << 20;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? (size_t)pages * (size_t)page / 2 : 0;
+}
+
+static os_status two_electron_new(scf_state *s, os_scf_result *res, os_error *err)
+{
+    os_jk_options jo = {
+        .want_k = s->ax != 0.0,
+        .omega = s->omega,
+        .want_klr = s->bx != 0.0,
+        .schwarz = s->opt.schwarz,
+        .nthreads = s->opt.nthreads,
+        .memory_bytes = cache_budget(&s->opt),
+    };
+    os_status st = os_jk_direct_new(s->bs, &jo, &s->jk, err);
+    if (st == OS_OK) snprintf(res->jk, sizeof res->jk, "%s", os_jk_name(s->jk));
+    return st;
+}
+
+static os_status xc_new(scf_state *s, os_scf_result *res, os_error *err)
+{
+    int nrad, nang;
+    os_status st = os_grid_parse_spec(s->opt.grid, &nrad, &nang, err);
+    if (st != OS_OK) return st;
+    if ((st = os_grid_build(s->mol, nrad, nang, s->opt.nthreads, &s->grid, err)) != OS_OK)
+        return st;
+    s->have_grid = 1;
+    snprintf(res->grid, sizeof res->grid, "%d,%d", nrad, nang);
+    return os_numint_new(s->bs, &s->grid, os_xc_family(s->xc) >= OS_XC_GGA, s->opt.nthreads,
+                         &s->ni, err);
+}
+
+os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err)
+{
+    os_status st = os_xc_new(s->opt.method, s->nspin, &s->xc, err);
+    if (st != OS_OK) return st;
+    os_xc_exx(s->xc, &s->ax, &s->bx, &s->omega);
+    s->is_dft = os_xc_family(s->xc) != OS_XC_NONE;
+    snprintf(res->method, sizeof res->method, "%s", os_xc_name(s->xc));
+    if ((st = two_electron_new(s, res, err)) != OS_OK) return st;
+    if (s->is_dft && (st = xc_new(s, res, err)) != OS_OK) return st;
+    return OS_OK;
+}
+
+void scf_terms_free(scf_state *s)
+{
+    os_jk_free(s->jk);
+    s->jk = NULL;
+    os_numint_free(s->ni);
+    s->ni = NULL;
+    if (s->have_grid) os_grid_free(&s->grid);
+    s->have_grid = 0;
+    os_xc_free(s->xc);
+    s->xc = NULL;
+}
+
+/* Total density P = Da + Db (restricted: 2 D). */
+static void total_density(const scf_state *s, double *P)
+{
+    size_t n2 = (size_t)s->n * s->n;
+    for (size_t k = 0; k < n2; ++k)
+        P[k] = s->nspin == 1 ? 2 * s->D[k] : s->D[k] + s->D[n2 + k];
+}
+
+static os_status external_terms(scf_state *s, double *energy, os_error *err)
+{
+    size_t n2 = (size_t)s->n * s->n;
+    memset(s->Vext, 0, n2 * sizeof(double));
+    *energy = 0.0;
+    for (int t = 0; t < s->opt.npotentials; ++t) {
+        const os_scf_potential *p = &s->opt.potentials[t];
+        double e = 0.0;
+        os_status st = p->build(p->ctx, s->P, s->Vext, &e, err);
+        if (st != OS_OK) return st;
+        *energy += e;
+    }
+    return OS_OK;
+}
+
+os_status scf_fock(scf_state *s, scf_energy *e, os_error *err)
+{
+    int nspin = s->nspin;
+    size_t n2 = (size_t)s->n * s->n;
+    memset(e, 0, sizeof *e);
+    os_status st = os_jk_build(s->jk, nspin, s->D, s->J, s->ax != 0.0 ? s->K : NULL,
+                               s->bx != 0.0 ? s->Klr : NULL, err);
+    if (st != OS_OK) return st;
+    total_density(s, s->P);
+    if (s->is_dft) {
+        /* libxc takes the total density when restricted. */
+        const double *Dxc = nspin == 1 ? s->P : s->D;
+        st = os_numint_vxc(s->ni, s->xc, nspin, Dxc, &e->xc, &e->nelec_grid, s->Vxc, err);
+        if (st != OS_OK) return st;
+    }
+    if (s->opt.npotentials > 0 && (st = external_terms(s, &e->external, err)) != OS_OK) return st;
+
+    double occ = nspin == 1 ? 2.0 : 1.0; /* electrons per spatial orbital of D */
+    for (int sp = 0; sp < nspin; ++sp) {
+        double *Fs = s->F + sp * n2;
+        const double *Ds = s->D + sp * n2, *Ks = s->K + sp * n2, *Kl = s->Klr + sp * n2;
+        const double *Vs = s->Vxc + sp * n2;
+        for (size_t k = 0; k < n2; ++k) {
+            double kx = s->ax * Ks[k] + s->bx * Kl[k];
+            Fs[k] = s->H[k] + s->J[k] - kx + Vs[k];
+            if (s->opt.npotentials > 0) Fs[k] += s->Vext[k];
+            e->one_electron += occ * Ds[k] * s->H[k];
+            e->coulomb += 0.5 * occ * Ds[k] * s->J[k];
+            e->exchange -= 0.5 * occ * Ds[k] * kx;
+        }
+    }
+    e->total = e->one_electron + e->coulomb + e->exchange + e->xc + e->external +
+               os_molecule_nuclear_repulsion(s->mol);
+    return OS_OK;
+}
