@@ -59,6 +59,9 @@ const char *os_status_name(os_status st);
  * os_blas_set_threads(1)). */
 void os_blas_set_threads(int n);
 
+/* Memory the machine can give now (Linux MemAvailable), MiB; 0 if unknown. */
+size_t os_memory_available_mb(void);
+
 /* ---------------------------------------------------------------- molecule */
 
 #define OS_MAX_ATOMS 5000
@@ -178,7 +181,8 @@ typedef struct {
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
     int nthreads;          /* threads for every parallel loop of this SCF; 0 = OpenMP's default */
-    size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the machine's memory */
+    size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the memory
+                              available when the SCF starts (os_memory_available_mb) */
     int unrestricted;      /* -1 auto (UHF/UKS when mult > 1), 0 force restricted, 1 force unrestricted */
     int guess;             /* OS_GUESS_*; default OS_GUESS_SAD */
     const os_scf_result *guess_orbitals; /* OS_GUESS_ORBITALS: a result in a basis of the same

@@ -286,10 +286,10 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     int n = o.ninput;
     if (o.jobs > n) o.jobs = n;
     if (o.scf.memory_mb == 0 && o.jobs > 1) {
-        /* The library's default (half the RAM) is per SCF: share it among the jobs. */
-        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-        if (pages > 0 && page > 0)
-            o.scf.memory_mb = (size_t)pages / 2 / (size_t)o.jobs * (size_t)page >> 20;
+        /* The library's default (half the available memory) is per SCF:
+         * share it among the jobs. */
+        o.scf.memory_mb = os_memory_available_mb() / 2 / (size_t)o.jobs;
+        if (o.scf.memory_mb == 0) o.scf.memory_mb = 1;
     }
     if (o.threads == 0) {
         o.threads = omp_get_num_procs() / o.jobs;

@@ -32,7 +32,7 @@ static void usage(FILE *f, const char *basis_dir)
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
-            "  --memory MB       integrals kept in memory between SCF cycles (default: half the RAM)\n"
+            "  --memory MB       integrals kept in memory between SCF cycles (default: half the available memory)\n"
             "  --basis-dir DIR   Gaussian94 basis library (default %s)\n"
             "  --verbose         SCF iterations on stderr\n"
             "  --quiet           nothing on stderr but errors\n"
