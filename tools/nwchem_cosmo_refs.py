@@ -79,10 +79,10 @@ CASES = {
     "formaldehyde_red_b3lyp_631pgs_eps7": (C + "formaldehyde.xyz", "b3lyp", "6-31+g*", -1, 2, EPS_DME, "st", 2, 0, {"surface": 1}),
     "acetate_b3lyp_631pgs_eps7": (G + "acetate.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 2, 0, {"surface": 1}),
     "acetate_red_b3lyp_631pgs_eps7": (G + "acetate.xyz", "b3lyp", "6-31+g*", -2, 2, EPS_DME, "st", 2, 0, {"surface": 1}),
-    "benzoquinone_b3lyp_631pgs_eps7": (C + "benzoquinone.xyz", "b3lyp", "6-31+g*", 0, 1, EPS_DME, "st", 2, 0, {"surface": 1}),
-    "benzoquinone_red_b3lyp_631pgs_eps7": (C + "benzoquinone.xyz", "b3lyp", "6-31+g*", -1, 2, EPS_DME, "st", 2, 0, {"surface": 1}),
-    "tfa_b3lyp_631pgs_eps7": (C + "tfa.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 2, 0, {"surface": 1}),
-    "tfa_red_b3lyp_631pgs_eps7": (C + "tfa.xyz", "b3lyp", "6-31+g*", -2, 2, EPS_DME, "st", 2, 0, {"surface": 1}),
+    "benzoquinone_b3lyp_631pgs_eps7": (C + "benzoquinone.xyz", "b3lyp", "6-31+g*", 0, 1, EPS_DME, "st", 2, 0, {"surface": 1, "gas_task": False}),
+    "benzoquinone_red_b3lyp_631pgs_eps7": (C + "benzoquinone.xyz", "b3lyp", "6-31+g*", -1, 2, EPS_DME, "st", 2, 0, {"surface": 1, "gas_task": False}),
+    "tfa_b3lyp_631pgs_eps7": (C + "tfa.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 2, 0, {"surface": 1, "gas_task": False}),
+    "tfa_red_b3lyp_631pgs_eps7": (C + "tfa.xyz", "b3lyp", "6-31+g*", -2, 2, EPS_DME, "st", 2, 0, {"surface": 1, "gas_task": False}),
     # --- sensitivity: tessellation and f(eps) ---
     "water_hf_631gs_eps78_ks": (G + "water.xyz", "hf", "6-31g*", 0, 1, EPS_WATER, "ks", 2, 0, {}),
     "water_hf_631gs_eps78_m3": (G + "water.xyz", "hf", "6-31g*", 0, 1, EPS_WATER, "st", 3, 0, {"surface": 1}),
@@ -90,10 +90,10 @@ CASES = {
     "water_hf_631gs_eps78_i2": (G + "water.xyz", "hf", "6-31g*", 0, 1, EPS_WATER, "st", 2, 1, {"surface": 1}),
     "water_hf_631gs_eps78_i3": (G + "water.xyz", "hf", "6-31g*", 0, 1, EPS_WATER, "st", 3, 1, {}),
     "fluoride_hf_631pgs_eps78_m4": (C + "fluoride.xyz", "hf", "6-31+g*", -1, 1, EPS_WATER, "st", 4, 0, {}),
-    "acetate_b3lyp_631pgs_eps7_m3": (G + "acetate.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 3, 0, {}),
-    "acetate_b3lyp_631pgs_eps7_m4": (G + "acetate.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 4, 0, {}),
-    "acetate_red_b3lyp_631pgs_eps7_m4": (G + "acetate.xyz", "b3lyp", "6-31+g*", -2, 2, EPS_DME, "st", 4, 0, {}),
-    "acetate_b3lyp_631pgs_eps7_ks": (G + "acetate.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "ks", 2, 0, {}),
+    "acetate_b3lyp_631pgs_eps7_m3": (G + "acetate.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 3, 0, {"gas_task": False}),
+    "acetate_b3lyp_631pgs_eps7_m4": (G + "acetate.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 4, 0, {"gas_task": False}),
+    "acetate_red_b3lyp_631pgs_eps7_m4": (G + "acetate.xyz", "b3lyp", "6-31+g*", -2, 2, EPS_DME, "st", 4, 0, {"gas_task": False}),
+    "acetate_b3lyp_631pgs_eps7_ks": (G + "acetate.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "ks", 2, 0, {"gas_task": False}),
 }
 
 # Vertical reductions (N-electron case, N+1-electron case) for summary.txt.
@@ -174,6 +174,9 @@ def nw_input(case):
   sw_tol 1e-4
 {radius}
 end"""
+    gas_task = extra.get("gas_task", True)
+    task1 = (f"# task 1: gas phase, no COSMO\ntask {task} energy\n" if gas_task else
+             "# (no separate gas-phase task: the COSMO task below prints its own gas-phase energy, 12 decimals)\n")
     return f"""start {case}
 title "orbscreen COSMO reference {case}"
 memory total 1500 mb
@@ -185,9 +188,7 @@ basis cartesian
 end
 charge {charge}
 {block}
-# task 1: gas phase, no COSMO
-task {task} energy
-# task 2: NWChem repeats the gas phase, then the COSMO solvated SCF
+{task1}# task 2: NWChem repeats the gas phase, then the COSMO solvated SCF
 {cosmo}
 task {task} energy
 """
@@ -198,13 +199,13 @@ def last(pattern, text, conv=float, default=None):
     return conv(m[-1]) if m else default
 
 
-def parse(out, method, mult):
+def parse(out, method, mult, gas_task=True):
     d = {}
     tot = r"Total (?:SCF|DFT) energy =\s+(-?\d+\.\d+)"
     es = re.findall(tot, out)
-    d["energy_gas_task1"] = float(es[0])
     d["energy_sol"] = float(es[-1])
     d["cosmo_gas"] = last(r"gas phase energy =\s+(-?\d+\.\d+)", out)
+    d["energy_gas_task1"] = float(es[0]) if gas_task else d["cosmo_gas"]
     d["cosmo_sol"] = last(r"sol phase energy =\s+(-?\d+\.\d+)", out)
     d["cosmo_printed_solv"] = last(r"\(electrostatic\) solvation energy =\s+(-?\d+\.\d+)", out)
     d["cosmo_energy"] = last(r"COSMO energy =\s+(-?\d+\.\d+)", out)
@@ -288,6 +289,8 @@ def write_ref(case, d, wall):
         L.append("# NWChem dft: xc b3lyp (NWChem: 0.08 slater + 0.72 becke88 + 0.20 HF, 0.19 VWN_1_RPA + 0.81 lyp), grid xfine, tolerances tight, convergence energy 1e-10 density 1e-8"
                  + ("; extra: " + OPEN_SHELL_CONV.strip() if mult != 1 and OPEN_SHELL_CONV else "")
                  + ("; extra: " + extra["conv"].strip() if mult == 1 and extra.get("conv") else ""))
+    if not extra.get("gas_task", True):
+        L.append("# energy_gas = NWChem's COSMO-block gas-phase SCF ('gas phase energy', printed with 12 decimals); no separate gas task")
     L.append("# energies in Eh; dg_elec = energy_sol - energy_gas (NWChem prints gas - sol as '(electrostatic) solvation energy'); kcal with 1 Eh = %.9f kcal/mol" % HARTREE_KCAL)
     L.append("# G(cav/disp) printed by NWChem (%s kcal/mol) is NOT included in any energy here" % d["gcavdisp"])
     if d["failed"]:
@@ -385,7 +388,7 @@ def main():
         if write_only:
             continue
         out, wall, scratch = run(case)
-        d = parse(out, method, mult)
+        d = parse(out, method, mult, extra.get("gas_task", True))
         dg = write_ref(case, d, wall)
         surf = os.path.join(scratch, "cosmo.xyz")
         if extra.get("surface") and os.path.exists(surf):
