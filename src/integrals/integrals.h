@@ -13,6 +13,16 @@ os_status os_int1e_overlap(const os_basis *bs, int nthreads, double *S, os_error
 os_status os_int1e_kinetic(const os_basis *bs, int nthreads, double *T, os_error *err);
 os_status os_int1e_nuclear(const os_basis *bs, const os_molecule *mol, int nthreads, double *V,
                            os_error *err);
+/* Potential of ncharge point charges q (e) at xyz (bohr): V = -sum_c q_c <a|1/|r - C||b>. */
+os_status os_int1e_potential(const os_basis *bs, int ncharge, const double *q,
+                             const double *xyz, int nthreads, double *V, os_error *err);
+/* Electrostatic potential of the electrons of density P (nbf*nbf, symmetric,
+ * electrons counted positive) at npt points xyz (bohr):
+ * phi_c = -sum_ab P_ab <a|1/|r - C||b> (Eh/e); shell pairs whose product is
+ * negligible are skipped (point_potential.c). */
+os_status os_int1e_density_potential(const os_basis *bs, const double *P, int npt,
+                                     const double *xyz, int nthreads, double *phi,
+                                     os_error *err);
 
 /* Per-thread two-electron integral engine. omega = 0: 1/r12;
  * omega > 0: erf(omega r12)/r12 (long-range part, for range-separated hybrids).
