@@ -272,6 +272,8 @@ typedef struct {
     int charge_constraint; /* 1 (default): sum q = -f Q exactly (NWChem's Lagrangian
                               correction); 0: none */
     int nthreads;          /* threads for the surface integrals; 0 = OpenMP's default */
+    size_t memory_mb;      /* basis-surface integrals kept in memory up to this, MiB (else
+                              recomputed each SCF cycle); 0 = 1024 */
 } os_solvent_options;
 
 typedef struct os_solvent os_solvent;

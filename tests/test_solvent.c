@@ -3,8 +3,8 @@
  * and against itself.
  *
  * usage: test_solvent MODE [ARGS]
- *   integrals               the potential of a density at points vs the
- *                           point-charge matrices, Cartesian and spherical d
+ *   integrals               basis-surface integrals (kept and recomputed) vs
+ *                           the point-charge matrices, Cartesian and spherical d
  *   surface CASE            NWChem's discretization: the surface points and
  *                           NWChem's printed COSMO energy from its own charges
  *   compare CASE TOL_EH TOL_KCAL [GRID]
@@ -166,7 +166,9 @@ static int run_scf(const os_molecule *mol, const os_basis *bs, const scf_setup *
 
 /* ---------------------------------------------------------------- modes */
 
-/* phi_c = sum_ab P_ab M^(c)_ab with M^(c) the matrix of a unit charge at c. */
+/* The basis-surface integrals, kept in memory and recomputed: the potential
+ * phi_c = sum_ab P_ab M^(c)_ab (M^(c): a unit charge at c) and the matrix of
+ * charges sum_c q_c M^(c), against onebody.c's point-charge matrices. */
 static void integrals_case(const char *xyz_name, int pure)
 {
     char path[512];
@@ -174,36 +176,57 @@ static void integrals_case(const char *xyz_name, int pure)
     os_molecule mol;
     os_basis bs;
     os_error err;
-    if (os_molecule_read_xyz(path, &mol, &err) != OS_OK ||
-        os_basis_load(&mol, "6-31+G*", NULL, pure, &bs, &err) != OS_OK) {
-        check_true(err.msg, 0);
+    if (!check_true("molecule and basis", os_molecule_read_xyz(path, &mol, &err) == OS_OK &&
+                                              os_basis_load(&mol, "6-31+G*", NULL, pure, &bs,
+                                                            &err) == OS_OK))
         return;
-    }
-    int n = bs.nbf, npt = 7;
+    enum { NPT = 7 };
+    int n = bs.nbf;
     double *P = malloc(sizeof(double) * n * n), *M = malloc(sizeof(double) * n * n);
-    double pts[3 * 7], phi[7];
+    double *Mq = malloc(sizeof(double) * n * n), *Mwant = malloc(sizeof(double) * n * n);
+    double pts[3 * NPT], q[NPT], want[NPT];
     srand(7);
     for (int i = 0; i < n; ++i)
         for (int j = 0; j <= i; ++j)
             P[i * n + j] = P[j * n + i] = (double)rand() / RAND_MAX - 0.5;
-    for (int c = 0; c < npt; ++c)
+    for (int c = 0; c < NPT; ++c) {
+        q[c] = 0.3 * c - 1.0;
         for (int x = 0; x < 3; ++x)
             pts[3 * c + x] = mol.xyz[x] + (c == 0 ? 0.0 : 0.9 * c * (x == c % 3 ? 1.0 : -0.3));
-    check_true("density potential computed",
-               os_int1e_density_potential(&bs, P, npt, pts, 2, phi, &err) == OS_OK);
-    double one = 1.0, worst = 0.0;
-    for (int c = 0; c < npt; ++c) {
-        os_int1e_potential(&bs, 1, &one, pts + 3 * c, 1, M, &err);
-        double want = 0.0;
-        for (int k = 0; k < n * n; ++k) want += P[k] * M[k];
-        worst = fmax(worst, fabs(phi[c] - want));
     }
-    char what[128];
-    snprintf(what, sizeof what, "%s %s: max |phi - tr(P M_c)|, Eh/e", xyz_name,
-             pure ? "spherical" : "Cartesian");
-    check_close(what, worst, 0.0, 1e-11);
+    double one = 1.0;
+    for (int c = 0; c < NPT; ++c) {
+        os_int1e_potential(&bs, 1, &one, pts + 3 * c, 1, M, &err);
+        want[c] = 0.0;
+        for (int k = 0; k < n * n; ++k) want[c] += P[k] * M[k];
+    }
+    os_int1e_potential(&bs, NPT, q, pts, 1, Mwant, &err);
+    for (int stored = 1; stored >= 0; --stored) {
+        os_point_ints *pi;
+        double phi[NPT];
+        char what[160];
+        if (!check_true("surface integrals", os_point_ints_new(&bs, NPT, pts, stored ? 1 << 30 : 0,
+                                                               2, &pi, &err) == OS_OK))
+            continue;
+        check_true(stored ? "integrals kept" : "integrals recomputed",
+                   (os_point_ints_bytes(pi) > 0) == stored);
+        os_point_ints_density_potential(pi, P, phi, &err);
+        os_point_ints_charges_matrix(pi, q, Mq, &err);
+        double wp = 0.0, wm = 0.0;
+        for (int c = 0; c < NPT; ++c) wp = fmax(wp, fabs(phi[c] - want[c]));
+        for (int k = 0; k < n * n; ++k) wm = fmax(wm, fabs(Mq[k] - Mwant[k]));
+        snprintf(what, sizeof what, "%s %s %s: max |phi - tr(P M_c)|, Eh/e", xyz_name,
+                 pure ? "spherical" : "Cartesian", stored ? "kept" : "recomputed");
+        check_close(what, wp, 0.0, 1e-11);
+        snprintf(what, sizeof what, "%s %s %s: max |M(q) - onebody's|, Eh", xyz_name,
+                 pure ? "spherical" : "Cartesian", stored ? "kept" : "recomputed");
+        check_close(what, wm, 0.0, 1e-11);
+        os_point_ints_free(pi);
+    }
     free(P);
     free(M);
+    free(Mq);
+    free(Mwant);
     os_basis_free(&bs);
     os_molecule_free(&mol);
 }
@@ -479,6 +502,7 @@ int main(int argc, char **argv)
     if (!strcmp(mode, "integrals")) {
         integrals_case("water.xyz", OS_CARTESIAN);
         integrals_case("water.xyz", OS_SPHERICAL);
+        integrals_case("acetate.xyz", OS_SPHERICAL);
     } else if (!strcmp(mode, "surface") && argc > 2) {
         surface_case(argv[2]);
     } else if (!strcmp(mode, "compare") && argc > 4) {

@@ -22,6 +22,9 @@
 #include "core/error.h"
 #include "integrals/integrals.h"
 
+/* Basis-surface integrals kept in memory up to this by default (MiB). */
+#define DEFAULT_MEMORY_MB 1024
+
 struct os_solvent {
     const os_molecule *mol;
     const os_basis *bs;
@@ -30,6 +33,7 @@ struct os_solvent {
     double *R;                    /* natom: cavity radii, bohr */
     os_cavity cav;
     os_cpcm cpcm;
+    os_point_ints *ints;          /* basis <-> surface points */
     double *Vnuc, *V, *q, *q_fock, *work; /* n each */
     double *Vmat;                 /* nbf^2: the Fock term */
     double *S;                    /* nbf^2: overlap (the Fock term's S part) */
@@ -105,6 +109,7 @@ static void describe(os_solvent *s)
 void os_solvent_free(os_solvent *s)
 {
     if (!s) return;
+    os_point_ints_free(s->ints);
     os_cavity_free(&s->cav);
     os_cpcm_free(&s->cpcm);
     double **bufs[] = {&s->R, &s->Vnuc, &s->V, &s->q, &s->q_fock, &s->work, &s->Vmat, &s->S};
@@ -151,6 +156,10 @@ os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
         st = os_cpcm_new(&s->cav, os_cpcm_f(o->scaling, o->eps), mol->charge,
                          o->charge_constraint, s->nthreads, &s->cpcm, err);
     if (st == OS_OK) st = alloc_vectors(s, err);
+    if (st == OS_OK)
+        st = os_point_ints_new(bs, s->cav.n, s->cav.xyz,
+                               (o->memory_mb ? o->memory_mb : DEFAULT_MEMORY_MB) << 20,
+                               s->nthreads, &s->ints, err);
     if (st != OS_OK) {
         os_solvent_free(s);
         return st;
@@ -169,13 +178,12 @@ static os_status solvent_build(void *ctx, const double *P, double *V, double *en
 {
     os_solvent *s = ctx;
     int n = s->cav.n, nbf = s->bs->nbf;
-    os_status st = os_int1e_density_potential(s->bs, P, n, s->cav.xyz, s->nthreads, s->V, err);
+    os_status st = os_point_ints_density_potential(s->ints, P, s->V, err);
     if (st != OS_OK) return st;
     for (int i = 0; i < n; ++i) s->V[i] += s->Vnuc[i];
     os_cpcm_solve(&s->cpcm, s->V, s->q, s->q_fock, s->work, &s->last);
     s->have_solution = 1;
-    st = os_int1e_potential(s->bs, n, s->variational ? s->q_fock : s->q, s->cav.xyz,
-                            s->nthreads, s->Vmat, err);
+    st = os_point_ints_charges_matrix(s->ints, s->variational ? s->q_fock : s->q, s->Vmat, err);
     if (st != OS_OK) return st;
     double c = s->variational ? s->last.fock_overlap : 0.0;
     for (size_t k = 0; k < (size_t)nbf * nbf; ++k) V[k] += s->Vmat[k] + c * s->S[k];
