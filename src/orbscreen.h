@@ -281,8 +281,8 @@ typedef struct os_solvent os_solvent;
 /* Defaults: eps 78.4 (water), C-PCM, Bondi x 1.2, SWIG with 110 points,
  * charge constraint on. */
 void os_solvent_options_default(os_solvent_options *o);
-/* The cavity and its factorized A matrix for `mol` (at its current
- * geometry) in basis `bs`; both must outlive the model. */
+/* The cavity, its factorized A matrix and the basis-surface integrals for
+ * `mol` (at its current geometry) in basis `bs`; both must outlive the model. */
 os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
                          const os_solvent_options *o, os_solvent **out, os_error *err);
 /* The model as an external term for os_scf_options.potentials (valid while
@@ -294,7 +294,8 @@ double os_solvent_energy(const os_solvent *s);
 int os_solvent_npoints(const os_solvent *s);
 /* The surface: positions (3n, bohr) and the last charges q (n, e); either may be NULL. */
 void os_solvent_surface(const os_solvent *s, const double **xyz, const double **q);
-/* One-line description of the model ("C-PCM, eps 7.2, SWIG 110/sphere, Bondi x 1.20"). */
+/* One-line description of the model ("C-PCM f=(eps-1)/eps eps=7.2, SWIG 110 Lebedev
+ * points/sphere, 457 elements, Bondi radii x 1.20, charge constraint"). */
 const char *os_solvent_describe(const os_solvent *s);
 void os_solvent_free(os_solvent *s);
 

@@ -23,8 +23,8 @@
  * (os_solvent_use_variational_fock).  Inside the cavity the extra charges
  * f Q t / (2 T) and the S part cancel; outside they do not, and an electron
  * that leaves the cavity is rewarded by up to f |Q| / (2 T) (2.5 eV for
- * acetate).  The
- * variational SCF therefore pushes density out of the cavity: measured
+ * acetate).  The variational SCF therefore pushes density out of the
+ * cavity: measured
  * against NWChem's fixed point (tests/test_solvent.c, mode fock, and
  * docs/solvent.md), -5e-5 Eh for acetate (HF), -0.6 kcal/mol for the
  * formaldehyde radical anion and -1.9 kcal/mol for the acetate radical

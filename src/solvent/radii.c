@@ -11,7 +11,7 @@
  *   J. Am. Chem. Soc. 114, 10024 (1992): x_i / 2 (x_i the van der Waals
  *   distance), H-Kr, I, Xe.
  * Both tables as carried in PySCF's pyscf/data/radii.py (which names these
- * sources; its Pt 1.75 is left out, Bondi gives 1.72), checked against the
+ * sources; its Pt 1.75 is left out, unchecked), checked against the
  * values tests/reference/cosmo/README.md states for H, B, C, N, O, F, P, S, Cl. */
 #include "solvent/solvent.h"
 

@@ -1,8 +1,8 @@
 /* The continuum solvent as one object: cavity + factorized equations for a
  * molecule at one geometry, and its term in the SCF.  Each SCF cycle:
- *   V_i   = sum_A Z_A / |s_i - X_A| - sum_ab P_ab <a|1/|r - s_i||b>   (solute potential)
+ *   V_i   = sum_A Z_A / |s_i - X_A| - sum_ab P_ab <a|1/|r - s_i||b>   (point_ints.c)
  *   q     = surface charges (cpcm.c), G_pol = 1/2 q.V
- *   F_ab += sum_i q_i <a|-1/|r - s_i||b>                              (onebody.c)
+ *   F_ab += sum_i q_i <a|-1/|r - s_i||b>                       (point_ints.c)
  * with the total density P = Da + Db: the same term for both spins.  This is
  * the reaction field of the current charges in the Fock matrix, as NWChem's
  * COSMO and PCM codes generally do; for a charged solute with the charge
