@@ -186,32 +186,42 @@ static const double *pair_point(const os_point_ints *pi, long k, int c, thread_w
                                  c + 1, w->ws);
 }
 
-/* The rows of pair k, every point. */
-static void store_pair(os_point_ints *pi, long k, thread_ws *w)
-{
-    size_t r0 = pi->row0[k], nr = pi->row0[k + 1] - r0;
-    for (int c = 0; c < pi->npt; ++c) {
-        const double *blk = pair_point(pi, k, c, w);
-        for (size_t i = 0; i < nr; ++i) pi->ints[(r0 + i) * pi->npt + c] = blk[i];
-    }
-}
+typedef void (*pair_fn)(const os_point_ints *pi, long k, thread_ws *w, const double *P);
 
-static os_status store_integrals(os_point_ints *pi, os_error *err)
+/* fn on every kept shell pair, on the threads, each with its own workspace;
+ * with phi, the threads' w->phi are summed into it. */
+static os_status each_pair(const os_point_ints *pi, pair_fn fn, const double *P, double *phi,
+                           os_error *err)
 {
     int failed = 0;
 #pragma omp parallel num_threads(os_threads_for(pi->nthreads, pi->npair, 4))
     {
-        thread_ws *w = thread_ws_new(pi, 0);
+        thread_ws *w = thread_ws_new(pi, phi != NULL);
         if (!w) {
 #pragma omp atomic write
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 1)
         for (long k = 0; k < pi->npair; ++k)
-            if (w) store_pair(pi, k, w);
+            if (w) fn(pi, k, w, P);
+        if (w && phi) {
+#pragma omp critical(os_point_ints_sum)
+            for (int c = 0; c < pi->npt; ++c) phi[c] += w->phi[c];
+        }
         thread_ws_free(w);
     }
     return failed ? OS_NOMEM(err, "surface integral workspace") : OS_OK;
+}
+
+/* The kept rows of pair k, every point. */
+static void store_pair(const os_point_ints *pi, long k, thread_ws *w, const double *unused)
+{
+    (void)unused;
+    size_t r0 = pi->row0[k], nr = pi->row0[k + 1] - r0;
+    for (int c = 0; c < pi->npt; ++c) {
+        const double *blk = pair_point(pi, k, c, w);
+        for (size_t i = 0; i < nr; ++i) pi->ints[(r0 + i) * pi->npt + c] = blk[i];
+    }
 }
 
 void os_point_ints_free(os_point_ints *pi)
@@ -250,7 +260,7 @@ os_status os_point_ints_new(const os_basis *bs, int npt, const double *xyz, size
     /* Kept when they fit; a failed allocation only means direct. */
     double bytes = (double)pi->row0[pi->npair] * npt * sizeof(double);
     if (st == OS_OK && bytes <= (double)max_bytes && (pi->ints = malloc((size_t)bytes)))
-        st = store_integrals(pi, err);
+        st = each_pair(pi, store_pair, NULL, NULL, err);
     if (st != OS_OK) {
         os_point_ints_free(pi);
         return st;
@@ -311,7 +321,7 @@ static os_status stored_potential(const os_point_ints *pi, const double *P, doub
     return st;
 }
 
-static void direct_pair_potential(const os_point_ints *pi, const double *P, long k, thread_ws *w)
+static void direct_pair_potential(const os_point_ints *pi, long k, thread_ws *w, const double *P)
 {
     int a = pi->pa[k], b = pi->pb[k];
     cartesian_density(pi, P, a, b, w->Pc, w->t1, w->t2);
@@ -328,24 +338,7 @@ static os_status direct_potential(const os_point_ints *pi, const double *P, doub
                                   os_error *err)
 {
     memset(phi, 0, (size_t)pi->npt * sizeof(double));
-    int failed = 0;
-#pragma omp parallel num_threads(os_threads_for(pi->nthreads, pi->npair, 4))
-    {
-        thread_ws *w = thread_ws_new(pi, 1);
-        if (!w) {
-#pragma omp atomic write
-            failed = 1;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (long k = 0; k < pi->npair; ++k)
-            if (w) direct_pair_potential(pi, P, k, w);
-        if (w) {
-#pragma omp critical(os_point_ints_sum)
-            for (int c = 0; c < pi->npt; ++c) phi[c] += w->phi[c];
-        }
-        thread_ws_free(w);
-    }
-    return failed ? OS_NOMEM(err, "surface integral workspace") : OS_OK;
+    return each_pair(pi, direct_pair_potential, P, phi, err);
 }
 
 os_status os_point_ints_density_potential(const os_point_ints *pi, const double *P, double *phi,
