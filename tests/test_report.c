@@ -878,16 +878,16 @@ int main(int argc, char **argv)
     fake_build(&F2, "unconverged", 3, Z3, X3, -2, 1, basA, 10, 0, 99);
 
     os_report_entry e[] = {
-        {&N1.mol, &N1.bs, &N1.res, NULL, 1.5, -7, NULL},
-        {&N2.mol, &N2.bs, &N2.res, NULL, 2.5, 0, NULL},
-        {&A.mol, &A.bs, &A.res, NULL, 3.25, 0, "TFSI-"},
-        {&T1.mol, &T1.bs, &T1.res, NULL, 4.0, 0, NULL},
-        {&badmol, NULL, NULL, "molecules/broken.xyz:3: expected 4 fields", 0.01, 0, NULL},
-        {&F2.mol, &F2.bs, &F2.res, "SCF did not converge in 100 iterations\n(dE 1e-3)", 9.0, 0, NULL},
-        {&B.mol, &B.bs, &B.res, NULL, 5.0, 0, NULL},
-        {&C1.mol, &C1.bs, &C1.res, NULL, 1.0, 0, NULL},
-        {&T2.mol, &T2.bs, &T2.res, NULL, 0.5, 0, NULL},
-        {&W.mol, &W.bs, &W.res, NULL, 0.25, 0, NULL},
+        {&N1.mol, &N1.bs, &N1.res, NULL, 1.5, -7, NULL, NULL},
+        {&N2.mol, &N2.bs, &N2.res, NULL, 2.5, 0, NULL, NULL},
+        {&A.mol, &A.bs, &A.res, NULL, 3.25, 0, "TFSI-", NULL},
+        {&T1.mol, &T1.bs, &T1.res, NULL, 4.0, 0, NULL, NULL},
+        {&badmol, NULL, NULL, "molecules/broken.xyz:3: expected 4 fields", 0.01, 0, NULL, NULL},
+        {&F2.mol, &F2.bs, &F2.res, "SCF did not converge in 100 iterations\n(dE 1e-3)", 9.0, 0, NULL, NULL},
+        {&B.mol, &B.bs, &B.res, NULL, 5.0, 0, NULL, NULL},
+        {&C1.mol, &C1.bs, &C1.res, NULL, 1.0, 0, NULL, NULL},
+        {&T2.mol, &T2.bs, &T2.res, NULL, 0.5, 0, NULL, NULL},
+        {&W.mol, &W.bs, &W.res, NULL, 0.25, 0, NULL, NULL},
     };
     const int n = (int)(sizeof e / sizeof e[0]);
 

@@ -30,8 +30,10 @@ typedef struct {
     char stem[OS_REPORT_STEM_MAX];
     os_molecule mol;
     os_basis bs;
-    os_scf_result res;
-    int have_bs, have_res, failed;
+    os_scf_result res;            /* in a solvent: the solvated SCF */
+    os_report_solvation solv;     /* valid when have_solv */
+    char model[320];
+    int have_bs, have_res, have_solv, failed;
     os_error err;
     double wall_s;
 } job;
@@ -55,7 +57,40 @@ static double now_s(void)
 
 /* ------------------------------------------------------------ the workers */
 
-/* One molecule: XYZ -> molecule -> basis -> SCF. */
+/* In a solvent: the gas-phase SCF (for the solvation energy, and its
+ * orbitals to start from), then the solvated SCF into j->res. */
+static os_status run_solvated(const cli_options *o, job *j, os_scf_options so)
+{
+    os_scf_result gas;
+    os_status st = os_scf_run(&j->mol, &j->bs, &so, &gas, &j->err);
+    if (st != OS_OK) {
+        j->res = gas; /* kept for inspection, reported as failed */
+        return st;
+    }
+    os_solvent_options sopt;
+    os_solvent_options_default(&sopt);
+    sopt.eps = o->eps;
+    sopt.nthreads = so.nthreads;
+    os_solvent *sv;
+    st = os_solvent_new(&j->mol, &j->bs, &sopt, &sv, &j->err);
+    if (st == OS_OK) {
+        os_scf_potential p = os_solvent_potential(sv);
+        so.potentials = &p;
+        so.npotentials = 1;
+        so.guess = OS_GUESS_ORBITALS;
+        so.guess_orbitals = &gas;
+        st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
+        snprintf(j->model, sizeof j->model, "%s", os_solvent_describe(sv));
+        j->solv = (os_report_solvation){.solvent = o->solvent, .eps = o->eps, .model = j->model,
+                                        .e_gas = gas.energy, .e_pol = os_solvent_energy(sv)};
+        j->have_solv = st == OS_OK;
+        os_solvent_free(sv);
+    }
+    os_scf_result_free(&gas);
+    return st;
+}
+
+/* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent). */
 static void run_job(const cli_options *o, job *j)
 {
     double t0 = now_s();
@@ -73,7 +108,10 @@ static void run_job(const cli_options *o, job *j)
         os_scf_options so = o->scf;
         so.nthreads = o->threads;
         so.log = o->verbose ? stderr : NULL;
-        st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
+        if (o->eps > 0.0)
+            st = run_solvated(o, j, so);
+        else
+            st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
         j->have_res = 1;
     }
     j->failed = st != OS_OK;
@@ -124,6 +162,7 @@ static os_report_entry entry_of(job *j)
         e.error = j->err.msg;
     else
         e.res = &j->res;
+    if (j->have_solv) e.solv = &j->solv;
     return e;
 }
 
@@ -139,9 +178,13 @@ static void progress(const cli_options *o, const job *j, int k, int n)
         snprintf(lumo, sizeof lumo, "%.3f eV", j->res.lumo * OS_HARTREE_EV);
     else
         snprintf(lumo, sizeof lumo, "none (no virtual orbital)");
-    fprintf(stderr, "[%d/%d] %s: E = %.8f Eh, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n", k,
-            n, j->mol.name, j->res.energy, j->res.homo * OS_HARTREE_EV, lumo, j->res.iterations,
-            j->wall_s);
+    char solv[64] = "";
+    if (j->have_solv)
+        snprintf(solv, sizeof solv, ", dG_solv %.2f kcal/mol",
+                 (j->res.energy - j->solv.e_gas) * OS_HARTREE_KCAL);
+    fprintf(stderr, "[%d/%d] %s: E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
+            k, n, j->mol.name, j->res.energy, solv, j->res.homo * OS_HARTREE_EV, lumo,
+            j->res.iterations, j->wall_s);
     if (j->res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
                                    j->res.warning);
 }

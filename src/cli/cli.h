@@ -15,6 +15,8 @@ typedef struct {
     int charge, mult, has_charge, has_mult;
     int pure;
     int threads, jobs;
+    const char *solvent;   /* --solvent: the name (canonical after cli_parse), or NULL */
+    double eps;            /* --eps, else --solvent's dielectric constant; 0 = gas phase */
     int verbose, quiet;
     char **inputs;
     int ninput;
