@@ -158,6 +158,11 @@ typedef struct {
     const char *name;      /* e.g. "pcm", for logs and reports */
     void *ctx;             /* the model's own state, passed back to build */
     os_status (*build)(void *ctx, const double *P, double *V, double *energy, os_error *err);
+    /* Optional (NULL: the term adds nothing to nuclear gradients): adds the
+     * derivative of the term's energy with respect to the nuclei, for the
+     * converged total density P, to grad (natom*3, Eh/bohr).  Called by
+     * os_scf_gradient. */
+    os_status (*gradient)(void *ctx, const double *P, double *grad, os_error *err);
 } os_scf_potential;
 
 /* Where the SCF starts. */
@@ -231,6 +236,18 @@ void os_scf_result_free(os_scf_result *res);
 /* Spin density matrix (nbf*nbf) of a result: spin 0 alpha, 1 beta (the
  * alpha one again when restricted). */
 os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error *err);
+
+/* ---------------------------------------------------------------- gradient */
+
+/* Nuclear gradient dE/dR of a converged SCF result, grad[3*A + k] (natom*3,
+ * Eh/bohr; atoms in the molecule's order, k = x, y, z).  mol, bs and opt
+ * must be those the SCF ran with (its method, grid, J/K and external
+ * potentials); each potential's gradient callback adds its term.  For DFT
+ * the grid's response is included (its points move with their atoms, the
+ * Becke weights with every atom), so the gradient is the derivative of the
+ * energy the SCF computes. */
+os_status os_scf_gradient(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
+                          const os_scf_result *res, double *grad, os_error *err);
 
 #ifdef __cplusplus
 }

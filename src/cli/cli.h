@@ -16,6 +16,7 @@ typedef struct {
     int pure;
     int threads, jobs;
     int verbose, quiet;
+    int gradient;          /* --gradient: nuclear gradient after each SCF */
     char **inputs;
     int ninput;
     char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */

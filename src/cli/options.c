@@ -27,6 +27,7 @@ static void usage(FILE *f, const char *basis_dir)
             "  --charge N        net charge when the XYZ comment line has no charge=\n"
             "  --mult N          spin multiplicity when the XYZ comment line has no mult=\n"
             "  --unrestricted    UHF/UKS even for singlets\n"
+            "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
@@ -77,7 +78,7 @@ static const char *installed_basis_dir(cli_options *o)
 
 int cli_parse(int argc, char **argv, cli_options *o)
 {
-    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM };
+    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM, O_GRAD };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -91,6 +92,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"max-iter", required_argument, 0, O_MAXIT},
         {"unrestricted", no_argument, 0, O_UHF},
         {"memory", required_argument, 0, O_MEM},
+        {"gradient", no_argument, 0, O_GRAD},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -131,6 +133,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_NORES: o->out_dir = NULL; break;
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
+        case O_GRAD: o->gradient = 1; break;
         case O_MEM: {
             int mb;
             if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;

@@ -34,10 +34,12 @@
 #include "integrals/integrals.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/threads.h"
 #include "integrals/boys.h"
 #include "integrals/libint_common.h"
 
@@ -504,4 +506,29 @@ const double *os_eri_deriv_compute(os_eri *e, int a, int b, int c, int d)
             if (r != dst) memcpy(dst, r, nabcd * sizeof(double));
         }
     return e->out;
+}
+
+os_status os_eri_schwarz(const os_basis *bs, double omega, int nthreads, double *Q, os_error *err)
+{
+    int ns = bs->nshell, nt = os_threads_for(nthreads, (long)ns * ns / 2, 256);
+    os_eri **eri = calloc((size_t)nt, sizeof *eri);
+    if (!eri) return OS_NOMEM(err, "Schwarz factors");
+    os_status st = OS_OK;
+    for (int t = 0; t < nt && st == OS_OK; ++t) st = os_eri_new(bs, omega, &eri[t], err);
+    if (st == OS_OK) {
+#pragma omp parallel for schedule(dynamic) num_threads(nt)
+        for (int s1 = 0; s1 < ns; ++s1) {
+            os_eri *e = eri[omp_get_thread_num()];
+            for (int s2 = 0; s2 <= s1; ++s2) {
+                int n1 = bs->shells[s1].nbf, n2 = bs->shells[s2].nbf;
+                const double *buf = os_eri_compute(e, s1, s2, s1, s2);
+                double m = 0;
+                for (int ij = 0; ij < n1 * n2; ++ij) m = fmax(m, fabs(buf[(size_t)ij * n1 * n2 + ij]));
+                Q[(size_t)s1 * ns + s2] = Q[(size_t)s2 * ns + s1] = sqrt(m);
+            }
+        }
+    }
+    for (int t = 0; t < nt; ++t) os_eri_free(eri[t]);
+    free(eri);
+    return st;
 }

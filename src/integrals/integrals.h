@@ -58,4 +58,8 @@ os_status os_eri_deriv_new(const os_basis *bs, double omega, os_eri **out, os_er
  * 2: c, 3: d).  Valid until the next call on this engine. */
 const double *os_eri_deriv_compute(os_eri *e, int a, int b, int c, int d);
 
+/* Schwarz factors Q[a*nshell + b] = sqrt(max |(ab|ab)|) over the shell pair's
+ * functions, so that |(ab|cd)| <= Q_ab Q_cd (nshell^2, symmetric). */
+os_status os_eri_schwarz(const os_basis *bs, double omega, int nthreads, double *Q, os_error *err);
+
 #endif

@@ -30,6 +30,7 @@ typedef struct {
     int rank;                  /* filled by os_report_rank: 1 = lowest LUMO among anions; 0 = not ranked */
     const char *label;         /* display name for the figure, e.g. "TFSI-" (a trailing charge
                                   sign is drawn as a superscript); NULL: mol->name */
+    const double *gradient;    /* nuclear gradient, natom*3, Eh/bohr; NULL when not computed */
 } os_report_entry;
 
 /* Run-level header.  NULL strings are written as null / left out. */
