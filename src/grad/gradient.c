@@ -8,6 +8,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/error.h"
 #include "core/linalg.h"
@@ -51,9 +52,6 @@ static os_status check_result(const os_molecule *mol, const os_basis *bs, const 
         (res->unrestricted && (!res->C_b || !res->eps_b || !res->occ_b)))
         return os_fail(err, OS_ERR_INPUT, "%s: the SCF result does not fit this basis",
                        mol->name);
-    if (res->jk[0] && strcmp(res->jk, "direct") != 0)
-        return os_fail(err, OS_ERR_INTERNAL, "%s: no gradient for the '%s' J/K builder yet",
-                       mol->name, res->jk);
     for (int s = 0; s < bs->nshell; ++s)
         if (bs->shells[s].atom < 0 || bs->shells[s].atom >= mol->natom)
             return os_fail(err, OS_ERR_INPUT, "%s: basis and molecule differ", mol->name);
@@ -130,13 +128,18 @@ static os_status one_electron_grad(const grad_setup *g, double *core, double *ov
     return st;
 }
 
-static os_status two_electron_grad(const grad_setup *g, double *gJ, double *gK, double *gKlr,
-                                   os_error *err)
+/* The two-electron term of the J/K builder the SCF used (res->jk): the
+ * gradient must differentiate the same integrals as the energy.  A
+ * density-fitted builder gets its own entry here beside "direct". */
+static os_status two_electron_grad(const grad_setup *g, const char *jk, double *gJ, double *gK,
+                                   double *gKlr, os_error *err)
 {
     os_grad_2e_input in = {.nspin = g->nspin, .D = g->D, .ax = g->ax, .bx = g->bx,
                            .omega = g->omega, .schwarz = g->opt.schwarz,
                            .nthreads = g->opt.nthreads};
-    return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
+    if (!jk[0] || !strcmp(jk, "direct")) return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
+    return os_fail(err, OS_ERR_INTERNAL, "%s: no gradient for the '%s' J/K builder yet",
+                   g->mol->name, jk);
 }
 
 /* The SCF's grid again (same spec, same geometry: the same points). */
@@ -167,20 +170,46 @@ static os_status external_grad(const grad_setup *g, double *gext, os_error *err)
     return OS_OK;
 }
 
+/* Wall and CPU (all threads) seconds of one stage, on the SCF's log. */
+typedef struct {
+    double wall, cpu;
+} stage_clock;
+
+static stage_clock clock_now(void)
+{
+    stage_clock c = {omp_get_wtime(), (double)clock() / CLOCKS_PER_SEC};
+    return c;
+}
+
+static void log_stage(const grad_setup *g, const char *what, stage_clock *t0)
+{
+    stage_clock t = clock_now();
+    if (g->opt.log)
+        fprintf(g->opt.log, "  gradient: %-13s %8.2f s wall %8.2f s CPU\n", what, t.wall - t0->wall,
+                t.cpu - t0->cpu);
+    *t0 = t;
+}
+
 os_status os_grad_terms(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
                         const os_scf_result *res, double *terms, os_error *err)
 {
+    stage_clock t = clock_now();
     grad_setup g;
     os_status st = grad_setup_new(&g, mol, bs, opt, res, err);
     size_t na3 = (size_t)3 * mol->natom;
     memset(terms, 0, OS_GRAD_NTERM * na3 * sizeof(double));
-#define TERM(t) (terms + (size_t)(t) * na3)
+#define TERM(k) (terms + (size_t)(k) * na3)
     if (st == OS_OK) nuclear_repulsion_grad(mol, TERM(OS_GRAD_NUCLEAR));
     if (st == OS_OK) st = one_electron_grad(&g, TERM(OS_GRAD_CORE), TERM(OS_GRAD_OVERLAP), err);
+    if (st == OS_OK) log_stage(&g, "one-electron", &t);
     if (st == OS_OK)
-        st = two_electron_grad(&g, TERM(OS_GRAD_COULOMB), TERM(OS_GRAD_EXCHANGE),
+        st = two_electron_grad(&g, res->jk, TERM(OS_GRAD_COULOMB), TERM(OS_GRAD_EXCHANGE),
                                TERM(OS_GRAD_EXCHANGE_LR), err);
-    if (st == OS_OK) st = xc_grad(&g, TERM(OS_GRAD_XC), TERM(OS_GRAD_XC_GRID), err);
+    if (st == OS_OK) log_stage(&g, "two-electron", &t);
+    if (st == OS_OK && os_xc_family(g.xc) != OS_XC_NONE) {
+        st = xc_grad(&g, TERM(OS_GRAD_XC), TERM(OS_GRAD_XC_GRID), err);
+        if (st == OS_OK) log_stage(&g, "XC", &t);
+    }
     if (st == OS_OK) st = external_grad(&g, TERM(OS_GRAD_EXTERNAL), err);
 #undef TERM
     setup_free(&g);

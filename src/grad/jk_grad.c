@@ -20,6 +20,7 @@
 #include "core/threads.h"
 #include "integrals/cart2sph.h"
 #include "integrals/integrals.h"
+#include "jk/jk.h"
 
 typedef struct {
     const os_basis *bs;
@@ -33,21 +34,6 @@ typedef struct {
 } g2e;
 
 static inline double max2(double x, double y) { return x > y ? x : y; }
-
-static void shell_pair_max(const os_basis *bs, int nd, const double *M, double *out)
-{
-    int ns = bs->nshell, n = bs->nbf;
-    for (int a = 0; a < ns; ++a)
-        for (int b = 0; b <= a; ++b) {
-            const os_shell *sa = &bs->shells[a], *sb = &bs->shells[b];
-            double m = 0;
-            for (int d = 0; d < nd; ++d)
-                for (int i = sa->bf0; i < sa->bf0 + sa->nbf; ++i)
-                    for (int j = sb->bf0; j < sb->bf0 + sb->nbf; ++j)
-                        m = max2(m, fabs(M[(size_t)d * n * n + (size_t)i * n + j]));
-            out[a * ns + b] = out[b * ns + a] = m;
-        }
-}
 
 /* Coulomb and exchange parts of G for one quartet, times deg, into gJ and gK. */
 static void quartet_density(const g2e *c, const os_shell *A, const os_shell *B, const os_shell *C,
@@ -69,7 +55,7 @@ static void quartet_density(const g2e *c, const os_shell *A, const os_shell *B, 
                     int d = E->bf0 + l;
                     gJ[x] = Pab * c->P[(size_t)cc * n + d];
                     double v = 0.0;
-                    for (int s = 0; s < c->nspin; ++s) {
+                    for (int s = 0; s < c->nspin && fk != 0.0; ++s) {
                         const double *Ds = c->D + (size_t)s * n * n;
                         v += Ds[(size_t)a * n + cc] * Ds[(size_t)b * n + d] +
                              Ds[(size_t)a * n + d] * Ds[(size_t)b * n + cc];
@@ -100,16 +86,7 @@ static os_status kernel_grad(const g2e *c, double omega, int nthreads, double *g
         free(pairs);
         return st;
     }
-    double qmax = 0;
-    for (int i = 0; i < ns * ns; ++i) qmax = max2(qmax, Q[i]);
-    int npair = 0;
-    for (int s1 = 0; s1 < ns; ++s1)
-        for (int s2 = 0; s2 <= s1; ++s2)
-            if (Q[s1 * ns + s2] * qmax >= c->thresh) {
-                pairs[2 * npair] = s1;
-                pairs[2 * npair + 1] = s2;
-                ++npair;
-            }
+    int npair = os_jk_significant_pairs(bs, Q, c->thresh, pairs);
     size_t nmax = (size_t)os_ncart(bs->max_l);
     nmax = nmax * nmax * nmax * nmax;
     int nt = os_threads_for(nthreads, (long)npair * (npair + 1) / 2, 512);
@@ -149,10 +126,10 @@ static os_status kernel_grad(const g2e *c, double omega, int nthreads, double *g
                 for (int x = 0; x < 12; ++x) {
                     const double *blk = d + (size_t)x * nq;
                     double vJ = 0.0, vK = 0.0;
-                    for (size_t i = 0; i < nq; ++i) {
-                        vJ += dJ[i] * blk[i];
-                        vK += dK[i] * blk[i];
-                    }
+                    if (c->jscale != 0.0)
+                        for (size_t i = 0; i < nq; ++i) vJ += dJ[i] * blk[i];
+                    if (c->kscale != 0.0)
+                        for (size_t i = 0; i < nq; ++i) vK += dK[i] * blk[i];
                     tJ[3 * atom[x / 3] + x % 3] += vJ;
                     tK[3 * atom[x / 3] + x % 3] += vK;
                 }
@@ -198,8 +175,8 @@ os_status os_grad_2e_exact(const os_basis *bs, const os_grad_2e_input *in, doubl
     if (st == OS_OK) {
         for (size_t k = 0; k < n2; ++k)
             c.P[k] = in->nspin == 1 ? 2.0 * in->D[k] : in->D[k] + in->D[n2 + k];
-        shell_pair_max(bs, 1, c.P, c.Pm);
-        shell_pair_max(bs, in->nspin, in->D, c.Dm);
+        os_jk_shell_pair_max(bs, 1, c.P, c.Pm);
+        os_jk_shell_pair_max(bs, in->nspin, in->D, c.Dm);
         /* 1/r12: Coulomb and ax exchange in one pass */
         c.jscale = 1.0;
         c.kscale = in->ax;

@@ -1,0 +1,23 @@
+# Nuclear gradients (src/grad/) and the derivative integrals under them.
+os_add_test(test_grad ${OS_TEST_DIR}/test_grad.c)
+
+# Derivative integrals against differences of the integrals themselves.
+add_test(NAME grad_integrals COMMAND test_grad integrals)
+
+# Whole gradients against central differences of our own energies (every
+# component; tests/reference/grad/geom/: distorted geometries, no zero by
+# symmetry).  DFT on a small grid (30 radial x 110 angular points per atom):
+# fast, and the grid response (points and Becke weights moving with the
+# atoms) is large there (up to 1e-3 Eh/bohr), so the test sees it.
+# os_grad_fd_test(NAME GEOMETRY METHOD BASIS PURE GRID)
+function(os_grad_fd_test name)
+  add_test(NAME grad_fd_${name} COMMAND test_grad fd ${ARGN})
+endfunction()
+os_grad_fd_test(rhf_water_ccpvdz grad/geom/water_d.xyz hf cc-pVDZ default -)
+os_grad_fd_test(rhf_water_631gs_cart grad/geom/water_d.xyz hf 6-31G* cart -)
+os_grad_fd_test(uhf_oh_ccpvdz grad/geom/oh_d.xyz hf cc-pVDZ default -)
+os_grad_fd_test(pbe_water_ccpvdz grad/geom/water_d.xyz pbe cc-pVDZ default 30,110)
+os_grad_fd_test(b3lyp_water_ccpvdz grad/geom/water_d.xyz b3lyp cc-pVDZ default 30,110)
+os_grad_fd_test(wb97x_water_ccpvdz grad/geom/water_d.xyz wb97x cc-pVDZ default 30,110)
+os_grad_fd_test(uks_b3lyp_ch3_631pgs grad/geom/ch3_d.xyz b3lyp 6-31+G* default 30,110)
+os_grad_fd_test(uks_tpss_oh_631gs grad/geom/oh_d.xyz tpss 6-31G* default 30,110)
