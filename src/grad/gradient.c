@@ -32,6 +32,7 @@ typedef struct {
     double *D;   /* nspin*n^2: spin densities (restricted: alpha = beta) */
     double *P;   /* n^2: total density */
     double *W;   /* n^2: minus the energy-weighted density, -sum_i n_i e_i C_i C_i^T */
+    char grid[32]; /* the SCF's grid ("R,A"), "" for the options' */
 } grad_setup;
 
 static void setup_free(grad_setup *g)
@@ -78,7 +79,12 @@ static os_status grad_setup_new(grad_setup *g, const os_molecule *mol, const os_
     g->nspin = res->unrestricted ? 2 : 1;
     g->natom = mol->natom;
     if ((st = os_xc_new(g->opt.method, g->nspin, &g->xc, err)) != OS_OK) return st;
+    if (res->method[0] && strcmp(res->method, os_xc_name(g->xc)) != 0)
+        return os_fail(err, OS_ERR_INPUT, "%s: gradient for %s, but the SCF ran %s", mol->name,
+                       os_xc_name(g->xc), res->method);
     os_xc_exx(g->xc, &g->ax, &g->bx, &g->omega);
+    /* the grid the SCF used, as "R,A" */
+    if (res->grid[0]) snprintf(g->grid, sizeof g->grid, "%s", res->grid);
 
     size_t n2 = (size_t)g->n * g->n;
     g->D = os_zeros(g->nspin * n2);
@@ -142,13 +148,13 @@ static os_status two_electron_grad(const grad_setup *g, const char *jk, double *
                    g->mol->name, jk);
 }
 
-/* The SCF's grid again (same spec, same geometry: the same points). */
+/* The SCF's grid again (same size, same geometry: the same points). */
 static os_status xc_grad(const grad_setup *g, double *gxc, double *ggrid, os_error *err)
 {
     if (os_xc_family(g->xc) == OS_XC_NONE) return OS_OK;
     int nrad, nang;
     os_grid grid;
-    os_status st = os_grid_parse_spec(g->opt.grid, &nrad, &nang, err);
+    os_status st = os_grid_parse_spec(g->grid[0] ? g->grid : g->opt.grid, &nrad, &nang, err);
     if (st == OS_OK) st = os_grid_build(g->mol, nrad, nang, g->opt.nthreads, &grid, err);
     if (st != OS_OK) return st;
     /* libxc takes the total density when restricted */
