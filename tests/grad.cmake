@@ -8,7 +8,7 @@ add_test(NAME grad_integrals COMMAND test_grad integrals)
 # component; tests/reference/grad/geom/: distorted geometries, no zero by
 # symmetry).  DFT on a small grid (30 radial x 110 angular points per atom):
 # fast, and the grid response (points and Becke weights moving with the
-# atoms) is large there (up to 1e-3 Eh/bohr), so the test sees it.
+# atoms) is large there (1e-4 to 7e-3 Eh/bohr), so the test sees it.
 # os_grad_fd_test(NAME GEOMETRY METHOD BASIS PURE GRID)
 function(os_grad_fd_test name)
   add_test(NAME grad_fd_${name} COMMAND test_grad fd ${ARGN})
