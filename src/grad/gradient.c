@@ -143,7 +143,8 @@ static os_status two_electron_grad(const grad_setup *g, const char *jk, double *
     os_grad_2e_input in = {.nspin = g->nspin, .D = g->D, .ax = g->ax, .bx = g->bx,
                            .omega = g->omega, .schwarz = g->opt.schwarz,
                            .nthreads = g->opt.nthreads};
-    if (!jk[0] || !strcmp(jk, "direct")) return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
+    if (!jk[0] || !strcmp(jk, "direct") || !strcmp(jk, "exact"))
+        return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
     return os_fail(err, OS_ERR_INTERNAL, "%s: no gradient for the '%s' J/K builder yet",
                    g->mol->name, jk);
 }
