@@ -21,5 +21,6 @@ os_grad_fd_test(b3lyp_water_ccpvdz grad/geom/water_d.xyz b3lyp cc-pVDZ default 3
 os_grad_fd_test(wb97x_water_ccpvdz grad/geom/water_d.xyz wb97x cc-pVDZ default 30,110)
 os_grad_fd_test(uks_b3lyp_ch3_631pgs grad/geom/ch3_d.xyz b3lyp 6-31+G* default 30,110)
 os_grad_fd_test(uks_tpss_oh_631gs grad/geom/oh_d.xyz tpss 6-31G* default 30,110)
+os_grad_fd_test(uks_svwn_oh_631gs grad/geom/oh_d.xyz svwn 6-31G* default 30,110)
 # An external potential's term through its gradient callback (the solvent's seam).
 add_test(NAME grad_fd_external COMMAND test_grad external)

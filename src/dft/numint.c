@@ -171,8 +171,8 @@ void os_numint_free(os_numint *ni)
 }
 
 void os_numint_eval_shell(const os_shell *sh, const double *T, int np, const double *xyz,
-                       double *phi, double *grad, int ld, double *cart, double *cgrad,
-                       double *pw)
+                          double *phi, double *grad, int ld, double *cart, double *cgrad,
+                          double *pw)
 {
     int l = sh->l, nc = os_ncart(l);
     const double *o = sh->origin;
@@ -363,7 +363,8 @@ static os_status do_block(const os_numint *ni, const os_xc *xc, int nspin, int f
     for (int k = ni->blk_shell0[b]; k < ni->blk_shell0[b + 1]; ++k) {
         const os_shell *sh = &bs->shells[ni->blk_shell[k]];
         os_numint_eval_shell(sh, ni->T[sh->l], np, xyz, w->phi + (size_t)f * np,
-                   gga ? w->grad + (size_t)3 * f * np : NULL, np, w->cart, w->cgrad, w->pw);
+                             gga ? w->grad + (size_t)3 * f * np : NULL, np, w->cart, w->cgrad,
+                             w->pw);
         f += sh->nbf;
     }
     int g3 = 3 * np; /* row length of grad arrays */
