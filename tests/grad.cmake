@@ -24,3 +24,21 @@ os_grad_fd_test(uks_tpss_oh_631gs grad/geom/oh_d.xyz tpss 6-31G* default 30,110)
 os_grad_fd_test(uks_svwn_oh_631gs grad/geom/oh_d.xyz svwn 6-31G* default 30,110)
 # An external potential's term through its gradient callback (the solvent's seam).
 add_test(NAME grad_fd_external COMMAND test_grad external)
+
+# Against Psi4 1.3.2's analytic gradients at the same geometries
+# (tests/reference/grad/, README there): HF 1e-6 Eh/bohr; DFT on the 200 x 974
+# grid 1e-6, where our grid (pruning, partition) and Psi4's (no grid
+# response) agree to ~1e-7; wB97X, the most grid-sensitive (energies differ by
+# 2e-7 Eh), 3e-6.  water_b3lyp_ccpvdz_fd also checks Psi4's finite
+# differences of its own energy (the true derivative, grid response included).
+# os_grad_psi4_test(CASE GTOL)
+function(os_grad_psi4_test case gtol)
+  add_test(NAME grad_psi4_${case} COMMAND test_grad psi4 ${OS_REF_DIR}/grad/${case}.ref ${gtol})
+  set_tests_properties(grad_psi4_${case} PROPERTIES LABELS reference)
+endfunction()
+foreach(case water_hf_ccpvdz water_hf_631gs_cart oh_uhf_ccpvdz water_b3lyp_ccpvdz
+             water_pbe_ccpvdz ch3_b3lyp_631gs formate_b3lyp_631pgs)
+  os_grad_psi4_test(${case} 1e-6)
+endforeach()
+os_grad_psi4_test(water_wb97x_ccpvdz 3e-6)
+os_grad_psi4_test(water_b3lyp_ccpvdz_fd 2e-7)

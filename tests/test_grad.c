@@ -21,7 +21,8 @@
  *   test_grad psi4 CASE.ref [GTOL]
  *       Against Psi4 1.3.2 at the same geometry (tests/reference/grad/): energy
  *       (tol 1e-6 Eh) and every gradient component (GTOL, default 1e-6
- *       Eh/bohr).  DFT on the grid size of the reference (200 x 974): the two
+ *       Eh/bohr), and to Psi4's finite differences of its energy where the
+ *       file has them (fd_gradient).  DFT on the grid size of the reference (200 x 974): the two
  *       programs' grids differ (pruning, partition) and Psi4 1.3.2 leaves out
  *       the grid response, so each test states the tolerance that covers that
  *       (grad.cmake).
@@ -396,9 +397,16 @@ static int run_fd(const char *geometry, const char *method, const char *basis, c
 typedef struct {
     char geometry[512], method[64], basis[64], reference[16], grid[32];
     int puream, natom;
-    double energy, gradient[3 * 64];
-    int ngrad;
+    double energy, gradient[3 * 64], fd_gradient[3 * 64];
+    int ngrad, nfd;
 } grad_ref;
+
+static int read_list(char *rest, double *v, int max)
+{
+    int n = 0;
+    for (char *t = strtok(rest, " \t"); t && n < max; t = strtok(NULL, " \t")) v[n++] = strtod(t, NULL);
+    return n;
+}
 
 static void grad_ref_key(const char *key, char *rest, void *ctx)
 {
@@ -411,9 +419,8 @@ static void grad_ref_key(const char *key, char *rest, void *ctx)
     else if (!strcmp(key, "puream")) r->puream = atoi(rest);
     else if (!strcmp(key, "natom")) r->natom = atoi(rest);
     else if (!strcmp(key, "energy")) r->energy = strtod(rest, NULL);
-    else if (!strcmp(key, "gradient"))
-        for (char *t = strtok(rest, " \t"); t && r->ngrad < 3 * 64; t = strtok(NULL, " \t"))
-            r->gradient[r->ngrad++] = strtod(t, NULL);
+    else if (!strcmp(key, "gradient")) r->ngrad = read_list(rest, r->gradient, 3 * 64);
+    else if (!strcmp(key, "fd_gradient")) r->nfd = read_list(rest, r->fd_gradient, 3 * 64);
 }
 
 static int read_grad_ref(const char *path, grad_ref *r)
@@ -442,6 +449,14 @@ static int run_psi4(const char *path, double gtol)
                      "xyz"[i % 3]);
             check_close(what, g[i], r.gradient[i], gtol);
         }
+    /* Psi4's finite differences of its own energy on its moving grid: the
+     * true derivative, grid response included. */
+    for (int i = 0; i < r.nfd && r.nfd == 3 * r.natom; ++i) {
+        char what[96];
+        snprintf(what, sizeof what, "gradient atom %d %c vs Psi4's differences", i / 3 + 1,
+                 "xyz"[i % 3]);
+        check_close(what, g[i], r.fd_gradient[i], gtol);
+    }
     system_free(&s);
     return check_finish();
 }
