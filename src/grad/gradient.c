@@ -79,7 +79,7 @@ static os_status grad_setup_new(grad_setup *g, const os_molecule *mol, const os_
     g->nspin = res->unrestricted ? 2 : 1;
     g->natom = mol->natom;
     if ((st = os_xc_new(g->opt.method, g->nspin, &g->xc, err)) != OS_OK) return st;
-    if (res->method[0] && strcmp(res->method, os_xc_name(g->xc)) != 0)
+    if (res->method[0] && strncmp(res->method, os_xc_name(g->xc), sizeof res->method - 1) != 0)
         return os_fail(err, OS_ERR_INPUT, "%s: gradient for %s, but the SCF ran %s", mol->name,
                        os_xc_name(g->xc), res->method);
     os_xc_exx(g->xc, &g->ax, &g->bx, &g->omega);
@@ -152,7 +152,6 @@ static os_status two_electron_grad(const grad_setup *g, const char *jk, double *
 /* The SCF's grid again (same size, same geometry: the same points). */
 static os_status xc_grad(const grad_setup *g, double *gxc, double *ggrid, os_error *err)
 {
-    if (os_xc_family(g->xc) == OS_XC_NONE) return OS_OK;
     int nrad, nang;
     os_grid grid;
     os_status st = os_grid_parse_spec(g->grid[0] ? g->grid : g->opt.grid, &nrad, &nang, err);
