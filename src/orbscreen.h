@@ -161,6 +161,11 @@ typedef struct {
     const char *name;      /* e.g. "pcm", for logs and reports */
     void *ctx;             /* the model's own state, passed back to build */
     os_status (*build)(void *ctx, const double *P, double *V, double *energy, os_error *err);
+    /* Optional (NULL: the term adds nothing to nuclear gradients): adds the
+     * derivative of the term's energy with respect to the nuclei, for the
+     * converged total density P, to grad (natom*3, Eh/bohr).  Called by
+     * os_scf_gradient. */
+    os_status (*gradient)(void *ctx, const double *P, double *grad, os_error *err);
 } os_scf_potential;
 
 /* Where the SCF starts. */
@@ -310,6 +315,17 @@ os_status os_solvent_lookup(const char *name, double *eps, const char **canonica
                             os_error *err);
 /* 1 kcal/mol in Eh units: E_kcal = E_Eh * OS_HARTREE_KCAL. */
 #define OS_HARTREE_KCAL 627.509474063 /* CODATA 2018 Eh, 4.184 J/cal */
+/* ---------------------------------------------------------------- gradient */
+
+/* Nuclear gradient dE/dR of a converged SCF result, grad[3*A + k] (natom*3,
+ * Eh/bohr; atoms in the molecule's order, k = x, y, z).  mol, bs and opt
+ * must be those the SCF ran with (its method, grid, J/K and external
+ * potentials); each potential's gradient callback adds its term.  For DFT
+ * the grid's response is included (its points move with their atoms, the
+ * Becke weights with every atom), so the gradient is the derivative of the
+ * energy the SCF computes. */
+os_status os_scf_gradient(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
+                          const os_scf_result *res, double *grad, os_error *err);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static int n_pass, n_fail;
 
@@ -20,6 +21,27 @@ int check_true(const char *what, int cond)
     printf("%s %s\n", cond ? "PASS" : "FAIL", what);
     cond ? ++n_pass : ++n_fail;
     return cond;
+}
+
+int check_read_keys(const char *path, void (*fn)(const char *key, char *value, void *ctx),
+                    void *ctx)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 0;
+    }
+    static char line[1 << 20];
+    while (fgets(line, sizeof line, f)) {
+        char key[64];
+        int off = 0;
+        if (line[0] == '#' || sscanf(line, "%63s %n", key, &off) != 1) continue;
+        char *rest = line + off;
+        rest[strcspn(rest, "\r\n")] = 0;
+        fn(key, rest, ctx);
+    }
+    fclose(f);
+    return 1;
 }
 
 int check_finish(void)

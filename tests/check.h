@@ -7,6 +7,11 @@
 int check_close(const char *what, double got, double want, double tol);
 /* Record a boolean condition. */
 int check_true(const char *what, int cond);
+/* Read a reference file of "key value..." lines ('#' lines are comments):
+ * fn(key, value, ctx) per line, value without its line end.  Returns 0 when
+ * the file cannot be opened (after saying why). */
+int check_read_keys(const char *path, void (*fn)(const char *key, char *value, void *ctx),
+                    void *ctx);
 /* Print "N passed, M failed" and return the process exit code. */
 int check_finish(void);
 

@@ -106,4 +106,16 @@ check $([ -z "$(ls "$T/kill" | grep tmp)" ]; echo $?) "SIGKILL: no temporary fil
 "$B" --method hf --basis STO-3G --out "$T/kill" --quiet "$REF/geom/water.xyz" 2> /dev/null; rc=$?
 check $([ $rc -eq 0 ]; echo $?) "SIGKILL: the lock died with the run ($rc)"
 
+# 9. --gradient: printed per molecule, and in the JSON (Eh/bohr) matching
+#    Psi4's analytic gradient (tol 1e-6 Eh/bohr).
+"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
+    "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
+check $(python3 -c 'import json, sys
+g = json.load(open(sys.argv[1]))["molecules"][0]["gradient_eh_bohr"]
+want = [float(x) for l in open(sys.argv[2]) if l.startswith("gradient ") for x in l.split()[1:]]
+got = [x for row in g for x in row]
+sys.exit(not (len(g) == 3 and len(got) == len(want) and max(abs(a - b) for a, b in zip(got, want)) <= 1e-6))' \
+    "$T/grad.json" "$REF/grad/water_hf_ccpvdz.ref"; echo $?) "--gradient: JSON gradient_eh_bohr vs Psi4 (tol 1e-6 Eh/bohr)"
+
 finish

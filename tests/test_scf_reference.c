@@ -32,39 +32,31 @@ static int read_list(char *rest, double *v, int max)
     return n;
 }
 
+static void ref_key(const char *key, char *rest, void *ctx)
+{
+    ref_case *r = ctx;
+    if (!strcmp(key, "geometry")) snprintf(r->geometry, sizeof r->geometry, "%s", strtok(rest, " \t"));
+    else if (!strcmp(key, "method")) snprintf(r->method, sizeof r->method, "%s", strtok(rest, " \t"));
+    else if (!strcmp(key, "basis")) snprintf(r->basis, sizeof r->basis, "%s", strtok(rest, " \t"));
+    else if (!strcmp(key, "reference")) snprintf(r->reference, sizeof r->reference, "%s", strtok(rest, " \t"));
+    else if (!strcmp(key, "grid")) snprintf(r->grid, sizeof r->grid, "%s", strtok(rest, " \t"));
+    else if (!strcmp(key, "puream")) r->puream = atoi(rest);
+    else if (!strcmp(key, "charge")) r->charge = atoi(rest);
+    else if (!strcmp(key, "mult")) r->mult = atoi(rest);
+    else if (!strcmp(key, "nbf")) r->nbf = atoi(rest);
+    else if (!strcmp(key, "nalpha")) r->nalpha = atoi(rest);
+    else if (!strcmp(key, "nbeta")) r->nbeta = atoi(rest);
+    else if (!strcmp(key, "energy")) r->energy = strtod(rest, NULL);
+    else if (!strcmp(key, "eps_a")) r->neps_a = read_list(rest, r->eps_a, MAXEPS);
+    else if (!strcmp(key, "eps_b")) r->neps_b = read_list(rest, r->eps_b, MAXEPS);
+}
+
 static int read_ref(const char *path, ref_case *r)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        perror(path);
-        return 0;
-    }
     memset(r, 0, sizeof *r);
     r->puream = -1;
     r->mult = 1;
-    static char line[1 << 20];
-    while (fgets(line, sizeof line, f)) {
-        char key[64];
-        int off = 0;
-        if (line[0] == '#' || sscanf(line, "%63s %n", key, &off) != 1) continue;
-        char *rest = line + off;
-        rest[strcspn(rest, "\r\n")] = 0;
-        if (!strcmp(key, "geometry")) snprintf(r->geometry, sizeof r->geometry, "%s", strtok(rest, " \t"));
-        else if (!strcmp(key, "method")) snprintf(r->method, sizeof r->method, "%s", strtok(rest, " \t"));
-        else if (!strcmp(key, "basis")) snprintf(r->basis, sizeof r->basis, "%s", strtok(rest, " \t"));
-        else if (!strcmp(key, "reference")) snprintf(r->reference, sizeof r->reference, "%s", strtok(rest, " \t"));
-        else if (!strcmp(key, "grid")) snprintf(r->grid, sizeof r->grid, "%s", strtok(rest, " \t"));
-        else if (!strcmp(key, "puream")) r->puream = atoi(rest);
-        else if (!strcmp(key, "charge")) r->charge = atoi(rest);
-        else if (!strcmp(key, "mult")) r->mult = atoi(rest);
-        else if (!strcmp(key, "nbf")) r->nbf = atoi(rest);
-        else if (!strcmp(key, "nalpha")) r->nalpha = atoi(rest);
-        else if (!strcmp(key, "nbeta")) r->nbeta = atoi(rest);
-        else if (!strcmp(key, "energy")) r->energy = strtod(rest, NULL);
-        else if (!strcmp(key, "eps_a")) r->neps_a = read_list(rest, r->eps_a, MAXEPS);
-        else if (!strcmp(key, "eps_b")) r->neps_b = read_list(rest, r->eps_b, MAXEPS);
-    }
-    fclose(f);
+    if (!check_read_keys(path, ref_key, r)) return 0;
     return r->geometry[0] && r->method[0] && r->basis[0] && r->energy != 0;
 }
 

@@ -34,6 +34,7 @@ typedef struct {
     os_report_solvation solv;     /* valid when have_solv */
     char model[320];
     int have_bs, have_res, have_solv, failed;
+    double *grad; /* --gradient: natom*3, Eh/bohr */
     os_error err;
     double wall_s;
 } job;
@@ -90,7 +91,23 @@ static os_status run_solvated(const cli_options *o, job *j, os_scf_options so)
     return st;
 }
 
-/* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent). */
+/* The nuclear gradient of the converged SCF (--gradient). */
+static os_status run_gradient(job *j, const os_scf_options *so)
+{
+    j->grad = calloc((size_t)3 * j->mol.natom, sizeof(double));
+    if (!j->grad) {
+        snprintf(j->err.msg, sizeof j->err.msg, "out of memory (gradient)");
+        return OS_ERR_NOMEM;
+    }
+    os_status st = os_scf_gradient(&j->mol, &j->bs, so, &j->res, j->grad, &j->err);
+    if (st != OS_OK) {
+        free(j->grad);
+        j->grad = NULL;
+    }
+    return st;
+}
+
+/* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent) (-> gradient). */
 static void run_job(const cli_options *o, job *j)
 {
     double t0 = now_s();
@@ -113,6 +130,7 @@ static void run_job(const cli_options *o, job *j)
         else
             st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
         j->have_res = 1;
+        if (st == OS_OK && o->gradient) st = run_gradient(j, &so);
     }
     j->failed = st != OS_OK;
     j->wall_s = now_s() - t0;
@@ -158,12 +176,29 @@ static os_report_entry entry_of(job *j)
     os_report_entry e = {.mol = &j->mol, .wall_s = j->wall_s,
                          .label = j->mol.label[0] ? j->mol.label : NULL};
     e.bs = j->have_bs ? &j->bs : NULL;
+    e.gradient = j->grad;
     if (j->failed)
         e.error = j->err.msg;
     else
         e.res = &j->res;
     if (j->have_solv) e.solv = &j->solv;
     return e;
+}
+
+static void print_gradient(const os_molecule *m, const double *g, int k, int n)
+{
+    double gmax = 0.0, ss = 0.0;
+    fprintf(stderr, "[%d/%d] %s: gradient (Eh/bohr)\n", k, n, m->name);
+    for (int a = 0; a < m->natom; ++a) {
+        fprintf(stderr, "    %3d %-2s %15.9f %15.9f %15.9f\n", a + 1, os_element_symbol(m->Z[a]),
+                g[3 * a], g[3 * a + 1], g[3 * a + 2]);
+        for (int c = 0; c < 3; ++c) {
+            gmax = fmax(gmax, fabs(g[3 * a + c]));
+            ss += g[3 * a + c] * g[3 * a + c];
+        }
+    }
+    fprintf(stderr, "    max |g| %.3e, rms %.3e Eh/bohr\n", gmax,
+            m->natom > 0 ? sqrt(ss / (3.0 * m->natom)) : 0.0);
 }
 
 static void progress(const cli_options *o, const job *j, int k, int n)
@@ -187,6 +222,7 @@ static void progress(const cli_options *o, const job *j, int k, int n)
             j->res.iterations, j->wall_s);
     if (j->res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
                                    j->res.warning);
+    if (j->grad) print_gradient(&j->mol, j->grad, k, n);
 }
 
 typedef struct {
@@ -406,6 +442,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         any_failed |= jobs[i].failed;
         if (jobs[i].have_res) os_scf_result_free(&jobs[i].res);
         if (jobs[i].have_bs) os_basis_free(&jobs[i].bs);
+        free(jobs[i].grad);
         os_molecule_free(&jobs[i].mol);
     }
     free(snap);

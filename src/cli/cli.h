@@ -18,6 +18,7 @@ typedef struct {
     const char *solvent;   /* --solvent: the name (canonical after cli_parse), or NULL */
     double eps;            /* --eps, else --solvent's dielectric constant; 0 = gas phase */
     int verbose, quiet;
+    int gradient;          /* --gradient: nuclear gradient after each SCF */
     char **inputs;
     int ninput;
     char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */

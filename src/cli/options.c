@@ -30,6 +30,7 @@ static void usage(FILE *f, const char *basis_dir)
             "  --solvent NAME    implicit solvent (C-PCM): water, acetonitrile, thf, dme, dol,\n"
             "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
+            "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
@@ -91,7 +92,7 @@ static const char *installed_basis_dir(cli_options *o)
 int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
-           O_SOLVENT, O_EPS };
+           O_SOLVENT, O_EPS, O_GRAD };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -107,6 +108,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"memory", required_argument, 0, O_MEM},
         {"solvent", required_argument, 0, O_SOLVENT},
         {"eps", required_argument, 0, O_EPS},
+        {"gradient", no_argument, 0, O_GRAD},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -147,6 +149,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_NORES: o->out_dir = NULL; break;
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
+        case O_GRAD: o->gradient = 1; break;
         case O_MEM: {
             int mb;
             if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;
@@ -189,6 +192,11 @@ int cli_parse(int argc, char **argv, cli_options *o)
         return EXIT_USAGE;
     }
     if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
+    if (o->gradient && o->eps > 0.0) {
+        fprintf(stderr, "orbscreen: --gradient in a solvent needs the solvent's gradient term, "
+                        "which is not there yet: use --gradient in the gas phase\n");
+        return EXIT_USAGE;
+    }
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;

@@ -55,6 +55,15 @@ long os_jk_last_work(const os_jk *jk);
 const char *os_jk_name(const os_jk *jk);
 void os_jk_free(os_jk *jk);
 
+/* Largest |M| over each shell pair's block of nd matrices M (nd*nbf^2):
+ * Mmax[a*nshell + b] (symmetric), for density screening. */
+void os_jk_shell_pair_max(const os_basis *bs, int nd, const double *M, double *Mmax);
+
+/* Shell pairs (s1 >= s2) whose Schwarz factor Q (os_eri_schwarz) can reach
+ * thresh with any other pair: pairs[2k], pairs[2k+1] (room for
+ * nshell(nshell+1) ints); returns their number. */
+int os_jk_significant_pairs(const os_basis *bs, const double *Q, double thresh, int *pairs);
+
 /* The oracle: for nd densities D[d], J[d]_ab = sum_cd (ab|cd) D[d]_cd and
  * K[d]_ac = sum_bd (ab|cd) D[d]_bd over every quartet, without screening or
  * permutational symmetry.  omega > 0: erf-attenuated integrals.  J or K may

@@ -82,6 +82,18 @@ static void solvation_fields(os_json *j, const os_report_solvation *sv, const os
     os_json_end(j);
 }
 
+/* One [gx, gy, gz] row per atom, Eh/bohr. */
+static void gradient_field(os_json *j, const os_molecule *m, const double *g)
+{
+    os_json_array(j, "gradient_eh_bohr");
+    for (int a = 0; a < m->natom; ++a) {
+        os_json_array_inline(j, NULL);
+        for (int k = 0; k < 3; ++k) os_json_num(j, NULL, "%.10f", g[3 * a + k]);
+        os_json_end(j);
+    }
+    os_json_end(j);
+}
+
 static void molecule_json(os_json *j, const os_report_run *run, const os_report_entry *e)
 {
     const os_scf_result *r = os_report_entry_ok(e) ? e->res : NULL;
@@ -96,6 +108,7 @@ static void molecule_json(os_json *j, const os_report_run *run, const os_report_
     if (r) {
         scf_fields(j, r);
         if (e->solv) solvation_fields(j, e->solv, r);
+        if (e->gradient) gradient_field(j, e->mol, e->gradient);
     } else
         os_json_str(j, "error", e->error ? e->error : "no result");
     if (e->rank > 0)
@@ -146,6 +159,7 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "energy", "Eh");
     os_json_str(&j, "solvation", "Eh, except solvation_energy_kcal_mol");
     for (size_t k = 0; k < sizeof ev_keys / sizeof *ev_keys; ++k) os_json_str(&j, ev_keys[k], "eV");
+    os_json_str(&j, "gradient_eh_bohr", "Eh/bohr");
     os_json_str(&j, "wall_s", "s");
     os_json_num(&j, "hartree_ev", "%.12f", OS_HARTREE_EV);
     os_json_end(&j);

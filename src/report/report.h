@@ -40,6 +40,7 @@ typedef struct {
     const char *label;         /* display name for the figure, e.g. "TFSI-" (a trailing charge
                                   sign is drawn as a superscript); NULL: mol->name */
     const os_report_solvation *solv; /* in a solvent: res is the solvated SCF; NULL: gas phase */
+    const double *gradient;    /* nuclear gradient, natom*3, Eh/bohr; NULL when not computed */
 } os_report_entry;
 
 /* Run-level header.  NULL strings are written as null / left out. */
