@@ -106,6 +106,8 @@ const char *os_element_symbol(int Z);
 /* Atomic number of a case-insensitive symbol, 0 when unknown. */
 int os_element_from_symbol(const char *sym);
 void os_molecule_free(os_molecule *mol);
+/* Deep copy of src into dst (dst is overwritten, not freed first). */
+os_status os_molecule_copy(const os_molecule *src, os_molecule *dst, os_error *err);
 
 /* ------------------------------------------------------------------- basis */
 
@@ -326,6 +328,157 @@ os_status os_solvent_lookup(const char *name, double *eps, const char **canonica
  * energy the SCF computes. */
 os_status os_scf_gradient(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
                           const os_scf_result *res, double *grad, os_error *err);
+
+/* ------------------------------------------------------------ connectivity */
+
+/* Single-bond covalent radius of element Z, Angstrom: Cordero et al.,
+ * "Covalent radii revisited", Dalton Trans. 2008, 2832 (C sp3; Mn, Fe, Co
+ * low spin); 1.50 past its table (Z > 96). */
+double os_covalent_radius(int Z);
+
+/* Atoms a and b are bonded when closer than OS_BOND_SCALE x (r_a + r_b),
+ * r the covalent radii above (geomeTRIC's factor; C-C bonds up to 1.82 A). */
+#define OS_BOND_SCALE 1.2
+
+typedef struct {
+    int a, b;          /* atoms, 0-based, a < b */
+    int link;          /* 0: a covalent bond; 1: a contact added to join two fragments */
+} os_bond;
+
+typedef struct {
+    int natom;
+    int nbond;
+    os_bond *bonds;    /* covalent bonds (by a, then b), then the links */
+    int nfragment;     /* connected pieces of the covalent bonds */
+} os_connectivity;
+
+/* The bonds of `mol` at its geometry (scale <= 0: OS_BOND_SCALE); with
+ * `link`, fragments (ions of a pair, a complex) are joined by their shortest
+ * contacts, marked as links. */
+os_status os_connectivity_build(const os_molecule *mol, double scale, int link,
+                                os_connectivity *c, os_error *err);
+/* 1 when a-b is a covalent bond of c (links do not count). */
+int os_connectivity_bonded(const os_connectivity *c, int a, int b);
+void os_connectivity_free(os_connectivity *c);
+
+/* A covalent bond present in one of two connectivities of the same atoms only. */
+typedef struct {
+    int a, b;          /* atoms, 0-based, a < b */
+    int formed;        /* 1: only in `after` (formed); 0: only in `before` (broken) */
+    double length;     /* a-b distance in the molecule compared at, Angstrom */
+} os_bond_change;
+
+/* Bonds broken and formed from `before` to `after` (links ignored), lengths
+ * measured in `mol`; *changes is allocated (NULL when none; caller frees). */
+os_status os_connectivity_compare(const os_connectivity *before, const os_connectivity *after,
+                                  const os_molecule *mol, os_bond_change **changes, int *n,
+                                  os_error *err);
+/* "C7-C10 broken (2.95 A)" (1-based atom numbers), NUL-terminated, truncated to n. */
+void os_bond_change_describe(const os_molecule *mol, const os_bond_change *c, char *buf,
+                             size_t n);
+
+/* --------------------------------------------------- geometry optimization */
+
+/* Gaussian's default convergence criteria: all four met, or the forces
+ * alone below 1/100 of theirs. */
+#define OS_OPT_MAX_FORCE 4.5e-4 /* Eh/bohr */
+#define OS_OPT_RMS_FORCE 3.0e-4 /* Eh/bohr */
+#define OS_OPT_MAX_STEP 1.8e-3  /* bohr */
+#define OS_OPT_RMS_STEP 1.2e-3  /* bohr */
+/* Curvatures below this (Eh/bohr^2, Eh/rad^2) say "not a minimum". */
+#define OS_OPT_NEGATIVE_CURVATURE (-1e-4)
+
+enum { OS_OPT_INTERNAL = 0, OS_OPT_CARTESIAN };
+
+/* External terms that depend on the geometry (a solvent's cavity), rebuilt
+ * by the caller at every geometry the optimizer visits. */
+typedef struct {
+    void *ctx;
+    /* The terms for `mol` at its current geometry in basis `bs` (both valid
+     * until release): *pots gets *npot terms, each with a gradient callback. */
+    os_status (*build)(void *ctx, const os_molecule *mol, const os_basis *bs,
+                       const os_scf_potential **pots, int *npot, os_error *err);
+    /* Frees what the last build made; called after each geometry's gradient. */
+    void (*release)(void *ctx);
+} os_opt_external;
+
+typedef struct {
+    int max_steps;             /* gradients at most; default 100 */
+    double max_force, rms_force; /* Eh/bohr; default OS_OPT_MAX_FORCE, OS_OPT_RMS_FORCE */
+    double max_step, rms_step; /* bohr; default OS_OPT_MAX_STEP, OS_OPT_RMS_STEP */
+    int coordinates;           /* OS_OPT_INTERNAL (default, redundant internals) or OS_OPT_CARTESIAN */
+    double trust;              /* first trust radius: the step's norm in the optimizer's
+                                  coordinates (bohr and radians); default 0.3 */
+    double trust_min, trust_max; /* default 1e-3, 1.0 */
+    int restart_orbitals;      /* 1 (default): each SCF starts from the previous geometry's
+                                  orbitals; 0: every SCF from the SAD guess */
+    int probe_modes;           /* after convergence, the curvature along this many of the
+                                  updated Hessian's softest modes, one extra gradient each
+                                  (default 2; 0: none) */
+    const os_opt_external *external; /* geometry-dependent external terms; NULL: none */
+    FILE *log;                 /* the table of steps; NULL: none */
+} os_opt_options;
+
+/* One geometry the optimizer evaluated. */
+typedef struct {
+    double energy;             /* Eh */
+    double de;                 /* minus the last accepted geometry's energy, Eh (0 at the start) */
+    double max_force, rms_force; /* Cartesian gradient, rigid motions projected out, Eh/bohr */
+    double max_step, rms_step; /* the Cartesian step taken from here, bohr (0: none) */
+    double trust;              /* trust radius of that step */
+    int scf_iterations;
+    int accepted;              /* 0: the energy rose; the optimizer went back */
+    int cartesian;             /* 1: the step from here was Cartesian (back-transformation failed) */
+    double scf_s, gradient_s;  /* wall time of the SCF and of the gradient, s */
+    double cpu_s;              /* process CPU time of this geometry, s */
+} os_opt_step;
+
+typedef struct {
+    int converged;
+    int nsteps;                /* geometries evaluated (gradients), = nhistory */
+    int scf_iterations;        /* over all of them */
+    double energy;             /* at the final geometry, Eh */
+    double start_energy;       /* at the first, Eh */
+    os_molecule mol;           /* final geometry: the last accepted one when not converged */
+    os_basis basis;            /* the basis at the final geometry */
+    os_scf_result scf;         /* the SCF at the final geometry */
+    double *gradient;          /* natom*3 there, Eh/bohr */
+    double max_force, rms_force, max_step, rms_step; /* at the final geometry */
+    int met[4];                /* criteria met there: max force, rms force, max step, rms step */
+    int ninternal;             /* internal coordinates used (0: Cartesian) */
+    double hessian_min_eig;    /* lowest eigenvalue of the updated Hessian over the
+                                  optimizer's coordinates (Eh/bohr^2, Eh/rad^2): the softest
+                                  mode; positive, as BFGS keeps it (see nprobe) */
+    int nprobe;                /* modes probed (options.probe_modes) */
+    double probe_min_curvature; /* lowest probed curvature, Eh/bohr^2 (NAN: none probed) */
+    int saddle;                /* 1: negative curvature found: not a minimum */
+    os_opt_step *history;
+    int nhistory;
+    char message[256];         /* one line: converged or not, in how many steps, final forces */
+} os_opt_result;
+
+/* Fill `o` with the defaults above. */
+void os_opt_options_default(os_opt_options *o);
+
+/* Minimize the SCF energy of `mol` (which is not changed) over its nuclear
+ * positions: quasi-Newton steps (rational function, trust radius, BFGS) in
+ * redundant internal coordinates from Lindh's model Hessian, one SCF and
+ * gradient per geometry, the basis (basis, basis_dir, pure as for
+ * os_basis_load) moving with the atoms.  `scf` must not carry potentials
+ * (give geometry-dependent ones through opt->external).  Not converged in
+ * max_steps: OS_ERR_NOCONV with res filled at the last accepted geometry. */
+os_status os_optimize(const os_molecule *mol, const char *basis, const char *basis_dir, int pure,
+                      const os_scf_options *scf, const os_opt_options *opt, os_opt_result *res,
+                      os_error *err);
+void os_opt_result_free(os_opt_result *res);
+
+/* The optimized molecule as an XYZ file (Angstrom): the comment line keeps
+ * the key=value tokens of `input_comment` (the input's comment line; NULL:
+ * none) other than those it writes - charge=, mult=, level= (method/basis),
+ * energy= (Eh), opt= (converged or unconverged), steps=, max_force= - which
+ * follow. */
+os_status os_opt_write_xyz(FILE *f, const os_opt_result *res, const char *input_comment,
+                           os_error *err);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,24 @@ void os_molecule_free(os_molecule *mol)
     memset(mol, 0, sizeof *mol);
 }
 
+os_status os_molecule_copy(const os_molecule *src, os_molecule *dst, os_error *err)
+{
+    *dst = *src;
+    dst->Z = NULL;
+    dst->xyz = NULL;
+    if (src->natom > 0) {
+        dst->Z = malloc((size_t)src->natom * sizeof *dst->Z);
+        dst->xyz = malloc((size_t)src->natom * 3 * sizeof *dst->xyz);
+        if (!dst->Z || !dst->xyz) {
+            os_molecule_free(dst);
+            return OS_NOMEM(err, "molecule copy");
+        }
+        memcpy(dst->Z, src->Z, (size_t)src->natom * sizeof *dst->Z);
+        memcpy(dst->xyz, src->xyz, (size_t)src->natom * 3 * sizeof *dst->xyz);
+    }
+    return OS_OK;
+}
+
 int os_molecule_nelectron(const os_molecule *mol)
 {
     long n = 0;

@@ -1,0 +1,28 @@
+# Geometry optimization (src/opt/) and bond perception.
+os_add_test(test_opt ${OS_TEST_DIR}/test_opt.c)
+
+# Internal coordinates: B rows against differences of their values (1e-8),
+# back-transformation round trips; bonds and their comparison.
+add_test(NAME opt_bmatrix COMMAND test_opt bmatrix)
+add_test(NAME opt_backtransform COMMAND test_opt backtransform)
+add_test(NAME opt_connectivity COMMAND test_opt connectivity)
+
+# Against Psi4 1.3.2's optimizer from the same starts (tests/reference/opt/,
+# README there): energy 1e-6 Eh, bonds 1e-3 A, angles 0.1 deg.
+function(os_opt_psi4_test case)
+  add_test(NAME opt_psi4_${case} COMMAND test_opt psi4 ${OS_REF_DIR}/opt/${case}.ref)
+  set_tests_properties(opt_psi4_${case} PROPERTIES LABELS reference)
+endfunction()
+foreach(case water_hf_631gs water_b3lyp_631gs formaldehyde_b3lyp_631gs formate_b3lyp_631pgs)
+  os_opt_psi4_test(${case})
+endforeach()
+
+# The same minimum from far away (O-H stretched to 1.6 A), and in Cartesians.
+add_test(NAME opt_stretched_water COMMAND test_opt start opt/geom/water_stretched.xyz
+                                          ${OS_REF_DIR}/opt/water_hf_631gs.ref)
+add_test(NAME opt_cartesian_water COMMAND test_opt start opt/geom/water_s.xyz
+                                          ${OS_REF_DIR}/opt/water_hf_631gs.ref cartesian)
+# The minimum check flags a saddle point (planar NH3).
+add_test(NAME opt_saddle COMMAND test_opt saddle)
+# Geometry-dependent external terms through the optimizer's hook.
+add_test(NAME opt_external COMMAND test_opt external ${OS_REF_DIR}/opt/water_hf_631gs.ref)
