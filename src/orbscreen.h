@@ -147,6 +147,18 @@ os_status os_basis_check(const char *name, os_error *err);
 const char *os_basis_default_dir(void);
 void os_basis_free(os_basis *bs);
 
+/* The fitting (auxiliary) basis of density fitting for `mol`: the JKFIT set
+ * `aux` (case-insensitive, e.g. "cc-pVDZ-JKFIT"), or with aux NULL the set
+ * Psi4 1.3.2 pairs with the orbital basis (heavy-aug-cc-pVDZ-JKFIT for
+ * 6-31+G*, ...).  Elements the set lacks come from def2-QZVPP-JKFIT (then the
+ * name says "+def2-QZVPP-JKFIT"); spherical or Cartesian as `orbital` is. */
+os_status os_basis_load_aux(const os_molecule *mol, const os_basis *orbital, const char *aux,
+                            const char *basis_dir, os_basis *bs, os_error *err);
+/* OS_OK when `name` is a known fitting set. */
+os_status os_basis_check_aux(const char *name, os_error *err);
+/* Canonical name of Psi4's default fitting set for an orbital basis name, NULL if none. */
+const char *os_basis_default_aux(const char *orbital);
+
 /* --------------------------------------------------------------------- SCF */
 
 /* A potential added to the Fock matrix by a model outside the SCF (the

@@ -34,10 +34,12 @@
 #include "integrals/integrals.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/threads.h"
 #include "integrals/boys.h"
 #include "integrals/libint_common.h"
 
@@ -169,4 +171,31 @@ const double *os_eri_compute(os_eri *e, int a, int b, int c, int d)
                 for (int l = 0; l < nd; ++l) *o++ = s[l * sd];
             }
     return dst;
+}
+
+os_status os_eri_schwarz(const os_basis *bs, int nthreads, double *Q, os_error *err)
+{
+    int ns = bs->nshell;
+    int nt = os_threads_for(nthreads, (long)ns * ns / 2, 256);
+    os_eri **eng = calloc((size_t)nt, sizeof *eng);
+    if (!eng) return OS_NOMEM(err, "Schwarz factors");
+    os_status st = OS_OK;
+    for (int t = 0; t < nt && st == OS_OK; ++t) st = os_eri_new(bs, 0.0, &eng[t], err);
+    if (st == OS_OK) {
+#pragma omp parallel for schedule(dynamic) num_threads(nt)
+        for (int s1 = 0; s1 < ns; ++s1) {
+            os_eri *e = eng[omp_get_thread_num()];
+            for (int s2 = 0; s2 <= s1; ++s2) {
+                int n1 = bs->shells[s1].nbf, n2 = bs->shells[s2].nbf;
+                const double *buf = os_eri_compute(e, s1, s2, s1, s2);
+                double m = 0;
+                for (int ij = 0; ij < n1 * n2; ++ij)
+                    m = fmax(m, fabs(buf[(size_t)ij * n1 * n2 + ij]));
+                Q[s1 * ns + s2] = Q[s2 * ns + s1] = sqrt(m);
+            }
+        }
+    }
+    for (int t = 0; t < nt; ++t) os_eri_free(eng[t]);
+    free(eng);
+    return st;
 }

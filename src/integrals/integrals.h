@@ -27,6 +27,9 @@ os_status os_eri_new(const os_basis *bs, double omega, os_eri **out, os_error *e
  * engine, so one engine per thread. */
 const double *os_eri_compute(os_eri *e, int a, int b, int c, int d);
 void os_eri_free(os_eri *e);
+/* Schwarz factors Q[a*ns+b] = sqrt(max |(ab|ab)|) over shell pairs (ns^2,
+ * symmetric), so that |(ab|cd)| <= Q_ab Q_cd; on nthreads threads. */
+os_status os_eri_schwarz(const os_basis *bs, int nthreads, double *Q, os_error *err);
 
 /* Density-fitting integrals over a fitting (auxiliary) basis `aux`, shells up
  * to l = 7, pure or Cartesian as flagged; omega as above.  Per-thread

@@ -133,20 +133,9 @@ static os_status quartets_new(const os_basis *bs, double omega, double thresh, i
     }
 
     /* Schwarz factors: |(ab|cd)| <= Q_ab Q_cd. */
-#pragma omp parallel for schedule(dynamic) num_threads(os_threads_for(f->nthreads, (long)ns * ns / 2, 256))
-    for (int s1 = 0; s1 < ns; ++s1) {
-        os_eri *e = f->eri[omp_get_thread_num()];
-        for (int s2 = 0; s2 <= s1; ++s2) {
-            int n1 = bs->shells[s1].nbf, n2 = bs->shells[s2].nbf;
-            const double *buf = os_eri_compute(e, s1, s2, s1, s2);
-            double m = 0;
-            for (int i = 0; i < n1; ++i)
-                for (int j = 0; j < n2; ++j) {
-                    int ij = i * n2 + j;
-                    m = fmax(m, fabs(buf[(size_t)ij * n1 * n2 + ij]));
-                }
-            f->Q[s1 * ns + s2] = f->Q[s2 * ns + s1] = sqrt(m);
-        }
+    if ((st = os_eri_schwarz(bs, f->nthreads, f->Q, err)) != OS_OK) {
+        quartets_free(f);
+        return st;
     }
     double qmax = 0;
     for (int i = 0; i < ns * ns; ++i) qmax = fmax(qmax, f->Q[i]);
