@@ -189,6 +189,11 @@ typedef struct {
     double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
+    const char *jk;        /* two-electron integrals: "df" (density fitting, the default when
+                              NULL) or "exact" (four-centre integrals) */
+    const char *aux;       /* fitting basis for "df" (e.g. "cc-pVDZ-JKFIT"); NULL: the set
+                              Psi4 pairs with the orbital basis (os_basis_load_aux) */
+    const char *basis_dir; /* library the fitting basis is read from; NULL: the default */
     int nthreads;          /* threads for every parallel loop of this SCF; 0 = OpenMP's default */
     size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the machine's memory */
     int unrestricted;      /* -1 auto (UHF/UKS when mult > 1), 0 force restricted, 1 force unrestricted */
@@ -202,7 +207,8 @@ typedef struct {
 
 /* Fill `opt` with the defaults above. */
 void os_scf_options_default(os_scf_options *opt);
-/* OS_OK when the method and grid in `opt` are known (checked before any work). */
+/* OS_OK when the method, grid, J/K choice and fitting basis in `opt` are
+ * known (checked before any work). */
 os_status os_scf_options_check(const os_scf_options *opt, os_error *err);
 
 struct os_scf_result {
@@ -229,7 +235,8 @@ struct os_scf_result {
     char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */
-    char jk[16];           /* J/K builder used ("direct") */
+    char jk[16];           /* two-electron integrals used: "df" or "exact" */
+    char aux[64];          /* fitting basis of "df" (e.g. "heavy-aug-cc-pVDZ-JKFIT"), else "" */
 };
 
 /* HOMO-LUMO gaps below this (Eh) make the aufbau occupation ambiguous. */

@@ -24,6 +24,7 @@
 #include "jk/jk.h"
 
 #include <cblas.h>
+#include <lapacke.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@
 
 #define METRIC_CUTOFF 1e-10  /* Psi4's DF_FITTING_CONDITION default */
 #define DENSITY_DROP 1e-10   /* density eigenvalues kept: |lambda| > this * max |lambda| */
-#define CHUNK_COLUMNS 512    /* packed columns per chunk of shell pairs (tensor build) */
+#define CHUNK_COLUMNS 1024   /* packed columns per chunk of shell pairs (tensor build) */
 #define K_BATCH_BYTES ((size_t)4 << 20) /* X block of the K contraction, per thread */
 #define DIRECT_BATCH_BYTES ((size_t)256 << 20) /* (P|mn) rows per pass, direct mode */
 
@@ -47,155 +48,174 @@ typedef struct {
     int want_k, want_klr;
     double omega;
     size_t memory;     /* memory_bytes of the options */
-    /* significant shell pairs a >= b and their packed columns: function
-     * pairs (m, n), m >= n, of pair k are columns col0[k] .. col0[k+1]-1 */
+    /* Packed columns: function pair (m, n), m >= n, is column m(m+1)/2 + n
+     * (row m of the lower triangle is contiguous), npair = n(n+1)/2 columns.
+     * Only shell pairs a >= b that pass the Schwarz test are computed (the
+     * others stay zero): sp[2k], sp[2k+1], ordered by a. */
+    size_t npair;
     int nsp;
     int *sp;
-    size_t *col0, npair;
-    /* chunks of consecutive shell pairs with <= CHUNK_COLUMNS columns */
+    /* chunks of consecutive first shells a: shell pairs chunk0[c] ..
+     * chunk0[c+1]-1, columns ccol[c] .. ccol[c+1]-1 */
     int nchunk;
     int *chunk0;
-    double *Mih;       /* naux^2: M^-1/2 */
+    size_t *ccol;
+    double *L;         /* naux^2: Cholesky factor (lower) of the conditioned metric */
     int ndropped;      /* metric eigenvalues dropped */
     double *B, *Bw;    /* in core: naux x npair, B and Bw (NULL: direct) */
     long last_work;
 } jk_df;
 
+static inline size_t pcol(int m, int n) { return (size_t)m * (m + 1) / 2 + (size_t)n; }
+
 /* ------------------------------------------------------------- layout */
 
 /* Shell pairs whose Schwarz factor can reach the threshold (as Psi4's sieve:
- * sqrt((mn|mn)) sqrt(max (kl|kl)) >= cutoff), their columns, and chunks. */
+ * sqrt((mn|mn)) sqrt(max (kl|kl)) >= cutoff), and chunks of whole rows of
+ * shells with about CHUNK_COLUMNS columns. */
 static os_status df_layout(jk_df *d, double schwarz, os_error *err)
 {
     const os_basis *bs = d->bs;
     int ns = bs->nshell;
     double *Q = os_zeros((size_t)ns * ns);
     d->sp = malloc((size_t)ns * (ns + 1) * sizeof(int));
-    d->col0 = malloc(((size_t)ns * (ns + 1) / 2 + 1) * sizeof(size_t));
-    d->chunk0 = malloc(((size_t)ns * (ns + 1) / 2 + 1) * sizeof(int));
-    if (!Q || !d->sp || !d->col0 || !d->chunk0) {
+    d->chunk0 = malloc(((size_t)ns + 1) * sizeof(int));
+    d->ccol = malloc(((size_t)ns + 1) * sizeof(size_t));
+    if (!Q || !d->sp || !d->chunk0 || !d->ccol) {
         free(Q);
         return OS_NOMEM(err, "density-fitting layout");
     }
+    d->npair = pcol(d->n, 0);
     os_status st = os_eri_schwarz(bs, d->nthreads, Q, err);
     if (st == OS_OK) {
         double qmax = 0;
         for (size_t k = 0; k < (size_t)ns * ns; ++k) qmax = fmax(qmax, Q[k]);
-        size_t col = 0, chunk_start = 0;
         d->nsp = d->nchunk = 0;
-        for (int a = 0; a < ns; ++a)
+        for (int a = 0; a < ns; ++a) {
+            size_t c0 = pcol(bs->shells[a].bf0, 0);
+            if (a == 0 || c0 - d->ccol[d->nchunk - 1] >= CHUNK_COLUMNS) {
+                d->chunk0[d->nchunk] = d->nsp;
+                d->ccol[d->nchunk++] = c0;
+            }
             for (int b = 0; b <= a; ++b) {
                 if (Q[a * ns + b] * qmax < schwarz) continue;
-                int na = bs->shells[a].nbf, nb = bs->shells[b].nbf;
-                size_t w = a == b ? (size_t)na * (na + 1) / 2 : (size_t)na * nb;
-                if (d->nsp == 0 || col + w - chunk_start > CHUNK_COLUMNS) {
-                    d->chunk0[d->nchunk++] = d->nsp;
-                    chunk_start = col;
-                }
                 d->sp[2 * d->nsp] = a;
-                d->sp[2 * d->nsp + 1] = b;
-                d->col0[d->nsp++] = col;
-                col += w;
+                d->sp[2 * d->nsp++ + 1] = b;
             }
-        d->col0[d->nsp] = col;
+        }
         d->chunk0[d->nchunk] = d->nsp;
-        d->npair = col;
+        d->ccol[d->nchunk] = d->npair;
     }
     free(Q);
     return st;
 }
 
-/* Packed columns of symmetric A: col = A_mn (+ A_nm when off-diagonal and sum). */
+/* Packed columns of symmetric A: A_mn (+ A_nm off the diagonal when sum). */
 static void pack(const jk_df *d, const double *A, int sum, double *p)
 {
-    const os_shell *sh = d->bs->shells;
     int n = d->n;
-    for (int k = 0; k < d->nsp; ++k) {
-        const os_shell *sa = &sh[d->sp[2 * k]], *sb = &sh[d->sp[2 * k + 1]];
-        double *o = p + d->col0[k];
-        for (int i = 0; i < sa->nbf; ++i) {
-            int m = sa->bf0 + i, jmax = sa == sb ? i + 1 : sb->nbf;
-            for (int j = 0; j < jmax; ++j) {
-                int nn = sb->bf0 + j;
-                *o++ = sum && m != nn ? A[(size_t)m * n + nn] + A[(size_t)nn * n + m]
-                                      : A[(size_t)m * n + nn];
-            }
-        }
-    }
+    for (int m = 0; m < n; ++m)
+        for (int k = 0; k <= m; ++k)
+            *p++ = sum && k != m ? A[(size_t)m * n + k] + A[(size_t)k * n + m] : A[(size_t)m * n + k];
 }
 
-/* Symmetric n x n U from packed columns p (entries outside the significant
- * pairs are left as they are: zero in a buffer that only ever gets these). */
-static void unpack(const jk_df *d, const double *p, double *U)
+/* n x n U from packed columns p: its lower triangle (m >= n), and with
+ * `both` the upper one too. */
+static void unpack(const jk_df *d, const double *p, int both, double *U)
 {
-    const os_shell *sh = d->bs->shells;
     int n = d->n;
-    for (int k = 0; k < d->nsp; ++k) {
-        const os_shell *sa = &sh[d->sp[2 * k]], *sb = &sh[d->sp[2 * k + 1]];
-        const double *v = p + d->col0[k];
-        for (int i = 0; i < sa->nbf; ++i) {
-            int m = sa->bf0 + i, jmax = sa == sb ? i + 1 : sb->nbf;
-            double *Um = U + (size_t)m * n + sb->bf0;
-            for (int j = 0; j < jmax; ++j) {
-                Um[j] = v[j];
-                U[(size_t)(sb->bf0 + j) * n + m] = v[j];
-            }
-            v += jmax;
-        }
+    for (int m = 0; m < n; ++m) {
+        memcpy(U + (size_t)m * n, p + pcol(m, 0), (size_t)(m + 1) * sizeof(double));
+        if (both)
+            for (int k = 0; k < m; ++k) U[(size_t)k * n + m] = p[pcol(m, k)];
     }
 }
 
 /* ------------------------------------------------------------- metric */
 
-/* M^-1/2 by eigendecomposition, eigenvalues below METRIC_CUTOFF * a_max dropped. */
+/* The fitting metric as Psi4 conditions it, in a cheaper form.  Psi4 uses
+ * M^+ = V a^-1 V^T over the eigenvalues a >= METRIC_CUTOFF a_max (through
+ * M^-1/2).  Here M_c = M + sum_dropped (a_max - a_d) v_d v_d^T = L L^T: the
+ * near-null directions get the weight 1/a_max instead of 0, which changes
+ * J and K by ~a_d/a_max ~ 1e-10 relative, far below what the cutoff itself
+ * changes (1e-7 Eh on acetate/6-31+G*, where an unconditioned Cholesky
+ * factor differs from Psi4).  Applying L^-1 (a triangular solve) costs half
+ * of applying M^-1/2 (a full product): that is the tensor build's main cost.
+ * The eigendecomposition is skipped when LAPACK's condition estimate of M
+ * (an upper bound on a_max/a_min, up to its estimation error) is far below
+ * 1/METRIC_CUTOFF: then nothing would be dropped and M_c = M. */
+#define SAFE_CONDITION (1e-2 / METRIC_CUTOFF)
+
 static os_status df_metric(jk_df *d, os_error *err)
 {
     int na = d->naux;
-    double *M = malloc((size_t)na * na * sizeof(double)), *a = malloc((size_t)na * sizeof(double));
-    d->Mih = malloc((size_t)na * na * sizeof(double));
-    os_status st = OS_OK;
-    if (!M || !a || !d->Mih) st = OS_NOMEM(err, "fitting metric");
-    if (st == OS_OK) st = os_eri2_matrix(d->aux, 0.0, d->nthreads, M, err);
-    if (st == OS_OK) st = os_eigh(na, M, a, err);
+    size_t n2 = (size_t)na * na;
+    double *M = malloc(n2 * sizeof(double)), *a = malloc((size_t)na * sizeof(double));
+    d->L = malloc(n2 * sizeof(double));
+    if (!M || !a || !d->L) {
+        free(M);
+        free(a);
+        return OS_NOMEM(err, "fitting metric");
+    }
+    os_status st = os_eri2_matrix(d->aux, 0.0, d->nthreads, M, err);
+    double rcond = 0.0;
     if (st == OS_OK) {
+        memcpy(d->L, M, n2 * sizeof(double));
+        double anorm = LAPACKE_dlange(LAPACK_ROW_MAJOR, '1', na, na, M, na);
+        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', na, d->L, na) != 0 ||
+            LAPACKE_dpocon(LAPACK_ROW_MAJOR, 'L', na, d->L, na, anorm, &rcond) != 0)
+            rcond = 0.0;
+    }
+    d->ndropped = 0;
+    if (st == OS_OK && !(rcond * SAFE_CONDITION > 1.0)) {
+        memcpy(d->L, M, n2 * sizeof(double));
+        st = os_eigh(na, d->L, a, err); /* eigenvectors in the columns of L */
         double amax = fmax(fabs(a[0]), fabs(a[na - 1]));
-        d->ndropped = 0;
-        /* M^-1/2 = W W^T with W = V a^-1/4 over the kept eigenvalues. */
-        for (int k = 0; k < na; ++k) {
-            double s = a[k] >= METRIC_CUTOFF * amax && a[k] > 0 ? pow(a[k], -0.25) : 0.0;
-            if (s == 0.0) ++d->ndropped;
-            for (int i = 0; i < na; ++i) M[(size_t)i * na + k] *= s;
+        for (int k = 0; st == OS_OK && k < na && a[k] < METRIC_CUTOFF * amax; ++k, ++d->ndropped)
+            cblas_dsyr(CblasRowMajor, CblasLower, na, amax - a[k], d->L + k, na, M, na);
+        if (st == OS_OK) {
+            memcpy(d->L, M, n2 * sizeof(double));
+            if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', na, d->L, na) != 0)
+                st = os_fail(err, OS_ERR_NUMERIC,
+                             "fitting metric of %s: Cholesky failed after dropping %d "
+                             "eigenvalues", d->aux->name, d->ndropped);
         }
-        os_gemm(0, 1, na, na, na, 1.0, M, M, 0.0, d->Mih);
     }
     free(M);
     free(a);
     return st;
 }
 
+/* B <- L^-1 B for rows x cols B with leading dimension ld. */
+static void fit_rows(const jk_df *d, double *B, int cols, size_t ld)
+{
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, d->naux, cols,
+                1.0, d->L, d->naux, B, (int)ld);
+}
+
 /* ------------------------------------------------------ three-index rows */
 
 /* (P|mn) for the fitting shells p0..p1-1 and the shell pairs of chunk c into
  * T[(row of P) * ld + (column - first column of the chunk)]; rows count from
- * the first function of shell p0. */
+ * the first function of shell p0.  Screened pairs are not written. */
 static void three_index_block(const jk_df *d, os_eri3 *e, int p0, int p1, int c, double *T,
                               size_t ld)
 {
     const os_shell *sh = d->bs->shells, *ax = d->aux->shells;
     int f0 = ax[p0].bf0;
-    size_t cbase = d->col0[d->chunk0[c]];
+    size_t cbase = d->ccol[c];
     for (int k = d->chunk0[c]; k < d->chunk0[c + 1]; ++k) {
         int a = d->sp[2 * k], b = d->sp[2 * k + 1];
         int na = sh[a].nbf, nb = sh[b].nbf;
-        size_t off = d->col0[k] - cbase;
         for (int P = p0; P < p1; ++P) {
             const double *Iv = os_eri3_compute(e, P, a, b);
             for (int p = 0; p < ax[P].nbf; ++p) {
-                double *row = T + (size_t)(ax[P].bf0 + p - f0) * ld + off;
+                double *row = T + (size_t)(ax[P].bf0 + p - f0) * ld - cbase;
                 const double *Ip = Iv + (size_t)p * na * nb;
                 for (int i = 0; i < na; ++i) {
                     int jmax = a == b ? i + 1 : nb;
-                    for (int j = 0; j < jmax; ++j) *row++ = Ip[i * nb + j];
+                    memcpy(row + pcol(sh[a].bf0 + i, sh[b].bf0), Ip + i * nb,
+                           (size_t)jmax * sizeof(double));
                 }
             }
         }
@@ -226,37 +246,61 @@ static void three_index_rows(const jk_df *d, os_eri3 **eng, int nt, int p0, int 
 {
 #pragma omp parallel for schedule(dynamic) num_threads(nt)
     for (int c = 0; c < d->nchunk; ++c)
-        three_index_block(d, eng[omp_get_thread_num()], p0, p1, c,
-                          T + d->col0[d->chunk0[c]], d->npair);
+        three_index_block(d, eng[omp_get_thread_num()], p0, p1, c, T + d->ccol[c], d->npair);
 }
 
-/* In core: Bx = M^-1/2 (P|x|mn) chunk by chunk, x = 1/r12 or erf. */
-static os_status fitted_tensor(jk_df *d, double omega, double **out, os_error *err)
+/* In core: B = L^-1 (P|mn) and, for the long-range K, Bw = L^-1 (P|w|mn).
+ * The raw integrals are computed while one thread factors the metric (its
+ * eigendecomposition is serial LAPACK), then fitted chunk by chunk. */
+static os_status tensors_in_core(jk_df *d, os_error *err)
 {
-    size_t na = (size_t)d->naux;
-    int nt = os_threads_for(d->nthreads, d->nchunk, 1);
-    double *B = malloc(na * d->npair * sizeof(double));
-    double *T = malloc((size_t)nt * na * CHUNK_COLUMNS * sizeof(double));
-    os_eri3 **eng = NULL;
-    os_status st = !B || !T ? OS_NOMEM(err, "three-index tensor") : engines_new(d, omega, nt, &eng, err);
+    size_t na = (size_t)d->naux, np = d->npair;
+    int nt = os_threads_for(d->nthreads, d->nchunk, 1), ntensor = d->want_klr ? 2 : 1;
+    int njob = ntensor * d->nchunk;
+    double *T[2] = {NULL, NULL};
+    os_eri3 **eng[2] = {NULL, NULL};
+    os_status st = OS_OK, st_metric = OS_OK;
+    os_error err_metric;
+    for (int t = 0; t < ntensor && st == OS_OK; ++t) {
+        T[t] = os_big_alloc(na * np * sizeof(double));
+        st = T[t] ? engines_new(d, t ? d->omega : 0.0, nt, &eng[t], err)
+                  : OS_NOMEM(err, "three-index tensor");
+    }
     if (st == OS_OK) {
-#pragma omp parallel for schedule(dynamic) num_threads(nt)
-        for (int c = 0; c < d->nchunk; ++c) {
-            int tid = omp_get_thread_num();
-            double *Tc = T + (size_t)tid * na * CHUNK_COLUMNS;
-            size_t c0 = d->col0[d->chunk0[c]], w = d->col0[d->chunk0[c + 1]] - c0;
-            three_index_block(d, eng[tid], 0, d->aux->nshell, c, Tc, w);
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)na, (int)w, (int)na, 1.0,
-                        d->Mih, (int)na, Tc, (int)w, 0.0, B + c0, (int)d->npair);
+#pragma omp parallel num_threads(nt)
+        {
+#pragma omp single nowait
+            st_metric = df_metric(d, &err_metric);
+#pragma omp for schedule(dynamic)
+            for (int job = 0; job < njob; ++job) {
+                int t = job / d->nchunk, c = job % d->nchunk;
+                size_t c0 = d->ccol[c], w = d->ccol[c + 1] - c0;
+                for (size_t r = 0; r < na; ++r) /* screened pairs: zero */
+                    memset(T[t] + r * np + c0, 0, w * sizeof(double));
+                three_index_block(d, eng[t][omp_get_thread_num()], 0, d->aux->nshell, c,
+                                  T[t] + c0, np);
+            }
+        }
+        if (st_metric != OS_OK) {
+            st = st_metric;
+            if (err) *err = err_metric;
         }
     }
-    engines_free(eng, nt);
-    free(T);
-    if (st != OS_OK) {
-        free(B);
-        B = NULL;
+    if (st == OS_OK) {
+#pragma omp parallel for schedule(dynamic) num_threads(nt)
+        for (int job = 0; job < njob; ++job) {
+            int t = job / d->nchunk, c = job % d->nchunk;
+            fit_rows(d, T[t] + d->ccol[c], (int)(d->ccol[c + 1] - d->ccol[c]), np);
+        }
     }
-    *out = B;
+    for (int t = 0; t < 2; ++t) engines_free(eng[t], nt);
+    if (st != OS_OK) {
+        free(T[0]);
+        free(T[1]);
+        T[0] = T[1] = NULL;
+    }
+    d->B = T[0];
+    d->Bw = T[1];
     return st;
 }
 
@@ -436,39 +480,65 @@ static void j_incore(const jk_df *d, const double *Dp, double *g, double *Jp)
     }
 }
 
-/* K (and Klr) from the stored tensors, threaded over blocks of fitting functions. */
-static os_status k_incore(jk_df *d, int nspin, const density_factor *f, double *K, double *Klr,
-                          os_error *err)
+/* X_s = U C_s for the packed row p of a three-index tensor, U its symmetric
+ * matrix (only the lower triangle is unpacked into the scratch U), X_s to
+ * dst[s] with leading dimension ld[s]. */
+static void row_times_factors(const jk_df *d, const double *p, double *U, int nspin,
+                              const density_factor *f, double *const *dst, const size_t *ld)
+{
+    int n = d->n;
+    unpack(d, p, 0, U);
+    for (int s = 0; s < nspin; ++s)
+        if (f[s].k > 0)
+            cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, n, f[s].k, 1.0, U, n, f[s].C, f[s].k,
+                        0.0, dst[s], (int)ld[s]);
+}
+
+/* J (into Jp, from the packed density Dp) and K, Klr from the stored
+ * tensors in one pass over them, threaded over blocks of fitting functions. */
+static os_status jk_incore(jk_df *d, int nspin, const density_factor *f, const double *Dp,
+                           double *Jp, double *K, double *Klr, os_error *err)
 {
     int n = d->n, na = d->naux, nq = k_batch(d, f, nspin);
     int nblock = (na + nq - 1) / nq, nt = os_threads_for(d->nthreads, nblock, 1);
     int kmax = 1;
+    size_t np = d->npair;
     for (int s = 0; s < nspin; ++s)
         if (f[s].k > kmax) kmax = f[s].k;
-    size_t ldx = (size_t)nq * kmax;
+    size_t ldx = (size_t)nq * kmax, ld[2] = {ldx, ldx};
     k_work *w;
     os_status st = k_work_new(d, nspin, nt, ldx, &w, err);
-    if (st != OS_OK) return st;
+    double *Jt = st == OS_OK ? os_zeros((size_t)nt * np) : NULL;
+    if (st == OS_OK && !Jt) st = OS_NOMEM(err, "Coulomb work space");
+    if (st != OS_OK) {
+        k_work_free(w, nt);
+        return st;
+    }
 #pragma omp parallel for schedule(dynamic) num_threads(nt)
     for (int b = 0; b < nblock; ++b) {
-        k_work *tw = &w[omp_get_thread_num()];
+        int tid = omp_get_thread_num();
+        k_work *tw = &w[tid];
         int Q0 = b * nq, nqb = na - Q0 < nq ? na - Q0 : nq;
         for (int q = 0; q < nqb; ++q) {
-            const double *src[2] = {d->B, d->Bw};
-            double *dst[2] = {tw->X, tw->Y};
-            for (int t = 0; t < (d->want_klr ? 2 : 1); ++t) {
-                unpack(d, src[t] + (size_t)(Q0 + q) * d->npair, tw->U);
-                for (int s = 0; s < nspin; ++s)
-                    if (f[s].k > 0)
-                        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, f[s].k, n, 1.0,
-                                    tw->U, n, f[s].C, f[s].k, 0.0,
-                                    dst[t] + (size_t)s * n * ldx + (size_t)q * f[s].k, (int)ldx);
+            const double *row = d->B + (size_t)(Q0 + q) * np;
+            /* J: d_Q = B^Q . D, J += d_Q B^Q while the row is in cache */
+            cblas_daxpy((int)np, cblas_ddot((int)np, row, 1, Dp, 1), row, 1, Jt + tid * np, 1);
+            double *x[2], *y[2];
+            for (int s = 0; s < nspin; ++s) {
+                x[s] = tw->X + (size_t)s * n * ldx + (size_t)q * f[s].k;
+                if (tw->Y) y[s] = tw->Y + (size_t)s * n * ldx + (size_t)q * f[s].k;
             }
+            row_times_factors(d, row, tw->U, nspin, f, x, ld);
+            if (d->want_klr)
+                row_times_factors(d, d->Bw + (size_t)(Q0 + q) * np, tw->U, nspin, f, y, ld);
         }
         k_accumulate(d, nspin, f, nqb, ldx, tw);
     }
+    memset(Jp, 0, np * sizeof(double));
+    for (int t = 0; t < nt; ++t) cblas_daxpy((int)np, 1.0, Jt + (size_t)t * np, 1, Jp, 1);
     k_reduce(d, nspin, f, w, nt, K, Klr);
     k_work_free(w, nt);
+    free(Jt);
     return OS_OK;
 }
 
@@ -492,14 +562,13 @@ static void contract_rows(const jk_df *d, int nspin, const density_factor *f, co
                           int f0, int rows, double *const *Xall, double *U, int nt)
 {
     int n = d->n;
+    size_t ld[2] = {(size_t)f[0].k, (size_t)f[nspin - 1].k};
 #pragma omp parallel for schedule(dynamic) num_threads(nt)
     for (int r = 0; r < rows; ++r) {
-        double *Ut = U + (size_t)omp_get_thread_num() * n * n;
-        unpack(d, T + (size_t)r * d->npair, Ut);
-        for (int s = 0; s < nspin; ++s)
-            if (f[s].k > 0)
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, f[s].k, n, 1.0, Ut, n,
-                            f[s].C, f[s].k, 0.0, Xall[s] + (size_t)(f0 + r) * n * f[s].k, f[s].k);
+        double *dst[2];
+        for (int s = 0; s < nspin; ++s) dst[s] = Xall[s] + (size_t)(f0 + r) * n * f[s].k;
+        row_times_factors(d, T + (size_t)r * d->npair, U + (size_t)omp_get_thread_num() * n * n,
+                          nspin, f, dst, ld);
     }
 }
 
@@ -518,11 +587,11 @@ static os_status build_direct(jk_df *d, int nspin, const double *Dp, const densi
         if (rows > max_rows) max_rows = rows;
         p0 = p1;
     }
-    double *T = malloc(max_rows * d->npair * sizeof(double));
-    double *U = os_zeros((size_t)nt * n * n), *d2 = malloc((size_t)na * sizeof(double));
+    double *T = os_zeros(max_rows * d->npair); /* screened pairs stay zero */
+    double *U = os_zeros((size_t)nt * n * n);
     double *Xall[2] = {NULL, NULL}, *Yall[2] = {NULL, NULL};
     os_eri3 **eng = NULL, **engw = NULL;
-    os_status st = !T || !U || !d2 ? OS_NOMEM(err, "direct density fitting") : OS_OK;
+    os_status st = !T || !U ? OS_NOMEM(err, "direct density fitting") : OS_OK;
     for (int s = 0; s < nspin && st == OS_OK && need_x; ++s) {
         size_t len = (size_t)na * n * (f[s].k ? f[s].k : 1);
         Xall[s] = malloc(len * sizeof(double));
@@ -548,8 +617,9 @@ static os_status build_direct(jk_df *d, int nspin, const double *Dp, const densi
     }
     /* d = M^-1 g; pass 2: J_p = (P|mn)^T d. */
     if (st == OS_OK) {
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, na, na, 1.0, d->Mih, na, g, 1, 0.0, d2, 1);
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, na, na, 1.0, d->Mih, na, d2, 1, 0.0, g, 1);
+        /* M_c^-1 g = L^-T L^-1 g */
+        cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, na, d->L, na, g, 1);
+        cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, na, d->L, na, g, 1);
         memset(Jp, 0, d->npair * sizeof(double));
         for (int p0 = 0; p0 < nas;) {
             int p1 = direct_pass_end(d, p0), f0 = d->aux->shells[p0].bf0;
@@ -562,23 +632,13 @@ static os_status build_direct(jk_df *d, int nspin, const double *Dp, const densi
     }
     free(T);
     T = NULL;
-    /* K: fit X (and Y) with M^-1/2, then accumulate as in core. */
+    /* K: fit X (and Y) with L^-1, then accumulate as in core. */
     if (st == OS_OK && need_x) {
-        for (int s = 0; s < nspin && st == OS_OK; ++s) {
-            double **xy[2] = {&Xall[s], &Yall[s]};
-            for (int t = 0; t < (d->want_klr ? 2 : 1) && st == OS_OK; ++t) {
-                size_t cols = (size_t)n * f[s].k;
-                double *fit = cols ? malloc((size_t)na * cols * sizeof(double)) : NULL;
-                if (cols && !fit) {
-                    st = OS_NOMEM(err, "direct density fitting");
-                    break;
-                }
-                if (cols) {
-                    os_gemm(0, 0, na, (int)cols, na, 1.0, d->Mih, *xy[t], 0.0, fit);
-                    free(*xy[t]);
-                    *xy[t] = fit;
-                }
-            }
+        for (int s = 0; s < nspin; ++s) {
+            size_t cols = (size_t)n * f[s].k;
+            if (cols == 0) continue;
+            fit_rows(d, Xall[s], (int)cols, cols);
+            if (d->want_klr) fit_rows(d, Yall[s], (int)cols, cols);
         }
         int nq = k_batch(d, f, nspin), nblock = (na + nq - 1) / nq;
         int ntk = os_threads_for(d->nthreads, nblock, 1), kmax = 1;
@@ -616,7 +676,6 @@ static os_status build_direct(jk_df *d, int nspin, const double *Dp, const densi
     engines_free(engw, nt);
     free(T);
     free(U);
-    free(d2);
     return st;
 }
 
@@ -645,16 +704,17 @@ static os_status df_build(os_jk *base, int nspin, const double *D, double *J, do
             st = factor_density(n, D + s * n2, &f[s], V, w, err);
     }
     if (st == OS_OK) {
-        if (d->B) {
+        if (d->B && need_x) {
+            st = jk_incore(d, nspin, f, Dp, Jp, K, Klr, err);
+        } else if (d->B) {
             j_incore(d, Dp, g, Jp);
-            if (need_x) st = k_incore(d, nspin, f, K, Klr, err);
         } else {
             st = build_direct(d, nspin, Dp, f, g, Jp, K, Klr, err);
         }
     }
     if (st == OS_OK) {
         memset(J, 0, n2 * sizeof(double));
-        unpack(d, Jp, J);
+        unpack(d, Jp, 1, J);
         d->last_work = 0;
         for (int s = 0; s < nspin; ++s) d->last_work += (long)d->naux * f[s].k;
     }
@@ -683,9 +743,9 @@ static void df_free(os_jk *base)
 {
     jk_df *d = (jk_df *)base;
     free(d->sp);
-    free(d->col0);
+    free(d->ccol);
     free(d->chunk0);
-    free(d->Mih);
+    free(d->L);
     free(d->B);
     free(d->Bw);
     free(d);
@@ -711,13 +771,10 @@ os_status os_jk_df_new(const os_basis *bs, const os_basis *aux, const os_jk_opti
     d->omega = opt->omega;
     d->memory = opt->memory_bytes;
     os_status st = df_layout(d, opt->schwarz, err);
-    if (st == OS_OK) st = df_metric(d, err);
     /* In core when the fitted tensors fit in the budget. */
     size_t tensor = (size_t)d->naux * d->npair * sizeof(double) * (d->want_klr ? 2 : 1);
-    if (st == OS_OK && tensor <= opt->memory_bytes) {
-        st = fitted_tensor(d, 0.0, &d->B, err);
-        if (st == OS_OK && d->want_klr) st = fitted_tensor(d, d->omega, &d->Bw, err);
-    }
+    if (st == OS_OK)
+        st = tensor <= opt->memory_bytes ? tensors_in_core(d, err) : df_metric(d, err);
     if (st != OS_OK) {
         df_free(&d->base);
         return st;
