@@ -46,3 +46,4 @@ os_ref_test(dme_b3lyp_631pgs_fine 2e-5 1e-3 1e-5)
 # measured against our exact integrals): 3e-4 and 5e-4 Eh; HOMO and LUMO 1e-3 eV.
 os_ref_test(tfpaa_b3lyp_631pgs_default_df 3e-4 1e-3 1e-4 frontier)
 os_ref_test(tfsi_b3lyp_631pgs_default_df 5e-4 1e-3 1e-4 frontier)
+os_add_test(test_df_exact ${OS_TEST_DIR}/test_df_exact.c)

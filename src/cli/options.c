@@ -33,6 +33,9 @@ static void usage(FILE *f, const char *basis_dir)
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
             "  --memory MB       integrals kept in memory between SCF cycles (default: half the RAM)\n"
+            "  --jk METHOD       two-electron integrals: df (density fitting, default) or exact\n"
+            "  --aux NAME        fitting basis for df (default: Psi4's pairing, e.g.\n"
+            "                    heavy-aug-cc-pVDZ-JKFIT for 6-31+G*); e.g. def2-QZVPP-JKFIT\n"
             "  --basis-dir DIR   Gaussian94 basis library (default %s)\n"
             "  --verbose         SCF iterations on stderr\n"
             "  --quiet           nothing on stderr but errors\n"
@@ -77,7 +80,7 @@ static const char *installed_basis_dir(cli_options *o)
 
 int cli_parse(int argc, char **argv, cli_options *o)
 {
-    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM };
+    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM, O_JK, O_AUX };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -91,6 +94,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"max-iter", required_argument, 0, O_MAXIT},
         {"unrestricted", no_argument, 0, O_UHF},
         {"memory", required_argument, 0, O_MEM},
+        {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -131,6 +135,8 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_NORES: o->out_dir = NULL; break;
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
+        case O_JK: o->scf.jk = optarg; break;
+        case O_AUX: o->scf.aux = optarg; break;
         case O_MEM: {
             int mb;
             if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;
@@ -160,8 +166,9 @@ int cli_parse(int argc, char **argv, cli_options *o)
     o->inputs = argv + optind;
     o->ninput = argc - optind;
     if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
-    /* A bad method, grid, basis or output folder is the same for every
-     * molecule: say so once, before any work. */
+    o->scf.basis_dir = o->basis_dir; /* the fitting basis comes from the same library */
+    /* A bad method, grid, J/K choice, basis or output folder is the same for
+     * every molecule: say so once, before any work. */
     os_error err;
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
