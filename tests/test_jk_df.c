@@ -31,27 +31,19 @@
 
 #define TOL 1e-11 /* relative to the largest element */
 
-static unsigned long long rng = 88172645463325252ULL;
-static double urand(void) /* xorshift64, [-0.5, 0.5) */
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0 - 0.5;
-}
 
 static void random_density(int n, int psd, double *D)
 {
     if (psd) { /* C C^T with n/3 random columns */
         int k = n / 3 + 1;
         double *C = malloc(sizeof(double) * n * k);
-        for (int i = 0; i < n * k; ++i) C[i] = urand();
+        for (int i = 0; i < n * k; ++i) C[i] = check_urand();
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, k, 1.0, C, k, C, k, 0.0, D, n);
         free(C);
         return;
     }
     for (int i = 0; i < n; ++i)
-        for (int j = 0; j <= i; ++j) D[i * n + j] = D[j * n + i] = urand() / (1.0 + 0.05 * (i - j));
+        for (int j = 0; j <= i; ++j) D[i * n + j] = D[j * n + i] = check_urand() / (1.0 + 0.05 * (i - j));
 }
 
 static double maxabs(size_t len, const double *a)
@@ -61,12 +53,6 @@ static double maxabs(size_t len, const double *a)
     return m;
 }
 
-static double maxdiff(size_t len, const double *a, const double *b)
-{
-    double m = 0;
-    for (size_t k = 0; k < len; ++k) m = fmax(m, fabs(a[k] - b[k]));
-    return m;
-}
 
 /* T[P][m][n] over every ordered shell pair. */
 static double *dense_three_index(const os_basis *aux, const os_basis *bs, double omega)
@@ -220,13 +206,13 @@ static void check_df(const char *what, const oracle *o, int nspin, int psd, size
         /* Roundoff through the near-singular metric: eps * condition number. */
         double tol = TOL + DBL_EPSILON * o->kappa;
         snprintf(label, sizeof label, "%s: J vs dense DF, max |diff|/max |J|", what);
-        check_close(label, maxdiff(n2, J, Jr) / maxabs(n2, Jr), 0.0, tol);
+        check_close(label, check_maxdiff(n2, J, Jr) / maxabs(n2, Jr), 0.0, tol);
         snprintf(label, sizeof label, "%s: K vs dense DF, relative", what);
-        check_close(label, maxdiff(len, K, Kr) / maxabs(len, Kr), 0.0, tol);
+        check_close(label, check_maxdiff(len, K, Kr) / maxabs(len, Kr), 0.0, tol);
         if (omega > 0) {
             snprintf(label, sizeof label, "%s: K^lr (omega %.2f) vs dense one-sided fit, relative",
                      what, omega);
-            check_close(label, maxdiff(len, Klr, Klrr) / maxabs(len, Klrr), 0.0, tol);
+            check_close(label, check_maxdiff(len, Klr, Klrr) / maxabs(len, Klrr), 0.0, tol);
         }
     }
     os_jk_free(jk);

@@ -127,24 +127,17 @@ const double *os_eri_compute(os_eri *e, int a, int b, int c, int d)
     double *out = e->buf[0];
 
     if (L == 0) {
-        double sum = 0.0;
-        for (size_t i = 0; i < nb; ++i)
-            for (size_t j = 0; j < nk; ++j) sum += os_prim_ssss(&pb[i], &pk[j], omega2);
-        out[0] = sum;
+        out[0] = os_prim_ssss_sum(pb, nb, pk, nk, omega2);
         return out;
     }
 
-    size_t n = 0;
-    for (size_t i = 0; i < nb; ++i)
-        for (size_t j = 0; j < nk; ++j)
-            os_prim_quartet(&e->pd[n++], &pb[i], &pk[j], A, B, C, D, L, omega2);
+    size_t n = os_prim_quartets(e->pd, pb, nb, pk, nk, A, B, C, D, L, omega2);
     int dims[4] = {os_ncart(l1), os_ncart(l2), os_ncart(l3), os_ncart(l4)};
     const double *src;
     if (n == 0) {
         memset(out, 0, (size_t)dims[0] * dims[1] * dims[2] * dims[3] * sizeof(double));
         src = out;
     } else {
-        e->pd[0].contrdepth = (int)n;
         libint2_build_eri[l1][l2][l3][l4](e->pd);
         src = e->pd[0].targets[0];
     }

@@ -81,18 +81,11 @@ const double *os_eri2_compute(os_eri2 *e, int P, int Q)
     double *out = e->buf[0];
 
     if (L == 0) {
-        double sum = 0.0;
-        for (size_t i = 0; i < np; ++i)
-            for (size_t j = 0; j < nq; ++j) sum += os_prim_ssss(&pp[i], &pq[j], omega2);
-        out[0] = sum;
+        out[0] = os_prim_ssss_sum(pp, np, pq, nq, omega2);
         return out;
     }
 
-    size_t n = 0;
-    for (size_t i = 0; i < np; ++i)
-        for (size_t j = 0; j < nq; ++j)
-            os_prim_quartet(&e->pd[n++], &pp[i], &pq[j], A, A, C, C, L, omega2);
-    e->pd[0].contrdepth = (int)n;
+    os_prim_quartets(e->pd, pp, np, pq, nq, A, A, C, C, L, omega2); /* never none: no drops */
     libint2_build_2eri[lp][lq](e->pd);
     int dims[2] = {os_ncart(lp), os_ncart(lq)};
     int ls[2] = {lp, lq}, pure[2] = {SP->pure, SQ->pure};

@@ -97,24 +97,17 @@ const double *os_eri3_compute(os_eri3 *e, int P, int a, int b)
     double *out = e->buf[0];
 
     if (L == 0) {
-        double sum = 0.0;
-        for (size_t i = 0; i < nu; ++i)
-            for (size_t j = 0; j < nk; ++j) sum += os_prim_ssss(&pu[i], &pk[j], omega2);
-        out[0] = sum;
+        out[0] = os_prim_ssss_sum(pu, nu, pk, nk, omega2);
         return out;
     }
 
-    size_t n = 0;
-    for (size_t i = 0; i < nu; ++i)
-        for (size_t j = 0; j < nk; ++j)
-            os_prim_quartet(&e->pd[n++], &pu[i], &pk[j], A, A, C, D, L, omega2);
+    size_t n = os_prim_quartets(e->pd, pu, nu, pk, nk, A, A, C, D, L, omega2);
     int dims[3] = {os_ncart(l0), os_ncart(l3), os_ncart(l4)};
     const double *src;
     if (n == 0) {
         memset(out, 0, (size_t)dims[0] * dims[1] * dims[2] * sizeof(double));
         src = out;
     } else {
-        e->pd[0].contrdepth = (int)n;
         libint2_build_3eri[l0][l3][l4](e->pd);
         src = e->pd[0].targets[0];
     }

@@ -112,6 +112,16 @@ static inline double os_prim_ssss(const os_prim_pair *p, const os_prim_pair *q, 
     return F[0];
 }
 
+/* (ss|ss) summed over every primitive pair of pb (nb) with every one of pk (nk). */
+static inline double os_prim_ssss_sum(const os_prim_pair *pb, size_t nb, const os_prim_pair *pk,
+                                      size_t nk, double omega2)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < nb; ++i)
+        for (size_t j = 0; j < nk; ++j) sum += os_prim_ssss(&pb[i], &pk[j], omega2);
+    return sum;
+}
+
 /* Libint's data for one primitive quartet: bra pair p on centres A, B, ket
  * pair q on C, D, total angular momentum L (as libint's engine fills it). */
 static inline void os_prim_quartet(Libint_t *t, const os_prim_pair *p, const os_prim_pair *q,
@@ -180,6 +190,20 @@ static inline void os_prim_quartet(Libint_t *t, const os_prim_pair *p, const os_
 #if LIBINT2_DEFINED(eri, roe)
     t->roe[0] = rho * q->ooz;
 #endif
+}
+
+/* Every primitive pair of pb (nb) with every one of pk (nk) into pd[] and
+ * pd[0].contrdepth; returns how many (libint's contraction depth). */
+static inline size_t os_prim_quartets(Libint_t *pd, const os_prim_pair *pb, size_t nb,
+                                      const os_prim_pair *pk, size_t nk, const double *A,
+                                      const double *B, const double *C, const double *D, int L,
+                                      double omega2)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nb; ++i)
+        for (size_t j = 0; j < nk; ++j) os_prim_quartet(&pd[n++], &pb[i], &pk[j], A, B, C, D, L, omega2);
+    pd[0].contrdepth = (int)n;
+    return n;
 }
 
 #endif
