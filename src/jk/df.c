@@ -1,10 +1,13 @@
 /* Density-fitted J and K (RI-J, RI-K) in the Coulomb metric, as Psi4 1.3.2
  * makes them (tests/reference/df/README.md, section 2, has the formulas and
  * where Psi4 has them):
- *   M_PQ = (P|Q); M^-1/2 = V a^-1/2 V^T over the eigenvalues a >= 1e-10 a_max
- *     (Psi4's DF_FITTING_CONDITION: Cartesian fitting sets are near-singular);
- *   B^Q_mn = sum_P (M^-1/2)_QP (P|mn) over the function pairs m >= n of the
- *     shell pairs that pass the Schwarz test (Psi4 screens the same way);
+ *   M_PQ = (P|Q), conditioned as Psi4 does: eigenvalues a < 1e-10 a_max are
+ *     dropped (Psi4's DF_FITTING_CONDITION; Cartesian fitting sets are
+ *     near-singular).  Psi4 then applies M^-1/2; here the equivalent
+ *     Cholesky factor L of the conditioned metric (df_metric says why);
+ *   B^Q_mn = sum_P (L^-1)_QP (P|mn) over the function pairs m >= n, packed,
+ *     of the shell pairs that pass the Schwarz test (Psi4 screens the same
+ *     way; the others are zero);
  *   J = sum_Q B^Q (B^Q . D), D the total density;
  *   K_s = sum_Q (B^Q C_s)(B^Q C_s)^T with D_s = C_s C_s^T: the interface hands
  *     over densities, so each is factored by its eigenvectors (|lambda| above
@@ -12,13 +15,14 @@
  *     have, with a minus sign);
  *   long-range K of range-separated hybrids: Psi4's one-sided fit (DiskDFJK),
  *     Klr'_s = (mi|P) M^-1 (P|w|ni) = sum_Q (B^Q C_s)(Bw^Q C_s)^T with
- *     Bw^Q = sum_P (M^-1/2)_QP (P|w|mn) the erf integrals fitted in the
- *     Coulomb metric, then Klr = (Klr' + Klr'^T)/2.  No erf metric.
+ *     Bw^Q = sum_P (L^-1)_QP (P|w|mn) the erf integrals fitted in the
+ *     Coulomb metric, then Klr = (Klr' + Klr'^T)/2.  No erf metric.  (Its
+ *     fitting error is larger than the robust fit's: docs/benchmarks.md.)
  * Storage: B (and Bw) stay in memory when they fit in memory_bytes ("in
  * core"); otherwise every build recomputes (P|mn) in batches of fitting
  * shells ("direct"), contracts them with D and C first, and applies the
  * metric to the contracted quantities: J from g = (P|mn) D, d = M^-1 g (a
- * second pass over the integrals), K from X^P = (P|mn) C fitted as M^-1/2 X.
+ * second pass over the integrals), K from X^P = (P|mn) C fitted as L^-1 X.
  * Contractions are BLAS calls, threaded over batches of fitting functions
  * (BLAS itself single-threaded, see orbscreen.h). */
 #include "jk/jk.h"

@@ -50,12 +50,14 @@ static os_status two_electron_new(scf_state *s, os_scf_result *res, os_error *er
         .nthreads = s->opt.nthreads,
         .memory_bytes = cache_budget(&s->opt),
     };
+    os_status st = scf_terms_check(&s->opt, err);
+    if (st != OS_OK) return st;
     if (jk_exact(s->opt.jk) || s->rule == OS_OCC_SPHERICAL) {
         snprintf(res->jk, sizeof res->jk, "exact");
         return os_jk_direct_new(s->bs, &jo, &s->jk, err);
     }
-    os_status st = os_basis_load_aux(s->mol, s->bs, s->opt.aux, s->opt.basis_dir, &s->aux, err);
-    if (st != OS_OK) return st;
+    if ((st = os_basis_load_aux(s->mol, s->bs, s->opt.aux, s->opt.basis_dir, &s->aux, err)) != OS_OK)
+        return st;
     s->have_aux = 1;
     snprintf(res->jk, sizeof res->jk, "df");
     snprintf(res->aux, sizeof res->aux, "%s", s->aux.name);
