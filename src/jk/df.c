@@ -415,6 +415,7 @@ static os_status k_work_new(const jk_df *d, int nspin, int nt, size_t ldx, k_wor
                             os_error *err)
 {
     size_t n = (size_t)d->n, n2 = n * n;
+    *out = NULL;
     k_work *w = calloc((size_t)nt, sizeof *w);
     int ok = w != NULL;
     for (int t = 0; ok && t < nt; ++t) {
@@ -510,7 +511,7 @@ static os_status jk_incore(jk_df *d, int nspin, const density_factor *f, const d
     for (int s = 0; s < nspin; ++s)
         if (f[s].k > kmax) kmax = f[s].k;
     size_t ldx = (size_t)nq * kmax, ld[2] = {ldx, ldx};
-    k_work *w;
+    k_work *w = NULL;
     os_status st = k_work_new(d, nspin, nt, ldx, &w, err);
     double *Jt = st == OS_OK ? os_zeros((size_t)nt * np) : NULL;
     if (st == OS_OK && !Jt) st = OS_NOMEM(err, "Coulomb work space");
