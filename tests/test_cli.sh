@@ -124,7 +124,7 @@ check $([ $rc -eq 0 ]; echo $?) "SIGKILL: the lock died with the run ($rc)"
 
 # 9. --gradient: printed per molecule, and in the JSON (Eh/bohr) matching
 #    Psi4's analytic gradient (tol 1e-6 Eh/bohr).
-"$B" --method hf --basis cc-pVDZ --jk exact --gradient --no-results --json "$T/grad.json" \
+"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
     "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
 check $(python3 -c 'import json, sys
