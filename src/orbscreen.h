@@ -471,6 +471,8 @@ typedef struct {
     int nprobe;                /* modes probed (options.probe_modes) */
     double probe_min_curvature; /* lowest probed curvature, Eh/bohr^2 (NAN: none probed) */
     int saddle;                /* 1: negative curvature found: not a minimum */
+    os_bond_change *bond_changes; /* covalent bonds broken/formed from the start to mol */
+    int nbond_changes;
     os_opt_step *history;
     int nhistory;
     char message[256];         /* one line: converged or not, in how many steps, final forces */
@@ -482,22 +484,28 @@ void os_opt_options_default(os_opt_options *o);
 /* Minimize the SCF energy of `mol` (which is not changed) over its nuclear
  * positions: quasi-Newton steps (rational function, trust radius, BFGS) in
  * redundant internal coordinates from Lindh's model Hessian, one SCF and
- * gradient per geometry, the basis (basis, basis_dir, pure as for
+ * gradient per geometry (threads: scf->nthreads), each SCF from the previous
+ * geometry's orbitals, the basis (basis, basis_dir, pure as for
  * os_basis_load) moving with the atoms.  `scf` must not carry potentials
- * (give geometry-dependent ones through opt->external).  Not converged in
- * max_steps: OS_ERR_NOCONV with res filled at the last accepted geometry. */
+ * (give geometry-dependent ones through opt->external).  Bonds of the start
+ * and the result are compared into res->bond_changes (the caller decides
+ * whether a change is a failure).  Not converged in max_steps: OS_ERR_NOCONV
+ * with res filled at the last accepted geometry. */
 os_status os_optimize(const os_molecule *mol, const char *basis, const char *basis_dir, int pure,
                       const os_scf_options *scf, const os_opt_options *opt, os_opt_result *res,
                       os_error *err);
 void os_opt_result_free(os_opt_result *res);
 
-/* The optimized molecule as an XYZ file (Angstrom): the comment line keeps
- * the key=value tokens of `input_comment` (the input's comment line; NULL:
- * none) other than those it writes - charge=, mult=, level= (method/basis),
- * energy= (Eh), opt= (converged or unconverged), steps=, max_force= - which
+/* The optimized molecule m (with its basis bs and SCF scf: res->mol,
+ * res->basis and res->scf, or wherever the caller moved them) as an XYZ file
+ * (Angstrom): the comment line keeps the key=value tokens of `input_comment`
+ * (the input's comment line; NULL: none) other than those it writes -
+ * charge=, mult=, level= (method/basis), grid=, jk=, energy= (Eh), opt=
+ * (converged or unconverged), steps=, max_force= (Eh/bohr), program= - which
  * follow. */
-os_status os_opt_write_xyz(FILE *f, const os_opt_result *res, const char *input_comment,
-                           os_error *err);
+os_status os_opt_write_xyz(FILE *f, const os_molecule *m, const os_basis *bs,
+                           const os_scf_result *scf, const os_opt_result *res,
+                           const char *input_comment, os_error *err);
 
 #ifdef __cplusplus
 }

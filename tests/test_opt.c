@@ -400,6 +400,7 @@ static void scf_options_for(const opt_ref *r, os_scf_options *so)
     os_scf_options_default(so);
     so->method = r->method;
     so->grid = strcmp(r->grid, "-") ? r->grid : NULL;
+    so->jk = "exact"; /* as Psi4 ran (scf_type pk); the gradient needs it */
     so->memory_mb = 256;
 }
 
@@ -504,6 +505,7 @@ static int run_saddle(void)
     os_scf_options so;
     os_scf_options_default(&so);
     so.method = "hf";
+    so.jk = "exact";
     so.memory_mb = 256;
     os_opt_options oo;
     os_opt_options_default(&oo);

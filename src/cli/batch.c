@@ -35,6 +35,9 @@ typedef struct {
     char model[320];
     int have_bs, have_res, have_solv, failed;
     double *grad; /* --gradient: natom*3, Eh/bohr */
+    os_opt_result opt;            /* --opt: valid when have_opt */
+    int have_opt;
+    char comment[1024];           /* --opt: the input's XYZ comment line (tokens kept) */
     os_error err;
     double wall_s;
 } job;
@@ -107,7 +110,65 @@ static os_status run_gradient(job *j, const os_scf_options *so)
     return st;
 }
 
-/* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent) (-> gradient). */
+/* The XYZ file's comment line (its second), without the line end; "" when unreadable. */
+static void read_comment(const char *path, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    int c;
+    while ((c = fgetc(f)) != EOF && c != '\n') {}
+    if (c != EOF && fgets(buf, (int)n, f)) buf[strcspn(buf, "\r\n")] = '\0';
+    fclose(f);
+}
+
+/* Bond changes as one message: "the optimization changed bonds: C1-C2 broken (2.95 A), ...". */
+static void bond_change_message(job *j)
+{
+    int w = snprintf(j->err.msg, sizeof j->err.msg, "the optimization changed bonds:");
+    for (int k = 0; k < j->opt.nbond_changes && w > 0 && (size_t)w < sizeof j->err.msg; ++k) {
+        char what[96];
+        os_bond_change_describe(&j->opt.mol, &j->opt.bond_changes[k], what, sizeof what);
+        w += snprintf(j->err.msg + w, sizeof j->err.msg - (size_t)w, "%s %s", k ? "," : "", what);
+    }
+}
+
+/* --opt: the geometry optimized; its last geometry, basis and SCF become the
+ * job's (reported only when it converged with the bonds it started with). */
+static os_status run_optimization(const cli_options *o, job *j, const os_scf_options *so)
+{
+    os_opt_options oo;
+    os_opt_options_default(&oo);
+    oo.max_steps = o->opt_max_steps;
+    oo.log = o->verbose ? stderr : NULL;
+    read_comment(j->path, j->comment, sizeof j->comment);
+    os_status st = os_optimize(&j->mol, o->basis, o->basis_dir, o->pure, so, &oo, &j->opt, &j->err);
+    j->have_opt = 1;
+    if (j->opt.mol.natom > 0) {
+        os_molecule start = j->mol;
+        j->mol = j->opt.mol;
+        os_molecule_free(&start);
+        if (j->have_bs) os_basis_free(&j->bs);
+        j->bs = j->opt.basis;
+        j->res = j->opt.scf;
+        j->have_res = 1;
+        memset(&j->opt.mol, 0, sizeof j->opt.mol);
+        memset(&j->opt.basis, 0, sizeof j->opt.basis);
+        memset(&j->opt.scf, 0, sizeof j->opt.scf);
+        if (o->gradient) {
+            j->grad = j->opt.gradient;
+            j->opt.gradient = NULL;
+        }
+    }
+    if (st == OS_OK && j->opt.nbond_changes > 0) {
+        bond_change_message(j);
+        st = OS_ERR_NOCONV;
+    }
+    return st;
+}
+
+/* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent) (-> gradient);
+ * with --opt the SCF and gradient of every geometry of the optimization. */
 static void run_job(const cli_options *o, job *j)
 {
     double t0 = now_s();
@@ -125,12 +186,16 @@ static void run_job(const cli_options *o, job *j)
         os_scf_options so = o->scf;
         so.nthreads = o->threads;
         so.log = o->verbose ? stderr : NULL;
-        if (o->eps > 0.0)
-            st = run_solvated(o, j, so);
-        else
-            st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
-        j->have_res = 1;
-        if (st == OS_OK && o->gradient) st = run_gradient(j, &so);
+        if (o->opt) {
+            st = run_optimization(o, j, &so);
+        } else {
+            if (o->eps > 0.0)
+                st = run_solvated(o, j, so);
+            else
+                st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
+            j->have_res = 1;
+            if (st == OS_OK && o->gradient) st = run_gradient(j, &so);
+        }
     }
     j->failed = st != OS_OK;
     j->wall_s = now_s() - t0;
@@ -177,6 +242,10 @@ static os_report_entry entry_of(job *j)
                          .label = j->mol.label[0] ? j->mol.label : NULL};
     e.bs = j->have_bs ? &j->bs : NULL;
     e.gradient = j->grad;
+    if (j->have_opt) {
+        e.opt = &j->opt;
+        e.xyz_comment = j->comment;
+    }
     if (j->failed)
         e.error = j->err.msg;
     else
@@ -201,9 +270,26 @@ static void print_gradient(const os_molecule *m, const double *g, int k, int n)
             m->natom > 0 ? sqrt(ss / (3.0 * m->natom)) : 0.0);
 }
 
+/* One line for the optimization: steps, energy change, final forces. */
+static void print_optimization(const job *j, int k, int n)
+{
+    const os_opt_result *r = &j->opt;
+    if (r->nsteps == 0) return;
+    fprintf(stderr, "[%d/%d] %s: optimization %s in %d steps (%d SCF iterations), "
+                    "E %.8f -> %.8f Eh (%.2f kcal/mol), max force %.1e Eh/bohr\n",
+            k, n, j->mol.name, r->converged ? "converged" : "not converged", r->nsteps,
+            r->scf_iterations, r->start_energy, r->energy,
+            (r->energy - r->start_energy) * OS_HARTREE_KCAL, r->max_force);
+    if (r->saddle)
+        fprintf(stderr, "[%d/%d] %s: warning: negative curvature at the optimized geometry "
+                        "(%.1e Eh/bohr^2): a saddle point, not a minimum\n",
+                k, n, j->mol.name, r->probe_min_curvature);
+}
+
 static void progress(const cli_options *o, const job *j, int k, int n)
 {
     if (o->quiet && !j->failed) return;
+    if (j->have_opt) print_optimization(j, k, n);
     if (j->failed) {
         fprintf(stderr, "[%d/%d] %s: %s\n", k, n, j->path, j->err.msg);
         return;
@@ -447,6 +533,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         if (jobs[i].have_res) os_scf_result_free(&jobs[i].res);
         if (jobs[i].have_bs) os_basis_free(&jobs[i].bs);
         free(jobs[i].grad);
+        if (jobs[i].have_opt) os_opt_result_free(&jobs[i].opt);
         os_molecule_free(&jobs[i].mol);
     }
     free(snap);

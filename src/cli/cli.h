@@ -19,6 +19,8 @@ typedef struct {
     double eps;            /* --eps, else --solvent's dielectric constant; 0 = gas phase */
     int verbose, quiet;
     int gradient;          /* --gradient: nuclear gradient after each SCF */
+    int opt;               /* --opt: optimize each geometry first (src/opt/) */
+    int opt_max_steps;     /* --opt-steps: gradients at most per optimization */
     char **inputs;
     int ninput;
     char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */

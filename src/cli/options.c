@@ -32,6 +32,10 @@ static void usage(FILE *f, const char *basis_dir)
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
             "                    (exact integrals unless --jk says otherwise)\n"
+            "  --opt             optimize each geometry (redundant internals, BFGS, RFO; Gaussian's\n"
+            "                    default criteria), then report the orbitals there; writes\n"
+            "                    <out>/<name>.opt.xyz (exact integrals unless --jk says otherwise)\n"
+            "  --opt-steps N     gradients per optimization at most (default 100)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
@@ -96,7 +100,7 @@ static const char *installed_basis_dir(cli_options *o)
 int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
-           O_SOLVENT, O_EPS, O_GRAD, O_JK, O_AUX };
+           O_SOLVENT, O_EPS, O_GRAD, O_JK, O_AUX, O_OPT, O_OPT_STEPS };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -113,6 +117,8 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"solvent", required_argument, 0, O_SOLVENT},
         {"eps", required_argument, 0, O_EPS},
         {"gradient", no_argument, 0, O_GRAD},
+        {"opt", no_argument, 0, O_OPT},
+        {"opt-steps", required_argument, 0, O_OPT_STEPS},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -121,6 +127,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
     o->out_dir = "results";
     o->pure = OS_PURE_DEFAULT;
     o->jobs = 1;
+    o->opt_max_steps = 100;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
@@ -155,6 +162,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
         case O_GRAD: o->gradient = 1; break;
+        case O_OPT: o->opt = 1; break;
+        case O_OPT_STEPS:
+            if (!parse_int(optarg, 1, 10000, &o->opt_max_steps)) goto bad_value;
+            break;
         case O_JK: o->scf.jk = optarg; break;
         case O_AUX: o->scf.aux = optarg; break;
         case O_MEM: {
@@ -200,15 +211,16 @@ int cli_parse(int argc, char **argv, cli_options *o)
         return EXIT_USAGE;
     }
     if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
-    if (o->gradient && o->eps > 0.0) {
-        fprintf(stderr, "orbscreen: --gradient in a solvent needs the solvent's gradient term, "
-                        "which is not there yet: use --gradient in the gas phase\n");
+    if ((o->gradient || o->opt) && o->eps > 0.0) {
+        fprintf(stderr, "orbscreen: %s in a solvent needs the solvent's gradient term, "
+                        "which is not there yet: use it in the gas phase\n",
+                o->opt ? "--opt" : "--gradient");
         return EXIT_USAGE;
     }
-    /* Until the density-fitted gradient exists, a gradient run differentiates
-     * exact integrals unless --jk asked otherwise (which is then refused per
-     * molecule with its reason). */
-    if (o->gradient && !o->scf.jk) o->scf.jk = "exact";
+    /* Until the density-fitted gradient exists, a run that needs gradients
+     * (--gradient, --opt) differentiates exact integrals unless --jk asked
+     * otherwise (which is then refused per molecule with its reason). */
+    if ((o->gradient || o->opt) && !o->scf.jk) o->scf.jk = "exact";
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;

@@ -12,7 +12,7 @@
 
 /* Keys this writer sets; the input's tokens of the same name are dropped. */
 static const char *const OWN_KEYS[] = {"charge", "mult", "multiplicity", "level", "energy",
-                                       "opt", "steps", "max_force", "grid", "program"};
+                                       "opt", "steps", "max_force", "grid", "jk", "program"};
 
 static int own_key(const char *tok, size_t len)
 {
@@ -37,17 +37,18 @@ static void kept_tokens(FILE *f, const char *comment)
     }
 }
 
-os_status os_opt_write_xyz(FILE *f, const os_opt_result *res, const char *input_comment,
-                           os_error *err)
+os_status os_opt_write_xyz(FILE *f, const os_molecule *m, const os_basis *bs,
+                           const os_scf_result *scf, const os_opt_result *res,
+                           const char *input_comment, os_error *err)
 {
-    const os_molecule *m = &res->mol;
     if (m->natom < 1) return os_fail(err, OS_ERR_INPUT, "no optimized geometry to write");
     fprintf(f, "%d\n", m->natom);
     fprintf(f, "charge=%d mult=%d", m->charge, m->mult);
     kept_tokens(f, input_comment);
-    fprintf(f, " level=%s/%s", res->scf.method[0] ? res->scf.method : "?", res->basis.name);
-    if (res->scf.grid[0]) fprintf(f, " grid=%s", res->scf.grid);
-    fprintf(f, " energy=%.10f opt=%s steps=%d max_force=%.2e program=orbscreen-%s\n", res->energy,
+    fprintf(f, " level=%s/%s", scf->method[0] ? scf->method : "?", bs->name);
+    if (scf->grid[0]) fprintf(f, " grid=%s", scf->grid);
+    if (scf->jk[0]) fprintf(f, " jk=%s", scf->jk);
+    fprintf(f, " energy=%.10f opt=%s steps=%d max_force=%.2e program=orbscreen-%s\n", scf->energy,
             res->converged ? "converged" : "unconverged", res->nsteps, res->max_force, OS_VERSION);
     for (int a = 0; a < m->natom; ++a)
         fprintf(f, "%-2s %16.10f %16.10f %16.10f\n", os_element_symbol(m->Z[a]),

@@ -553,6 +553,26 @@ static void finish_message(optimizer *op, int conv)
              r->rms_force, r->max_step, r->rms_step);
 }
 
+/* Bonds at the result against those of the start (links between fragments
+ * aside). */
+static os_status compare_bonds(optimizer *op, os_error *err)
+{
+    os_opt_result *r = op->res;
+    os_connectivity after;
+    os_status st = os_connectivity_build(&r->mol, 0.0, 0, &after, err);
+    if (st != OS_OK) return st;
+    st = os_connectivity_compare(&op->conn, &after, &r->mol, &r->bond_changes,
+                                 &r->nbond_changes, err);
+    os_connectivity_free(&after);
+    if (st == OS_OK && op->o->log)
+        for (int k = 0; k < r->nbond_changes; ++k) {
+            char what[96];
+            os_bond_change_describe(&r->mol, &r->bond_changes[k], what, sizeof what);
+            fprintf(op->o->log, "%s: bond %s during the optimization\n", r->mol.name, what);
+        }
+    return st;
+}
+
 /* The current point becomes the result. */
 static os_status finish(optimizer *op, os_error *err)
 {
@@ -581,7 +601,7 @@ static os_status finish(optimizer *op, os_error *err)
     op->cur.have_res = 0;
     r->gradient = op->cur.gx;
     op->cur.gx = NULL;
-    return OS_OK;
+    return compare_bonds(op, err);
 }
 
 /* Evaluate the trial geometry and accept or reject it.  *rejected says which. */
@@ -713,6 +733,7 @@ void os_opt_result_free(os_opt_result *res)
     if (res->basis.shells) os_basis_free(&res->basis);
     os_scf_result_free(&res->scf);
     free(res->gradient);
+    free(res->bond_changes);
     free(res->history);
     memset(res, 0, sizeof *res);
 }

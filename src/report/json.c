@@ -95,6 +95,48 @@ static void gradient_field(os_json *j, const os_molecule *m, const double *g)
     os_json_end(j);
 }
 
+/* The optimization that led to the entry's geometry: criteria, per-step
+ * history, bond changes, and the final geometry in Angstrom. */
+static void optimization_fields(os_json *j, const os_molecule *m, const os_opt_result *r)
+{
+    os_json_object(j, "optimization");
+    os_json_bool(j, "converged", r->converged);
+    os_json_int(j, "steps", r->nsteps);
+    os_json_int(j, "scf_iterations", r->scf_iterations);
+    os_json_num(j, "start_energy", "%.10f", r->start_energy);
+    os_json_num(j, "energy", "%.10f", r->energy);
+    os_json_num(j, "max_force", "%.3e", r->max_force);
+    os_json_num(j, "rms_force", "%.3e", r->rms_force);
+    os_json_num(j, "max_step", "%.3e", r->max_step);
+    os_json_num(j, "rms_step", "%.3e", r->rms_step);
+    os_json_int(j, "internal_coordinates", r->ninternal);
+    os_json_num(j, "hessian_min_eigenvalue", "%.4e", r->hessian_min_eig);
+    os_json_num(j, "probed_min_curvature", "%.4e", r->probe_min_curvature);
+    os_json_bool(j, "saddle_point", r->saddle);
+    os_json_array_inline(j, "energies");
+    for (int k = 0; k < r->nhistory; ++k) os_json_num(j, NULL, "%.10f", r->history[k].energy);
+    os_json_end(j);
+    os_json_array_inline(j, "step_max_force");
+    for (int k = 0; k < r->nhistory; ++k) os_json_num(j, NULL, "%.3e", r->history[k].max_force);
+    os_json_end(j);
+    os_json_array(j, "bond_changes");
+    for (int k = 0; k < r->nbond_changes; ++k) {
+        char what[96];
+        os_bond_change_describe(m, &r->bond_changes[k], what, sizeof what);
+        os_json_str(j, NULL, what);
+    }
+    os_json_end(j);
+    os_json_array(j, "geometry_angstrom");
+    for (int a = 0; a < m->natom; ++a) {
+        os_json_array_inline(j, NULL);
+        os_json_str(j, NULL, os_element_symbol(m->Z[a]));
+        for (int k = 0; k < 3; ++k) os_json_num(j, NULL, "%.10f", m->xyz[3 * a + k] * OS_BOHR_ANGSTROM);
+        os_json_end(j);
+    }
+    os_json_end(j);
+    os_json_end(j);
+}
+
 static void molecule_json(os_json *j, const os_report_run *run, const os_report_entry *e)
 {
     const os_scf_result *r = os_report_entry_ok(e) ? e->res : NULL;
@@ -112,6 +154,7 @@ static void molecule_json(os_json *j, const os_report_run *run, const os_report_
         if (e->gradient) gradient_field(j, e->mol, e->gradient);
     } else
         os_json_str(j, "error", e->error ? e->error : "no result");
+    if (e->opt) optimization_fields(j, e->mol, e->opt);
     if (e->rank > 0)
         os_json_int(j, "rank", e->rank);
     else
@@ -163,6 +206,7 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "solvation", "Eh, except solvation_energy_kcal_mol");
     for (size_t k = 0; k < sizeof ev_keys / sizeof *ev_keys; ++k) os_json_str(&j, ev_keys[k], "eV");
     os_json_str(&j, "gradient_eh_bohr", "Eh/bohr");
+    os_json_str(&j, "optimization", "energies Eh, forces Eh/bohr, steps bohr, geometry Angstrom");
     os_json_str(&j, "wall_s", "s");
     os_json_num(&j, "hartree_ev", "%.12f", OS_HARTREE_EV);
     os_json_end(&j);

@@ -41,6 +41,10 @@ typedef struct {
                                   sign is drawn as a superscript); NULL: mol->name */
     const os_report_solvation *solv; /* in a solvent: res is the solvated SCF; NULL: gas phase */
     const double *gradient;    /* nuclear gradient, natom*3, Eh/bohr; NULL when not computed */
+    const os_opt_result *opt;  /* the geometry optimization that led to mol (its history;
+                                  mol, basis and scf are the entry's own); NULL: none */
+    const char *xyz_comment;   /* with opt: the input XYZ's comment line, whose tokens
+                                  <stem>.opt.xyz keeps; NULL: none */
 } os_report_entry;
 
 /* Run-level header.  NULL strings are written as null / left out. */
@@ -133,7 +137,8 @@ typedef struct os_results os_results;
 /* Create `dir` if missing and lock it; OS_ERR_IO naming the folder (and the
  * other run's pid) when another run holds it.  Starts a new journal. */
 os_status os_results_open(const char *dir, os_results **out, os_error *err);
-/* One finished molecule: <stem>.molden when it has orbitals, and its journal line. */
+/* One finished molecule: <stem>.molden when it has orbitals, <stem>.opt.xyz
+ * when it was optimized (and succeeded), and its journal line. */
 os_status os_results_add(os_results *r, const os_report_run *run, const os_report_entry *e,
                          const char *stem, os_error *err);
 /* orbscreen.json, orbscreen.csv and orbitals.svg from these entries (ranked). */

@@ -92,6 +92,12 @@ static os_status w_molden(FILE *f, void *c, os_error *err)
     return os_molden_write(f, e->mol, e->bs, e->res, err);
 }
 
+static os_status w_opt_xyz(FILE *f, void *c, os_error *err)
+{
+    const os_report_entry *e = c;
+    return os_opt_write_xyz(f, e->mol, e->bs, e->res, e->opt, e->xyz_comment, err);
+}
+
 /* dir/name into a fresh string (NULL when out of memory). */
 static char *path_in(const char *dir, const char *name)
 {
@@ -184,18 +190,26 @@ static os_status journal_append(os_results *r, const os_report_run *run,
     return st;
 }
 
+/* <dir>/<stem><suffix>, written atomically by `w`. */
+static os_status write_named(os_results *r, const char *stem, const char *suffix,
+                             os_report_writer w, const os_report_entry *e, os_error *err)
+{
+    char name[OS_REPORT_STEM_MAX + 16];
+    snprintf(name, sizeof name, "%s%s", stem, suffix);
+    char *path = path_in(r->dir, name);
+    if (!path) return OS_NOMEM(err, "output path");
+    os_status st = os_report_write_atomic(path, w, (void *)e, 0, err);
+    free(path);
+    return st;
+}
+
 os_status os_results_add(os_results *r, const os_report_run *run, const os_report_entry *e,
                          const char *stem, os_error *err)
 {
     os_status st = OS_OK;
-    if (os_report_entry_ok(e) && e->bs) {
-        char name[OS_REPORT_STEM_MAX + 16];
-        snprintf(name, sizeof name, "%s.molden", stem);
-        char *path = path_in(r->dir, name);
-        if (!path) return OS_NOMEM(err, "output path");
-        st = os_report_write_atomic(path, w_molden, (void *)e, 0, err);
-        free(path);
-    }
+    if (os_report_entry_ok(e) && e->bs) st = write_named(r, stem, ".molden", w_molden, e, err);
+    if (st == OS_OK && os_report_entry_ok(e) && e->bs && e->opt)
+        st = write_named(r, stem, ".opt.xyz", w_opt_xyz, e, err);
     /* The journal line is written even when the Molden file failed: the
      * numbers are the result. */
     os_error jerr;
