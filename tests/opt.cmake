@@ -26,3 +26,6 @@ add_test(NAME opt_cartesian_water COMMAND test_opt start opt/geom/water_s.xyz
 add_test(NAME opt_saddle COMMAND test_opt saddle)
 # Geometry-dependent external terms through the optimizer's hook.
 add_test(NAME opt_external COMMAND test_opt external ${OS_REF_DIR}/opt/water_hf_631gs.ref)
+
+# orbscreen --opt (water HF/6-31G*): JSON, .opt.xyz, a restart, a failure, usage.
+add_test(NAME opt_cli COMMAND sh ${OS_TEST_DIR}/test_opt_cli.sh $<TARGET_FILE:orbscreen_cli> ${OS_REF_DIR})

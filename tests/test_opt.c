@@ -237,7 +237,7 @@ static double model_step(const os_molecule *m, const os_ic_set *s, double trust)
     double *P = calloc(n * n, sizeof *P), *g = calloc(n, sizeof *g), *dq = calloc(n, sizeof *dq);
     double *x = calloc(n3, sizeof *x), *q0 = calloc(n, sizeof *q0), *q1 = calloc(n, sizeof *q1);
     double *gx = calloc(n3, sizeof *gx), *d = calloc(n, sizeof *d);
-    for (int i = 0; i < n3; ++i) gx[i] = 0.02 * cos(0.9 * i);
+    for (int i = 0; i < n3; ++i) gx[i] = 0.1 * cos(0.9 * i); /* long enough to be cut back */
     os_step_info si;
     os_backtransform_info bi;
     double residual = NAN;

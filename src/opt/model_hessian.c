@@ -19,6 +19,8 @@
 #define K_STRETCH 0.45
 #define K_BEND 0.15
 #define K_TORSION 0.005
+/* Not Lindh's: an out-of-plane term (see out_of_plane()), Eh/rad^2. */
+#define K_OUT_OF_PLANE 0.05
 /* Terms whose weight (the product of rho) is below this are left out. */
 #define RHO_CUTOFF 1e-6
 /* Bends within this of straight (sin theta) use two linear bends instead;
@@ -122,6 +124,29 @@ static void torsions(int n, const double *xyz, const double *rho, double *H)
         }
 }
 
+/* Out-of-plane bending of a centre j with three partners i, k, l: Lindh's
+ * terms have no first-order stiffness there (a planar centre's bends change
+ * only to second order), so the model would let a trigonal centre such as
+ * formaldehyde's C pyramidalize freely and the first steps overshoot. */
+static void out_of_plane(int n, const double *xyz, const double *rho, double *H)
+{
+    for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) {
+            if (i == j || rho[j * n + i] <= RHO_CUTOFF) continue;
+            for (int k = i + 1; k < n; ++k) {
+                if (k == j || rho[j * n + i] * rho[j * n + k] <= RHO_CUTOFF) continue;
+                for (int l = k + 1; l < n; ++l) {
+                    if (l == j) continue;
+                    double w = rho[j * n + i] * rho[j * n + k] * rho[j * n + l];
+                    if (w > RHO_CUTOFF)
+                        add_primitive(3 * n, H, xyz,
+                                      (os_ic){OS_IC_OUT_OF_PLANE, {j, i, k, l}, {0, 0, 0}},
+                                      K_OUT_OF_PLANE * w);
+                }
+            }
+        }
+}
+
 os_status os_model_hessian_lindh(const os_molecule *mol, const double *xyz, double *H,
                                  os_error *err)
 {
@@ -133,6 +158,7 @@ os_status os_model_hessian_lindh(const os_molecule *mol, const double *xyz, doub
     stretches(n, xyz, rho, H);
     bends(n, xyz, rho, H);
     torsions(n, xyz, rho, H);
+    out_of_plane(n, xyz, rho, H);
     free(rho);
     return OS_OK;
 }
