@@ -432,6 +432,27 @@ static void report(const os_opt_result *res)
            res->nsteps, cycles, res->hessian_min_eig);
 }
 
+/* Optimize m at the reference's level (exact integrals) to Gaussian's
+ * "tight" criteria, with external terms `ext` (NULL: none).  1 when it
+ * converged. */
+static int optimize_tight(const opt_ref *r, const os_molecule *m, const os_opt_external *ext,
+                          os_opt_result *res)
+{
+    os_scf_options so;
+    scf_options_for(r, &so);
+    os_opt_options oo;
+    os_opt_options_default(&oo);
+    oo.max_force = 1.5e-5, oo.rms_force = 1.0e-5, oo.max_step = 6e-5, oo.rms_step = 4e-5;
+    oo.external = ext;
+    oo.probe_modes = 0;
+    oo.log = stdout;
+    os_error err;
+    os_status st = os_optimize(m, r->basis, NULL, r->puream ? OS_SPHERICAL : OS_CARTESIAN, &so,
+                               &oo, res, &err);
+    if (st != OS_OK) fprintf(stderr, "%s\n", err.msg);
+    return st == OS_OK && res->converged;
+}
+
 static int run_psi4(const char *path)
 {
     opt_ref r;
@@ -439,20 +460,8 @@ static int run_psi4(const char *path)
     if (!check_true("reference file complete", read_ref(path, &r)) ||
         !check_true("start geometry", load(r.start, &m)))
         return check_finish();
-    os_scf_options so;
-    scf_options_for(&r, &so);
-    os_opt_options oo;
-    os_opt_options_default(&oo);
-    /* Gaussian's "tight" criteria. */
-    oo.max_force = 1.5e-5, oo.rms_force = 1.0e-5, oo.max_step = 6e-5, oo.rms_step = 4e-5;
-    oo.probe_modes = 0;
-    oo.log = stdout;
     os_opt_result res;
-    os_error err;
-    os_status st = os_optimize(&m, r.basis, NULL, r.puream ? OS_SPHERICAL : OS_CARTESIAN, &so, &oo,
-                               &res, &err);
-    if (st != OS_OK) fprintf(stderr, "%s\n", err.msg);
-    if (check_true("optimization converged", st == OS_OK && res.converged)) {
+    if (check_true("optimization converged", optimize_tight(&r, &m, NULL, &res))) {
         report(&res);
         compare_geometry(&r, &res, 1e-6, 1e-3, 0.1);
         check_true("a minimum (no negative curvature seen)", !res.saddle);
@@ -602,22 +611,10 @@ static int run_external(const char *path)
     if (!check_true("reference file complete", read_ref(path, &r)) ||
         !check_true("start geometry", load(r.start, &m)))
         return check_finish();
-    os_scf_options so;
-    scf_options_for(&r, &so);
     overlap_hook hook = {.c = 0.05};
     os_opt_external ext = {&hook, hook_build, hook_release};
-    os_opt_options oo;
-    os_opt_options_default(&oo);
-    oo.max_force = 1.5e-5, oo.rms_force = 1.0e-5, oo.max_step = 6e-5, oo.rms_step = 4e-5;
-    oo.external = &ext;
-    oo.probe_modes = 0;
-    oo.log = stdout;
     os_opt_result res;
-    os_error err;
-    os_status st = os_optimize(&m, r.basis, NULL, r.puream ? OS_SPHERICAL : OS_CARTESIAN, &so, &oo,
-                               &res, &err);
-    if (st != OS_OK) fprintf(stderr, "%s\n", err.msg);
-    if (check_true("optimization converged", st == OS_OK && res.converged)) {
+    if (check_true("optimization converged", optimize_tight(&r, &m, &ext, &res))) {
         report(&res);
         check_close("hook built once per geometry", hook.builds, res.nsteps, 0);
         check_close("and released as often", hook.releases, hook.builds, 0);

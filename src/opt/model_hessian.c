@@ -6,8 +6,10 @@
  *     + sum k_tau rho_ij rho_jk rho_kl b b^T,
  * rho_ij = exp(alpha_ij (r_ref,ij^2 - r_ij^2)), with alpha and r_ref from
  * the paper's table by period (H-He, Li-Ne, Na and beyond) and k_r = 0.45,
- * k_phi = 0.15, k_tau = 0.005 Eh (per bohr^2 or rad^2).  Being Cartesian it
- * needs no coordinate set, and moves into any one with B. */
+ * k_phi = 0.15, k_tau = 0.005 Eh (per bohr^2 or rad^2), plus one term of our
+ * own: out-of-plane bends of every atom with three partners, k_oop = 0.05
+ * Eh/rad^2 times rho_ji rho_jk rho_jl (see out_of_plane()).  Being Cartesian
+ * it needs no coordinate set, and moves into any one with B. */
 #include "opt/opt.h"
 
 #include <math.h>

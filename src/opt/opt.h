@@ -128,7 +128,8 @@ os_status os_backtransform(const os_ic_set *s, const double *x0, const double *d
 
 /* ------------------------------------------------------------------ Hessian */
 
-/* Lindh's model Hessian (Cartesian, natom*3 square), Eh/bohr^2. */
+/* Lindh's model Hessian with an out-of-plane term (Cartesian, natom*3
+ * square), Eh/bohr^2. */
 os_status os_model_hessian_lindh(const os_molecule *mol, const double *xyz, double *H,
                                  os_error *err);
 /* BFGS update of H (n x n) with step s and gradient change y.  Returns 1,
