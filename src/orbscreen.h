@@ -223,6 +223,8 @@ struct os_scf_result {
     double homo, lumo;     /* Eh; over both spins when unrestricted */
     int homo_lumo_degenerate; /* 1: HOMO and LUMO closer than OS_SCF_DEGENERATE_EH (occupation
                                  ambiguous; see warning) */
+    double s2;             /* <S^2> of the determinant (UHF/UKS: spin contamination shows here) */
+    double s2_exact;       /* S(S+1) of the state asked for, S = (nalpha - nbeta)/2 */
     char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */
@@ -246,8 +248,8 @@ os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error
 /* Conductor-like implicit solvent (C-PCM / COSMO): the solute's potential
  * polarizes Gaussian surface charges q on a cavity of atomic spheres,
  *   q = -f(eps) A^-1 (V + lambda 1),
- * whose potential enters the Fock matrix (an os_scf_potential) and whose
- * polarization energy G_pol = 1/2 q.V is added to the SCF energy.
+ * whose polarization energy G_pol = 1/2 q.V is added to the SCF energy and
+ * whose derivative dG_pol/dP enters the Fock matrix (an os_scf_potential).
  * docs/solvent.md describes the model, its parameters and their sources. */
 
 /* How the cavity surface is discretized. */
@@ -261,6 +263,15 @@ enum {
 enum {
     OS_SOLVENT_CPCM = 0,  /* (eps - 1)/eps (default; NWChem's "screen st") */
     OS_SOLVENT_COSMO      /* (eps - 1)/(eps + 1/2) (Klamt's COSMO) */
+};
+/* The solvent's term in the Fock matrix.  They differ only for a charged
+ * solute with the charge constraint (docs/solvent.md, "Fock term"). */
+enum {
+    OS_SOLVENT_FOCK_VARIATIONAL = 0, /* dG_pol/dP: the SCF minimizes E_0 + G_pol (default);
+                                        the analytic gradient needs no response equations */
+    OS_SOLVENT_FOCK_NWCHEM           /* the potential of the current charges q, as NWChem's
+                                        COSMO (reproduces its numbers; for an ion with the
+                                        constraint not the derivative of G_pol: no gradient) */
 };
 /* Atomic radii before scaling. */
 enum {
@@ -280,6 +291,7 @@ typedef struct {
     int icosahedron;       /* NWCHEM only: start from the icosahedron (ificos 1) */
     int charge_constraint; /* 1 (default): sum q = -f Q exactly (NWChem's Lagrangian
                               correction); 0: none */
+    int fock;              /* OS_SOLVENT_FOCK_*: the solvent's term in the Fock matrix */
     int nthreads;          /* threads for the surface integrals; 0 = OpenMP's default */
     size_t memory_mb;      /* basis-surface integrals kept in memory up to this, MiB (else
                               recomputed each SCF cycle); 0 = 1024 */
@@ -288,14 +300,16 @@ typedef struct {
 typedef struct os_solvent os_solvent;
 
 /* Defaults: eps 78.4 (water), C-PCM, Bondi x 1.2, SWIG with 110 points,
- * charge constraint on. */
+ * charge constraint on, variational Fock term. */
 void os_solvent_options_default(os_solvent_options *o);
 /* The cavity, its factorized A matrix and the basis-surface integrals for
  * `mol` (at its current geometry) in basis `bs`; both must outlive the model. */
 os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
                          const os_solvent_options *o, os_solvent **out, os_error *err);
 /* The model as an external term for os_scf_options.potentials (valid while
- * the model lives). */
+ * the model lives), with its analytic nuclear gradient (os_scf_gradient):
+ * the surface charges' interaction with the nuclei and electrons, the A
+ * matrix with its switching functions, the points moving with their atoms. */
 os_scf_potential os_solvent_potential(os_solvent *s);
 /* G_pol = 1/2 q.V (Eh) at the last density the SCF passed in (0 before any). */
 double os_solvent_energy(const os_solvent *s);

@@ -35,3 +35,30 @@ add_test(NAME solvent_fock COMMAND test_solvent fock)
 # --solvent / --eps through the command line.
 add_test(NAME solvent_cli COMMAND sh ${OS_TEST_DIR}/test_solvent_cli.sh
          $<TARGET_FILE:orbscreen_cli> ${OS_REF_DIR})
+
+# The analytic gradient of the solvent term (src/solvent/gradient.c).
+# At a fixed density: the callback against central differences of G_pol
+# with the AO density held fixed (every geometric term: potential, A, the
+# switching functions, points moving with their atoms); neutral and anion,
+# both discretizations, both Fock terms where defined (measured ~2e-10).
+foreach(args "water_d.xyz 6-31G* swig variational" "water_d.xyz 6-31G* nwchem nwchem"
+             "formate_d.xyz 6-31+G* swig variational" "formate_d.xyz 6-31+G* nwchem variational")
+  separate_arguments(a UNIX_COMMAND "${args}")
+  list(GET a 0 geom)
+  list(GET a 1 basis)
+  list(GET a 2 cav)
+  list(GET a 3 fock)
+  string(REPLACE ".xyz" "" name "${geom}")
+  add_test(NAME solvent_grad_fixed_${name}_${cav}_${fock}
+           COMMAND test_solvent grad-fixed grad/geom/${geom} ${basis} ${cav} ${fock} 1e-8)
+endforeach()
+# The whole solvated SCF gradient against Richardson-extrapolated central
+# differences of the solvated energy (eps 7.2, variational Fock term):
+# neutral HF (SWIG), anion HF (NWChem's surface), UKS B3LYP radical (SWIG;
+# small grid, its response included).  Measured 2e-10 to 1.6e-9 Eh/bohr.
+add_test(NAME solvent_grad_scf_water_hf COMMAND test_solvent grad-scf grad/geom/water_d.xyz
+         hf 6-31G* - swig 1e-8)
+add_test(NAME solvent_grad_scf_formate_hf COMMAND test_solvent grad-scf grad/geom/formate_d.xyz
+         hf 6-31G* - nwchem 1e-8)
+add_test(NAME solvent_grad_scf_ch3_uks COMMAND test_solvent grad-scf grad/geom/ch3_d.xyz
+         b3lyp 6-31G* 30,110 swig 1e-8)

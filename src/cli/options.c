@@ -192,11 +192,6 @@ int cli_parse(int argc, char **argv, cli_options *o)
         return EXIT_USAGE;
     }
     if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
-    if (o->gradient && o->eps > 0.0) {
-        fprintf(stderr, "orbscreen: --gradient in a solvent needs the solvent's gradient term, "
-                        "which is not there yet: use --gradient in the gas phase\n");
-        return EXIT_USAGE;
-    }
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;

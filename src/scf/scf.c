@@ -288,6 +288,11 @@ os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_
             if (err) *err = e2;
         } else {
             os_scf_frontier(res);
+            st2 = os_scf_spin(s.S, res, &e2);
+            if (st2 != OS_OK) {
+                st = st2;
+                if (err) *err = e2;
+            }
         }
     }
     state_free(&s);

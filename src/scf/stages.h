@@ -84,6 +84,11 @@ void os_occupy_spherical(int nmo, const double *eps, double nelec, double *occ);
 /* HOMO/LUMO over both spins and the near-degeneracy flag and warning. */
 void os_scf_frontier(os_scf_result *res);
 
+/* spin.c */
+/* <S^2> and S(S+1) of the result's determinant into res->s2, res->s2_exact
+ * (S: the overlap matrix). */
+os_status os_scf_spin(const double *S, os_scf_result *res, os_error *err);
+
 /* density.c */
 /* D = C diag(occ) C^T over the nmo orbitals of C (nbf x nmo). */
 void os_density_build(int n, int nmo, const double *C, const double *occ, double *D);
