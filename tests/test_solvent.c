@@ -670,6 +670,7 @@ static void grad_scf_case(const char *geom, const char *method, const char *basi
     su.scf.g_conv = 1e-9;
     su.scf.max_iter = 200;
     su.scf.nthreads = 2;
+    su.scf.jk = "exact"; /* the gradient differentiates exact integrals (no DF gradient yet) */
     model_options(cavity, OS_SOLVENT_FOCK_VARIATIONAL, 7.2, &su.so);
     os_solvent *s;
     os_error err;
