@@ -348,6 +348,50 @@ os_status os_solvent_lookup(const char *name, double *eps, const char **canonica
                             os_error *err);
 /* 1 kcal/mol in Eh units: E_kcal = E_Eh * OS_HARTREE_KCAL. */
 #define OS_HARTREE_KCAL 627.509474063 /* CODATA 2018 Eh, 4.184 J/cal */
+/* ------------------------------------------------------ reduction (Delta-SCF) */
+
+/* Absolute electrode potential of Li+/Li, V: E_abs(SHE) = 4.44 V (Trasatti,
+ * Pure Appl. Chem. 58, 955 (1986), IUPAC) minus 3.04 V (Li+/Li vs SHE),
+ * as the Electrolyte Genome work shifts to the Li scale (Qu et al., Comput.
+ * Mater. Sci. 103, 56 (2015)).  docs/reduction.md. */
+#define OS_LI_ABS_POTENTIAL_V 1.40
+
+/* The convention of every reported potential. */
+#define OS_REDOX_CONVENTION                                                                 \
+    "vertical Delta-SCF at the N-electron geometry, same model (method, basis, solvent) "  \
+    "for both species: E_red = -(E(N+1) - E(N))/F - 1.40 V, E_ox = (E(N-1) - E(N))/F - "   \
+    "1.40 V, vs Li/Li+ (absolute SHE 4.44 V, Li+/Li -3.04 V vs SHE); the electronic "      \
+    "energy difference stands in for the free energy (no zero-point, thermal or entropy "  \
+    "terms); higher E_red = reduced more easily"
+
+/* Charge and multiplicity of `mol` with `dn` electrons more (+1, reduction)
+ * or fewer (-1, oxidation): a singlet becomes a doublet, a state with
+ * unpaired electrons loses one (mult - 1: the electron pairs with, or is
+ * taken from, an unpaired one). */
+void os_redox_state(const os_molecule *mol, int dn, int *charge, int *mult);
+
+typedef struct {
+    int dn;                /* +1: reduction (N+1 electrons), -1: oxidation (N-1) */
+    int charge, mult;      /* of the ion */
+    double e_n;            /* E(N), Eh: the parent result's energy */
+    double e_ion;          /* E(N+dn), Eh, same model */
+    double e_pol_ion;      /* the ion's G_pol, Eh (0 in the gas phase) */
+    double s2, s2_exact;   /* the ion's <S^2> and S(S+1) */
+    double lumo_ion, homo_ion; /* the ion's frontier orbital energies, Eh */
+    int iterations;        /* of the ion's SCF */
+    double potential_v;    /* vs Li/Li+, V (OS_REDOX_CONVENTION) */
+} os_redox_result;
+
+/* Vertical Delta-SCF: the ion of `mol` (os_redox_state) at the same geometry
+ * and basis, with the same SCF options and, when `solvent` is not NULL, the
+ * same continuum model (its own surface charges; same cavity, eps, scaling),
+ * started from the orbitals of `parent` (the converged N-electron result of
+ * that same model).  ion: NULL, or gets the ion's SCF result (caller frees). */
+os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
+                            const os_scf_options *scf, const os_solvent_options *solvent,
+                            const os_scf_result *parent, int dn, os_redox_result *out,
+                            os_scf_result *ion, os_error *err);
+
 /* ---------------------------------------------------------------- gradient */
 
 /* Nuclear gradient dE/dR of a converged SCF result, grad[3*A + k] (natom*3,

@@ -142,23 +142,29 @@ typedef struct {
     const os_scf_result *guess;
 } scf_setup;
 
+/* The SCF options of a setup (exact integrals, tight convergence). */
+static void scf_options_of(const scf_setup *su, os_scf_options *o)
+{
+    os_scf_options_default(o);
+    o->method = su->method;
+    o->grid = su->grid;
+    o->nthreads = 2;
+    o->e_conv = su->e_conv > 0 ? su->e_conv : 1e-10;
+    o->g_conv = 1e-7;
+    o->max_iter = 200;
+    o->jk = "exact"; /* NWChem's and Psi4's references use exact integrals */
+    if (su->guess) {
+        o->guess = OS_GUESS_ORBITALS;
+        o->guess_orbitals = su->guess;
+    }
+}
+
 /* SCF of mol in the gas phase (s NULL) or with the solvent s. */
 static int run_scf(const os_molecule *mol, const os_basis *bs, const scf_setup *su, os_solvent *s,
                    os_scf_result *res)
 {
     os_scf_options o;
-    os_scf_options_default(&o);
-    o.method = su->method;
-    o.grid = su->grid;
-    o.nthreads = 2;
-    o.e_conv = su->e_conv > 0 ? su->e_conv : 1e-10;
-    o.g_conv = 1e-7;
-    o.max_iter = 200;
-    o.jk = "exact"; /* NWChem's references use exact integrals */
-    if (su->guess) {
-        o.guess = OS_GUESS_ORBITALS;
-        o.guess_orbitals = su->guess;
-    }
+    scf_options_of(su, &o);
     os_scf_potential p;
     if (s) {
         p = os_solvent_potential(s);
@@ -721,6 +727,126 @@ static void grad_scf_case(const char *geom, const char *method, const char *basi
     os_molecule_free(&mol);
 }
 
+/* ------------------------------------------------------ Delta-SCF redox */
+
+/* E(N+1) - E(N) in eV -> the reduction potential vs Li/Li+ (V). */
+static double reduction_potential(double e_n, double e_red)
+{
+    return -(e_red - e_n) * OS_HARTREE_EV - OS_LI_ABS_POTENTIAL_V;
+}
+
+/* Vertical reduction in solvent (os_redox_vertical) against NWChem's COSMO
+ * pair PARENT -> ION (UKS for the ion; same geometry, radii, eps, f):
+ * NWChem's discretization and Fock term within tol_nw (V), and our default
+ * model (SWIG, variational Fock term, the same radii) within tol_default. */
+static void redox_case(const char *parent, const char *ion_case, const char *grid,
+                       double tol_nw, double tol_default)
+{
+    cosmo_ref r, ri;
+    os_molecule mol;
+    os_basis bs;
+    if (!open_case(parent, &r, &mol, &bs) ||
+        !check_true("ion reference loaded", read_cosmo_ref(ion_case, &ri)))
+        return;
+    double want = reduction_potential(r.energy_sol, ri.energy_sol);
+    printf("     NWChem: E_sol(N) %.10f  E_sol(N+1) %.10f  E_red %.4f V vs Li/Li+\n",
+           r.energy_sol, ri.energy_sol, want);
+    os_scf_result gas;
+    scf_setup su = {.method = r.method, .grid = grid};
+    if (!run_scf(&mol, &bs, &su, NULL, &gas)) return;
+    su.guess = &gas;
+    for (int nwchem = 1; nwchem >= 0; --nwchem) {
+        os_solvent_options o;
+        ref_options(&r, nwchem, &o);
+        if (!nwchem) o.fock = OS_SOLVENT_FOCK_VARIATIONAL; /* our default SCF */
+        os_solvent *s;
+        os_error err;
+        os_scf_result sol;
+        if (!check_true("solvent model built", os_solvent_new(&mol, &bs, &o, &s, &err) == OS_OK))
+            continue;
+        int ok = run_scf(&mol, &bs, &su, s, &sol);
+        os_solvent_free(s);
+        if (!ok) continue;
+        os_scf_options so;
+        scf_setup sion = {.method = r.method, .grid = grid};
+        scf_options_of(&sion, &so);
+        os_redox_result rr;
+        if (check_true("ion SCF", os_redox_vertical(&mol, &bs, &so, &o, &sol, 1, &rr, NULL,
+                                                    &err) == OS_OK)) {
+            printf("     %s: E(N) %.10f  E(N+1) %.10f (charge %d, mult %d, <S^2> %.4f, "
+                   "%d iterations)  E_red %.4f V\n",
+                   nwchem ? "NWChem's surface and Fock term" : "default model (SWIG, variational)",
+                   rr.e_n, rr.e_ion, rr.charge, rr.mult, rr.s2, rr.iterations, rr.potential_v);
+            check_true("ion's charge and multiplicity as NWChem's",
+                       rr.charge == ri.charge && rr.mult == ri.mult);
+            check_close(nwchem ? "E_red vs NWChem, its discretization, V"
+                               : "E_red vs NWChem, our default model, V",
+                        rr.potential_v, want, nwchem ? tol_nw : tol_default);
+        } else {
+            printf("     %s\n", err.msg);
+        }
+        os_scf_result_free(&sol);
+    }
+    os_scf_result_free(&gas);
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+}
+
+/* The first number after KEY in a reference text file. */
+static double read_number(const char *file, const char *key)
+{
+    char path[512], line[512];
+    snprintf(path, sizeof path, "%s/%s", OS_REF_DIR, file);
+    FILE *f = fopen(path, "r");
+    double v = NAN;
+    size_t n = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, key, n) && line[n] == ' ') {
+            v = atof(line + n + 1);
+            break;
+        }
+    if (f) fclose(f);
+    return v;
+}
+
+/* Gas-phase vertical reduction (RKS -> UKS doublet from the RKS orbitals)
+ * against Psi4 1.3.2's energies of both species at the same geometry,
+ * grid and basis (tests/reference/cosmo/psi4_formaldehyde_*). */
+static void redox_gas_case(double tol)
+{
+    os_molecule mol;
+    os_basis bs;
+    if (!load_geometry("cosmo/geom/formaldehyde.xyz", "6-31+G*", &mol, &bs)) return;
+    os_basis_free(&bs);
+    os_error err;
+    if (os_basis_load(&mol, "6-31+G*", NULL, OS_CARTESIAN, &bs, &err) != OS_OK) return;
+    double want_n = read_number("cosmo/psi4_formaldehyde_n_b3lyp_631pgs_gas.txt", "E_B3LYP");
+    double want_red = read_number("cosmo/psi4_formaldehyde_red_b3lyp_631pgs_gas.txt", "E_B3LYP");
+    scf_setup su = {.method = "b3lyp", .grid = "150,974", .e_conv = 1e-10};
+    os_scf_result gas;
+    if (!run_scf(&mol, &bs, &su, NULL, &gas)) return;
+    os_scf_options so;
+    scf_options_of(&su, &so);
+    os_redox_result rr;
+    if (check_true("ion SCF", os_redox_vertical(&mol, &bs, &so, NULL, &gas, 1, &rr, NULL, &err) ==
+                                  OS_OK)) {
+        printf("     E(N) %.10f (Psi4 %.10f)  E(N+1) %.10f (Psi4 %.10f), <S^2> %.4f, "
+               "E_red %.4f V\n", rr.e_n, want_n, rr.e_ion, want_red, rr.s2, rr.potential_v);
+        check_close("E(N) vs Psi4 RKS, Eh", rr.e_n, want_n, tol);
+        check_close("E(N+1) vs Psi4 UKS, Eh", rr.e_ion, want_red, tol);
+        check_close("E(N+1) - E(N) vs Psi4, Eh", rr.e_ion - rr.e_n, want_red - want_n, tol);
+        check_close("gas-phase E_red from Psi4's energies, V", rr.potential_v,
+                    reduction_potential(want_n, want_red), 1e-9 + tol * OS_HARTREE_EV);
+        check_true("doublet radical anion", rr.charge == -1 && rr.mult == 2);
+        check_close("<S^2> near 3/4", rr.s2, 0.75, 0.01);
+    } else {
+        printf("     %s\n", err.msg);
+    }
+    os_scf_result_free(&gas);
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+}
+
 int main(int argc, char **argv)
 {
     os_blas_set_threads(1);
@@ -741,12 +867,18 @@ int main(int argc, char **argv)
         fock_case();
     } else if (!strcmp(mode, "grad-fixed") && argc > 6) {
         grad_fixed_case(argv[2], argv[3], argv[4], argv[5], atof(argv[6]));
+    } else if (!strcmp(mode, "redox") && argc > 6) {
+        redox_case(argv[2], argv[3], strcmp(argv[4], "-") ? argv[4] : NULL, atof(argv[5]),
+                   atof(argv[6]));
+    } else if (!strcmp(mode, "redox-gas") && argc > 2) {
+        redox_gas_case(atof(argv[2]));
     } else if (!strcmp(mode, "grad-scf") && argc > 7) {
         grad_scf_case(argv[2], argv[3], argv[4], argv[5], argv[6], atof(argv[7]));
     } else {
         fprintf(stderr, "usage: %s integrals | surface CASE | compare CASE TOL_EH TOL_KCAL [GRID] | "
                         "sphere | smooth | fock | grad-fixed GEOM BASIS CAVITY FOCK TOL | "
-                        "grad-scf GEOM METHOD BASIS GRID CAVITY TOL\n",
+                        "grad-scf GEOM METHOD BASIS GRID CAVITY TOL | redox PARENT ION GRID TOL_V TOL_V_DEFAULT | "
+                        "redox-gas TOL\n",
                 argv[0]);
         return 2;
     }
