@@ -258,6 +258,15 @@ struct os_scf_result {
 os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
                      os_scf_result *res, os_error *err);
 void os_scf_result_free(os_scf_result *res);
+/* Share of the LUMO (over both spins) on the basis's diffuse functions: the
+ * Mulliken population sum_{mu diffuse} c_mu (S c)_mu of the orbital, where
+ * the diffuse shells are those the augmented basis adds to its parent
+ * (6-31+G* over 6-31G*, aug-cc-pVDZ over cc-pVDZ, def2-SVPD over def2-SVP):
+ * per atom and angular momentum, shells more diffuse than the parent's most
+ * diffuse one.  *share = NAN when the basis has no such parent or no LUMO. */
+os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
+                                    const char *basis_dir, const os_scf_result *res,
+                                    int nthreads, double *share, os_error *err);
 /* Spin density matrix (nbf*nbf) of a result: spin 0 alpha, 1 beta (the
  * alpha one again when restricted). */
 os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error *err);

@@ -895,7 +895,7 @@ int main(int argc, char **argv)
     const int n = (int)(sizeof e / sizeof e[0]);
 
     /* ---- ranking */
-    os_report_rank(e, n);
+    os_report_rank(e, n, OS_RANK_LUMO);
     const int want_rank[] = {0, 0, 4, 3, 0, 0, 1, 0, 2, 0};
     int wrong = 0;
     for (int i = 0; i < n; ++i) wrong += e[i].rank != want_rank[i];

@@ -35,6 +35,9 @@ typedef struct {
     char model[320];
     int have_bs, have_res, have_solv, failed;
     double *grad; /* --gradient: natom*3, Eh/bohr */
+    os_report_redox redox;        /* valid when have_redox */
+    int have_redox, have_diffuse;
+    double lumo_diffuse;          /* share of the LUMO on diffuse functions */
     os_error err;
     double wall_s;
 } job;
@@ -58,8 +61,54 @@ static double now_s(void)
 
 /* ------------------------------------------------------------ the workers */
 
-/* In a solvent: the gas-phase SCF (for the solvation energy, and its
- * orbitals to start from), then the solvated SCF into j->res. */
+/* The nuclear gradient of the converged SCF (--gradient), with the
+ * solvent's term when so has it. */
+static os_status run_gradient(job *j, const os_scf_options *so)
+{
+    j->grad = calloc((size_t)3 * j->mol.natom, sizeof(double));
+    if (!j->grad) {
+        snprintf(j->err.msg, sizeof j->err.msg, "out of memory (gradient)");
+        return OS_ERR_NOMEM;
+    }
+    os_status st = os_scf_gradient(&j->mol, &j->bs, so, &j->res, j->grad, &j->err);
+    if (st != OS_OK) {
+        free(j->grad);
+        j->grad = NULL;
+    }
+    return st;
+}
+
+/* --reduction / --oxidation: the ions by Delta-SCF in the same model (so
+ * without the parent's solvent term: each ion gets its own). */
+static os_status run_redox(const cli_options *o, job *j, os_scf_options so,
+                           const os_solvent_options *sopt)
+{
+    so.potentials = NULL;
+    so.npotentials = 0;
+    os_status st = os_redox_vertical(&j->mol, &j->bs, &so, sopt, &j->res, 1, &j->redox.red, NULL,
+                                     &j->err);
+    if (st == OS_OK && o->oxidation) {
+        st = os_redox_vertical(&j->mol, &j->bs, &so, sopt, &j->res, -1, &j->redox.ox, NULL,
+                               &j->err);
+        j->redox.have_ox = st == OS_OK;
+    }
+    j->have_redox = st == OS_OK;
+    return st;
+}
+
+/* What follows the molecule's SCF: gradient, Delta-SCF. */
+static os_status run_after_scf(const cli_options *o, job *j, const os_scf_options *so,
+                               const os_solvent_options *sopt)
+{
+    os_status st = OS_OK;
+    if (o->gradient) st = run_gradient(j, so);
+    if (st == OS_OK && (o->reduction || o->oxidation)) st = run_redox(o, j, *so, sopt);
+    return st;
+}
+
+/* In a solvent: the gas-phase SCF (for the solvation energy, the gas-phase
+ * LUMO, and its orbitals to start from), then the solvated SCF into j->res,
+ * then what follows it while the model lives. */
 static os_status run_solvated(const cli_options *o, job *j, os_scf_options so)
 {
     os_scf_result gas;
@@ -83,28 +132,26 @@ static os_status run_solvated(const cli_options *o, job *j, os_scf_options so)
         st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
         snprintf(j->model, sizeof j->model, "%s", os_solvent_describe(sv));
         j->solv = (os_report_solvation){.solvent = o->solvent, .eps = o->eps, .model = j->model,
-                                        .e_gas = gas.energy, .e_pol = os_solvent_energy(sv)};
+                                        .e_gas = gas.energy, .e_pol = os_solvent_energy(sv),
+                                        .lumo_gas = gas.lumo};
         j->have_solv = st == OS_OK;
+        so.guess = OS_GUESS_SAD;
+        so.guess_orbitals = NULL;
+        if (st == OS_OK) st = run_after_scf(o, j, &so, &sopt);
         os_solvent_free(sv);
     }
     os_scf_result_free(&gas);
     return st;
 }
 
-/* The nuclear gradient of the converged SCF (--gradient). */
-static os_status run_gradient(job *j, const os_scf_options *so)
+/* The LUMO's share on the basis's diffuse functions (a diagnostic: a failure
+ * leaves it unknown, not the molecule failed). */
+static void lumo_character(const cli_options *o, job *j)
 {
-    j->grad = calloc((size_t)3 * j->mol.natom, sizeof(double));
-    if (!j->grad) {
-        snprintf(j->err.msg, sizeof j->err.msg, "out of memory (gradient)");
-        return OS_ERR_NOMEM;
-    }
-    os_status st = os_scf_gradient(&j->mol, &j->bs, so, &j->res, j->grad, &j->err);
-    if (st != OS_OK) {
-        free(j->grad);
-        j->grad = NULL;
-    }
-    return st;
+    os_error err;
+    j->have_diffuse = os_scf_lumo_diffuse_share(&j->mol, &j->bs, o->basis_dir, &j->res,
+                                                o->threads, &j->lumo_diffuse, &err) == OS_OK &&
+                      isfinite(j->lumo_diffuse);
 }
 
 /* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent) (-> gradient). */
@@ -125,12 +172,14 @@ static void run_job(const cli_options *o, job *j)
         os_scf_options so = o->scf;
         so.nthreads = o->threads;
         so.log = o->verbose ? stderr : NULL;
-        if (o->eps > 0.0)
+        if (o->eps > 0.0) {
             st = run_solvated(o, j, so);
-        else
+        } else {
             st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
+            if (st == OS_OK) st = run_after_scf(o, j, &so, NULL);
+        }
         j->have_res = 1;
-        if (st == OS_OK && o->gradient) st = run_gradient(j, &so);
+        if (st == OS_OK) lumo_character(o, j);
     }
     j->failed = st != OS_OK;
     j->wall_s = now_s() - t0;
@@ -177,6 +226,9 @@ static os_report_entry entry_of(job *j)
                          .label = j->mol.label[0] ? j->mol.label : NULL};
     e.bs = j->have_bs ? &j->bs : NULL;
     e.gradient = j->grad;
+    e.redox = j->have_redox ? &j->redox : NULL;
+    e.have_lumo_diffuse = j->have_diffuse;
+    e.lumo_diffuse = j->lumo_diffuse;
     if (j->failed)
         e.error = j->err.msg;
     else
@@ -220,6 +272,15 @@ static void progress(const cli_options *o, const job *j, int k, int n)
     fprintf(stderr, "[%d/%d] %s: E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
             k, n, j->mol.name, j->res.energy, solv, j->res.homo * OS_HARTREE_EV, lumo,
             j->res.iterations, j->wall_s);
+    if (j->have_redox) {
+        fprintf(stderr, "[%d/%d] %s: reduction (charge %d, mult %d, <S^2> %.4f): E_red %.3f V vs "
+                        "Li/Li+", k, n, j->mol.name, j->redox.red.charge, j->redox.red.mult,
+                j->redox.red.s2, j->redox.red.potential_v);
+        if (j->redox.have_ox)
+            fprintf(stderr, "; oxidation (<S^2> %.4f): E_ox %.3f V", j->redox.ox.s2,
+                    j->redox.ox.potential_v);
+        fprintf(stderr, "\n");
+    }
     if (j->res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
                                    j->res.warning);
     if (j->grad) print_gradient(&j->mol, j->grad, k, n);
@@ -242,12 +303,12 @@ static void release_signals(const signal_hold *h) { pthread_sigmask(SIG_SETMASK,
 
 /* Entries of the reported molecules in input order, ranked: the snapshot
  * the summaries are written from.  Returns their number. */
-static int snapshot(job *jobs, const char *reported, int n, os_report_entry *e)
+static int snapshot(job *jobs, const char *reported, int n, int opt_rank_by, os_report_entry *e)
 {
     int m = 0;
     for (int i = 0; i < n; ++i)
         if (reported[i]) e[m++] = entry_of(&jobs[i]);
-    os_report_rank(e, m);
+    os_report_rank(e, m, opt_rank_by);
     return m;
 }
 
@@ -300,6 +361,7 @@ static void run_header(const cli_options *o, int argc, char **argv, os_report_ru
     run->command_line = cmdline;
     run->date = date;
     run->nthreads = o->threads;
+    run->rank_by = o->rank_by;
 }
 
 typedef struct {
@@ -330,7 +392,7 @@ static int write_finished(const os_report_run *run, writer_state *w,
               (t - w->t_last >= SUMMARY_MIN_INTERVAL_S &&
                w->last_cost <= SUMMARY_MAX_SHARE * (t - w->t_start));
     if (due) {
-        int m = snapshot(jobs, reported, n, snap);
+        int m = snapshot(jobs, reported, n, run->rank_by, snap);
         if (os_results_summaries(w->results, run, snap, m, &err) != OS_OK) {
             fprintf(stderr, "orbscreen: %s\n", err.msg);
             ok = 0;
@@ -432,7 +494,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
 
     signal_hold h;
     hold_signals(&h);
-    int m = snapshot(jobs, reported, n, snap);
+    int m = snapshot(jobs, reported, n, run.rank_by, snap);
     if (w.results && os_results_summaries(w.results, &run, snap, m, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         write_ok = 0;

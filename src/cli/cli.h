@@ -3,6 +3,7 @@
 #ifndef OS_CLI_H
 #define OS_CLI_H
 #include "orbscreen.h"
+#include "report/report.h"
 
 enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 
@@ -19,6 +20,9 @@ typedef struct {
     double eps;            /* --eps, else --solvent's dielectric constant; 0 = gas phase */
     int verbose, quiet;
     int gradient;          /* --gradient: nuclear gradient after each SCF */
+    int reduction;         /* --reduction: vertical Delta-SCF reduction potential */
+    int oxidation;         /* --oxidation: and the oxidation potential */
+    int rank_by;           /* OS_RANK_* (never OS_RANK_AUTO after cli_parse) */
     char **inputs;
     int ninput;
     char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */

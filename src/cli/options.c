@@ -32,6 +32,12 @@ static void usage(FILE *f, const char *basis_dir)
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
             "                    (exact integrals unless --jk says otherwise)\n"
+            "  --reduction       vertical reduction potential vs Li/Li+ by Delta-SCF (N+1 electrons,\n"
+            "                    UKS/UHF from the N-electron orbitals) in the solvent (dme-dol when\n"
+            "                    neither --solvent nor --eps is given); anions ranked by it\n"
+            "  --oxidation       also the vertical oxidation potential (N-1 electrons)\n"
+            "  --rank-by KEY     lumo (gas phase), lumo-solv (in the solvent) or reduction\n"
+            "                    (default: reduction when computed, else the run's LUMO)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
@@ -96,7 +102,7 @@ static const char *installed_basis_dir(cli_options *o)
 int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
-           O_SOLVENT, O_EPS, O_GRAD, O_JK, O_AUX };
+           O_SOLVENT, O_EPS, O_GRAD, O_JK, O_AUX, O_RED, O_OX, O_RANKBY };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -113,6 +119,8 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"solvent", required_argument, 0, O_SOLVENT},
         {"eps", required_argument, 0, O_EPS},
         {"gradient", no_argument, 0, O_GRAD},
+        {"reduction", no_argument, 0, O_RED},   {"oxidation", no_argument, 0, O_OX},
+        {"rank-by", required_argument, 0, O_RANKBY},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -155,6 +163,14 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
         case O_GRAD: o->gradient = 1; break;
+        case O_RED: o->reduction = 1; break;
+        case O_OX: o->oxidation = 1; break;
+        case O_RANKBY:
+            if (!strcmp(optarg, "lumo")) o->rank_by = OS_RANK_LUMO;
+            else if (!strcmp(optarg, "lumo-solv")) o->rank_by = OS_RANK_LUMO_SOLV;
+            else if (!strcmp(optarg, "reduction")) o->rank_by = OS_RANK_REDUCTION;
+            else goto bad_value;
+            break;
         case O_JK: o->scf.jk = optarg; break;
         case O_AUX: o->scf.aux = optarg; break;
         case O_MEM: {
@@ -200,6 +216,25 @@ int cli_parse(int argc, char **argv, cli_options *o)
         return EXIT_USAGE;
     }
     if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
+    /* Reduction potentials mean something in a dielectric only (the gas-phase
+     * dianions are unbound): the paper's electrolyte unless told otherwise. */
+    if ((o->reduction || o->oxidation) && o->eps == 0.0 &&
+        os_solvent_lookup("dme-dol", &o->eps, &o->solvent, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (o->rank_by == OS_RANK_REDUCTION && !o->reduction) {
+        fprintf(stderr, "orbscreen: --rank-by reduction needs --reduction\n");
+        return EXIT_USAGE;
+    }
+    if (o->rank_by == OS_RANK_LUMO_SOLV && o->eps == 0.0) {
+        fprintf(stderr, "orbscreen: --rank-by lumo-solv needs --solvent or --eps\n");
+        return EXIT_USAGE;
+    }
+    if (o->rank_by == OS_RANK_AUTO)
+        o->rank_by = o->reduction ? OS_RANK_REDUCTION
+                     : o->eps > 0.0 ? OS_RANK_LUMO_SOLV
+                                    : OS_RANK_LUMO;
     /* Until the density-fitted gradient exists, a gradient run differentiates
      * exact integrals unless --jk asked otherwise (which is then refused per
      * molecule with its reason). */

@@ -5,6 +5,7 @@
 #include "report/report.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -83,6 +84,48 @@ static void solvation_fields(os_json *j, const os_report_solvation *sv, const os
     os_json_end(j);
 }
 
+/* One vertical Delta-SCF result (os_redox_result). */
+static void redox_fields(os_json *j, const char *key, const os_redox_result *x)
+{
+    os_json_object(j, key);
+    os_json_int(j, "charge", x->charge);
+    os_json_int(j, "multiplicity", x->mult);
+    os_json_num(j, "energy_n", "%.10f", x->e_n);
+    os_json_num(j, x->dn > 0 ? "energy_n_plus_1" : "energy_n_minus_1", "%.10f", x->e_ion);
+    os_json_num(j, "delta_e_ev", "%.6f", (x->e_ion - x->e_n) * OS_HARTREE_EV);
+    os_json_num(j, "s2", "%.6f", x->s2);
+    os_json_num(j, "s2_exact", "%.6f", x->s2_exact);
+    os_json_int(j, "iterations", x->iterations);
+    os_json_num(j, "potential_v_li", "%.4f", x->potential_v);
+    os_json_end(j);
+}
+
+/* The LUMO's character, the Delta-SCF potentials and every rank. */
+static void reduction_fields(os_json *j, const os_report_entry *e)
+{
+    double lumo_gas = os_report_lumo_gas(e);
+    os_json_num(j, "lumo_gas_ev", "%.6f", lumo_gas * OS_HARTREE_EV);
+    /* a positive gas-phase LUMO: the extra electron is not bound */
+    os_json_bool(j, "lumo_unbound", isfinite(lumo_gas) && lumo_gas > 0.0);
+    if (e->have_lumo_diffuse)
+        os_json_num(j, "lumo_diffuse_share", "%.4f", e->lumo_diffuse);
+    else
+        os_json_null(j, "lumo_diffuse_share");
+    if (e->redox) {
+        redox_fields(j, "reduction", &e->redox->red);
+        if (e->redox->have_ox) redox_fields(j, "oxidation", &e->redox->ox);
+    }
+    static const char *const keys[] = {"rank_lumo", "rank_lumo_solv", "rank_reduction"};
+    const int ranks[] = {e->rank_lumo, e->rank_lumo_solv, e->rank_reduction};
+    for (int k = 0; k < 3; ++k) {
+        if (ranks[k] > 0)
+            os_json_int(j, keys[k], ranks[k]);
+        else
+            os_json_null(j, keys[k]);
+    }
+    os_json_bool(j, "lumo_and_reduction_ranks_disagree", os_report_rank_disagrees(e));
+}
+
 /* One [gx, gy, gz] row per atom, Eh/bohr. */
 static void gradient_field(os_json *j, const os_molecule *m, const double *g)
 {
@@ -110,6 +153,7 @@ static void molecule_json(os_json *j, const os_report_run *run, const os_report_
         scf_fields(j, r);
         if (e->solv) solvation_fields(j, e->solv, r);
         if (e->gradient) gradient_field(j, e->mol, e->gradient);
+        reduction_fields(j, e);
     } else
         os_json_str(j, "error", e->error ? e->error : "no result");
     if (e->rank > 0)
@@ -163,10 +207,16 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "solvation", "Eh, except solvation_energy_kcal_mol");
     for (size_t k = 0; k < sizeof ev_keys / sizeof *ev_keys; ++k) os_json_str(&j, ev_keys[k], "eV");
     os_json_str(&j, "gradient_eh_bohr", "Eh/bohr");
+    os_json_str(&j, "potential_v_li", "V vs Li/Li+");
+    os_json_str(&j, "delta_e_ev", "eV");
+    os_json_str(&j, "lumo_gas_ev", "eV");
     os_json_str(&j, "wall_s", "s");
     os_json_num(&j, "hartree_ev", "%.12f", OS_HARTREE_EV);
     os_json_end(&j);
-    os_json_str(&j, "ranking_convention", OS_REPORT_RANKING_CONVENTION);
+    static const char *const rank_keys[] = {"lumo", "lumo", "lumo-solv", "reduction"};
+    os_json_str(&j, "rank_by", rank_keys[run->rank_by >= 0 && run->rank_by <= 3 ? run->rank_by : 0]);
+    os_json_str(&j, "ranking_convention", os_report_ranking_convention(run->rank_by));
+    os_json_str(&j, "redox_convention", OS_REDOX_CONVENTION);
     os_json_array(&j, "molecules");
     for (int i = 0; i < n; ++i) molecule_json(&j, run, &e[i]);
     os_json_end(&j);

@@ -27,7 +27,27 @@ typedef struct {
     const char *model;         /* os_solvent_describe() */
     double e_gas;              /* gas-phase SCF energy at the same geometry, Eh */
     double e_pol;              /* polarization energy G_pol = 1/2 q.V of the solvated SCF, Eh */
+    double lumo_gas;           /* gas-phase LUMO at the same geometry, Eh (NAN: none) */
 } os_report_solvation;
+
+/* A molecule's vertical Delta-SCF results (os_redox_vertical). */
+typedef struct {
+    os_redox_result red;       /* reduction: N+1 electrons */
+    int have_ox;
+    os_redox_result ox;        /* oxidation: N-1 electrons (when have_ox) */
+} os_report_redox;
+
+/* What anions are ranked by. */
+enum {
+    OS_RANK_AUTO = 0,          /* for option parsers: not chosen yet */
+    OS_RANK_LUMO,              /* gas-phase LUMO, lowest first */
+    OS_RANK_LUMO_SOLV,         /* LUMO in the solvent, lowest first */
+    OS_RANK_REDUCTION          /* vertical reduction potential, highest first */
+};
+
+/* Rank places by which the LUMO rank and the reduction rank may differ
+ * before the entry is flagged. */
+#define OS_REPORT_RANK_DISAGREE 3
 
 /* One molecule of the run. */
 typedef struct {
@@ -36,11 +56,17 @@ typedef struct {
     const os_scf_result *res;  /* NULL if failed */
     const char *error;         /* one-line message when failed, else NULL */
     double wall_s;             /* wall time for this molecule, s */
-    int rank;                  /* filled by os_report_rank: 1 = lowest LUMO among anions; 0 = not ranked */
+    int rank;                  /* filled by os_report_rank: 1 = first by the run's key among
+                                  anions; 0 = not ranked */
+    int rank_lumo, rank_lumo_solv, rank_reduction; /* the rank by each key (0: not ranked) */
     const char *label;         /* display name for the figure, e.g. "TFSI-" (a trailing charge
                                   sign is drawn as a superscript); NULL: mol->name */
     const os_report_solvation *solv; /* in a solvent: res is the solvated SCF; NULL: gas phase */
     const double *gradient;    /* nuclear gradient, natom*3, Eh/bohr; NULL when not computed */
+    const os_report_redox *redox; /* NULL when not computed */
+    int have_lumo_diffuse;     /* 1: lumo_diffuse is set */
+    double lumo_diffuse;       /* share of the LUMO on the basis's diffuse functions (0..1,
+                                  Mulliken; os_scf_lumo_diffuse_share) */
 } os_report_entry;
 
 /* Run-level header.  NULL strings are written as null / left out. */
@@ -56,13 +82,22 @@ typedef struct {
     const char *command_line;  /* the command as typed */
     const char *date;          /* ISO 8601 UTC, e.g. "2026-11-25T17:40:00Z" */
     int nthreads;              /* OpenMP threads used */
+    int rank_by;               /* OS_RANK_*; OS_RANK_AUTO (0) = OS_RANK_LUMO */
 } os_report_run;
 
-/* The ranking convention, as written into every report. */
+/* The ranking convention, as written into every report (by LUMO). */
 #define OS_REPORT_RANKING_CONVENTION                                                        \
     "anions (charge < 0) that succeeded are ranked by LUMO energy, lowest first: "        \
     "rank 1 = lowest LUMO = most easily reduced; neutral molecules, cations and failed " \
     "runs are not ranked"
+
+/* The convention of a run's ranking key (OS_RANK_*), one sentence. */
+const char *os_report_ranking_convention(int rank_by);
+/* 1 when the entry's LUMO rank (in the solvent when solvated) and its
+ * reduction rank differ by more than OS_REPORT_RANK_DISAGREE places. */
+int os_report_rank_disagrees(const os_report_entry *e);
+/* The entry's gas-phase LUMO (Eh; NAN when none). */
+double os_report_lumo_gas(const os_report_entry *e);
 
 /* Fill `run` with program/version and NULL everything else. */
 void os_report_run_init(os_report_run *run);
@@ -73,9 +108,11 @@ int os_report_entry_ok(const os_report_entry *e);
 /* "rhf", "uhf", "rks" or "uks" for a result (HF when method is "hf"). */
 const char *os_report_reference(const os_scf_result *res);
 
-/* Set e[i].rank: succeeded anions with a finite LUMO get 1..k by ascending
- * LUMO energy (ties broken by name, then input order); all others 0. */
-void os_report_rank(os_report_entry *e, int n);
+/* Set every entry's rank_lumo, rank_lumo_solv and rank_reduction, and rank
+ * by `rank_by` (OS_RANK_*; AUTO = LUMO): succeeded anions with a value get
+ * 1..k (LUMOs ascending, potentials descending; ties broken by name, then
+ * input order); all others 0. */
+void os_report_rank(os_report_entry *e, int n, int rank_by);
 
 /* SVG label markup for a molecule: `label` (NULL: mol->name) XML-escaped,
  * with a trailing charge marker that matches the charge ("TFSI-", "SO4 2-")
