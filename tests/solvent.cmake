@@ -76,3 +76,6 @@ foreach(mol formaldehyde acetate formate)
   add_test(NAME redox_${mol}_b3lyp_631pgs_eps7 COMMAND test_solvent redox
            ${mol}_b3lyp_631pgs_eps7 ${mol}_red_b3lyp_631pgs_eps7 - 1e-3 0.1)
 endforeach()
+# --gradient in a solvent and --reduction through the command line.
+add_test(NAME redox_cli COMMAND sh ${OS_TEST_DIR}/test_redox_cli.sh
+         $<TARGET_FILE:orbscreen_cli> ${OS_REF_DIR})
