@@ -905,6 +905,50 @@ int main(int argc, char **argv)
     check_close("rank: neutral with lower LUMO still unranked", e[0].rank, 0, 0);
     check_close("rank: failed anion unranked", e[5].rank, 0, 0);
 
+    /* ---- ranking by reduction potential: six anions whose LUMO order
+     * (0.01 .. 0.06 Eh) and E_red order disagree for the first (lowest LUMO,
+     * lowest E_red: LUMO rank 1, E_red rank 6, flagged) */
+    {
+        os_scf_result rr[6];
+        os_report_redox rx[6];
+        os_report_entry er[6];
+        const double pot[6] = {-2.0, -1.0, -1.1, -1.2, -1.3, -1.4};
+        for (int i = 0; i < 6; ++i) {
+            rr[i] = T1.res;
+            rr[i].lumo = 0.01 * (i + 1);
+            memset(&rx[i], 0, sizeof rx[i]);
+            rx[i].red.dn = 1;
+            rx[i].red.potential_v = pot[i];
+            er[i] = (os_report_entry){.mol = &T1.mol, .bs = &T1.bs, .res = &rr[i], .redox = &rx[i]};
+        }
+        os_report_rank(er, 6, OS_RANK_REDUCTION);
+        const int want_red[6] = {6, 1, 2, 3, 4, 5};
+        int bad = 0, flagged = 0;
+        for (int i = 0; i < 6; ++i) {
+            bad += er[i].rank != want_red[i] || er[i].rank_reduction != want_red[i] ||
+                   er[i].rank_lumo != i + 1;
+            flagged += os_report_rank_disagrees(&er[i]);
+        }
+        check_close("rank by reduction: entries with a wrong rank", bad, 0, 0);
+        check_true("rank by reduction: the LUMO/E_red disagreement flags the first only",
+                   flagged == 1 && os_report_rank_disagrees(&er[0]));
+        os_report_run rrun;
+        os_report_run_init(&rrun);
+        rrun.rank_by = OS_RANK_REDUCTION;
+        FILE *tf = tmpfile();
+        os_error terr;
+        check_true("table with E_red written", os_report_write_table(tf, &rrun, er, 6, &terr) == OS_OK);
+        rewind(tf);
+        static char tbuf[32768];
+        size_t tn = fread(tbuf, 1, sizeof tbuf - 1, tf);
+        tbuf[tn] = '\0';
+        fclose(tf);
+        check_true("table: E_red column and the disagreement flag",
+                   strstr(tbuf, "E_red (V)") && strstr(tbuf, "-2.000") &&
+                       strstr(tbuf, "LUMO/E_red ranks differ"));
+        check_true("table: states the reduction convention", strstr(tbuf, "Li/Li+") != NULL);
+    }
+
     os_report_run run;
     os_report_run_init(&run);
     run.method = "b3lyp";
