@@ -272,6 +272,9 @@ static void progress(const cli_options *o, const job *j, int k, int n)
     fprintf(stderr, "[%d/%d] %s: E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
             k, n, j->mol.name, j->res.energy, solv, j->res.homo * OS_HARTREE_EV, lumo,
             j->res.iterations, j->wall_s);
+    if (j->res.unrestricted)
+        fprintf(stderr, "[%d/%d] %s: <S^2> %.4f (exact %.4f)\n", k, n, j->mol.name, j->res.s2,
+                j->res.s2_exact);
     if (j->have_redox) {
         fprintf(stderr, "[%d/%d] %s: reduction (charge %d, mult %d, <S^2> %.4f): E_red %.3f V vs "
                         "Li/Li+", k, n, j->mol.name, j->redox.red.charge, j->redox.red.mult,

@@ -56,6 +56,10 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     os_json_num(j, "homo_ev", "%.6f", r->homo * OS_HARTREE_EV);
     os_json_num(j, "lumo_ev", "%.6f", r->lumo * OS_HARTREE_EV);
     os_json_num(j, "gap_ev", "%.6f", (r->lumo - r->homo) * OS_HARTREE_EV);
+    if (r->unrestricted) { /* spin contamination of the open-shell determinant */
+        os_json_num(j, "s2", "%.6f", r->s2);
+        os_json_num(j, "s2_exact", "%.6f", r->s2_exact);
+    }
     if (r->unrestricted && r->eps_b) {
         os_json_object(j, "orbital_energies_ev");
         ev_array(j, "alpha", r->eps_a, r->eps_a ? r->nmo : 0);
