@@ -36,6 +36,7 @@ typedef struct {
     int have_bs, have_res, have_solv, failed;
     double *grad; /* --gradient: natom*3, Eh/bohr */
     os_report_redox redox;        /* valid when have_redox */
+    char redox_error[OS_MSG_LEN]; /* why the Delta-SCF failed ("" when it did not) */
     int have_redox, have_diffuse;
     double lumo_diffuse;          /* share of the LUMO on diffuse functions */
     os_error err;
@@ -79,21 +80,23 @@ static os_status run_gradient(job *j, const os_scf_options *so)
 }
 
 /* --reduction / --oxidation: the ions by Delta-SCF in the same model (so
- * without the parent's solvent term: each ion gets its own). */
-static os_status run_redox(const cli_options *o, job *j, os_scf_options so,
-                           const os_solvent_options *sopt)
+ * without the parent's solvent term: each ion gets its own).  An ion that
+ * fails (say its SCF does not converge) leaves the molecule's own result
+ * standing: the potential is reported as missing, with the reason. */
+static void run_redox(const cli_options *o, job *j, os_scf_options so,
+                      const os_solvent_options *sopt)
 {
+    os_error err;
     so.potentials = NULL;
     so.npotentials = 0;
     os_status st = os_redox_vertical(&j->mol, &j->bs, &so, sopt, &j->res, 1, &j->redox.red, NULL,
-                                     &j->err);
+                                     &err);
     if (st == OS_OK && o->oxidation) {
-        st = os_redox_vertical(&j->mol, &j->bs, &so, sopt, &j->res, -1, &j->redox.ox, NULL,
-                               &j->err);
+        st = os_redox_vertical(&j->mol, &j->bs, &so, sopt, &j->res, -1, &j->redox.ox, NULL, &err);
         j->redox.have_ox = st == OS_OK;
     }
-    j->have_redox = st == OS_OK;
-    return st;
+    j->have_redox = j->redox.red.dn != 0;
+    if (st != OS_OK) snprintf(j->redox_error, sizeof j->redox_error, "%s", err.msg);
 }
 
 /* What follows the molecule's SCF: gradient, Delta-SCF. */
@@ -102,7 +105,7 @@ static os_status run_after_scf(const cli_options *o, job *j, const os_scf_option
 {
     os_status st = OS_OK;
     if (o->gradient) st = run_gradient(j, so);
-    if (st == OS_OK && (o->reduction || o->oxidation)) st = run_redox(o, j, *so, sopt);
+    if (st == OS_OK && (o->reduction || o->oxidation)) run_redox(o, j, *so, sopt);
     return st;
 }
 
@@ -227,6 +230,7 @@ static os_report_entry entry_of(job *j)
     e.bs = j->have_bs ? &j->bs : NULL;
     e.gradient = j->grad;
     e.redox = j->have_redox ? &j->redox : NULL;
+    e.redox_error = j->redox_error[0] ? j->redox_error : NULL;
     e.have_lumo_diffuse = j->have_diffuse;
     e.lumo_diffuse = j->lumo_diffuse;
     if (j->failed)
@@ -284,6 +288,8 @@ static void progress(const cli_options *o, const job *j, int k, int n)
                     j->redox.ox.potential_v);
         fprintf(stderr, "\n");
     }
+    if (j->redox_error[0])
+        fprintf(stderr, "[%d/%d] %s: Delta-SCF failed: %s\n", k, n, j->mol.name, j->redox_error);
     if (j->res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
                                    j->res.warning);
     if (j->grad) print_gradient(&j->mol, j->grad, k, n);

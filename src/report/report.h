@@ -64,6 +64,7 @@ typedef struct {
     const os_report_solvation *solv; /* in a solvent: res is the solvated SCF; NULL: gas phase */
     const double *gradient;    /* nuclear gradient, natom*3, Eh/bohr; NULL when not computed */
     const os_report_redox *redox; /* NULL when not computed */
+    const char *redox_error;   /* why the Delta-SCF failed, or NULL */
     int have_lumo_diffuse;     /* 1: lumo_diffuse is set */
     double lumo_diffuse;       /* share of the LUMO on the basis's diffuse functions (0..1,
                                   Mulliken; os_scf_lumo_diffuse_share) */

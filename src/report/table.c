@@ -32,9 +32,14 @@ static void reduction_cells(FILE *f, const os_report_entry *e, const columns *c,
         num_or_na(f, " %6.3f", 6, e->redox ? e->redox->red.s2 : NAN);
     }
     int unbound = e->mol->charge < 0 && isfinite(lumo_gas) && lumo_gas > 0.0;
-    snprintf(flags, nflags, "%s%s%s", unbound ? "unbound" : "",
-             unbound && os_report_rank_disagrees(e) ? ", " : "",
-             os_report_rank_disagrees(e) ? "LUMO/E_red ranks differ" : "");
+    const char *what[3] = {unbound ? "unbound" : NULL,
+                           os_report_rank_disagrees(e) ? "LUMO/E_red ranks differ" : NULL,
+                           e->redox_error ? "Delta-SCF failed (see JSON)" : NULL};
+    size_t len = 0;
+    flags[0] = '\0';
+    for (int k = 0; k < 3; ++k)
+        if (what[k] && len < nflags)
+            len += (size_t)snprintf(flags + len, nflags - len, "%s%s", len ? ", " : "", what[k]);
 }
 
 static void table_row(FILE *f, const os_report_entry *e, int wname, const columns *c)
@@ -65,7 +70,7 @@ static void table_row(FILE *f, const os_report_entry *e, int wname, const column
         else
             fprintf(f, " %11s", "gas");
     }
-    char flags[64];
+    char flags[96];
     reduction_cells(f, e, c, flags, sizeof flags);
     const char *note = e->rank > 0 ? "" : (m->charge < 0 ? (c->rank_by == OS_RANK_REDUCTION ? "not ranked (no E_red)"
                                                                          : "not ranked (no LUMO)")
