@@ -37,8 +37,9 @@ typedef struct {
     double *grad; /* --gradient: natom*3, Eh/bohr */
     os_report_redox redox;        /* valid when have_redox */
     char redox_error[OS_MSG_LEN]; /* why the Delta-SCF failed ("" when it did not) */
-    int have_redox, have_diffuse;
+    int have_redox, have_diffuse, have_gas_diffuse;
     double lumo_diffuse;          /* share of the LUMO on diffuse functions */
+    double gas_diffuse;           /* the same for the gas-phase LUMO (in a solvent) */
     os_error err;
     double wall_s;
 } job;
@@ -61,6 +62,17 @@ static double now_s(void)
 }
 
 /* ------------------------------------------------------------ the workers */
+
+/* The share of res's LUMO on the basis's diffuse functions (a diagnostic:
+ * a failure leaves it unknown, not the molecule failed). */
+static void lumo_character(const cli_options *o, job *j, const os_scf_result *res, double *share,
+                           int *have)
+{
+    os_error err;
+    *have = os_scf_lumo_diffuse_share(&j->mol, &j->bs, o->basis_dir, res, o->threads, share,
+                                      &err) == OS_OK &&
+            isfinite(*share);
+}
 
 /* The nuclear gradient of the converged SCF (--gradient), with the
  * solvent's term when so has it. */
@@ -138,23 +150,14 @@ static os_status run_solvated(const cli_options *o, job *j, os_scf_options so)
                                         .e_gas = gas.energy, .e_pol = os_solvent_energy(sv),
                                         .lumo_gas = gas.lumo};
         j->have_solv = st == OS_OK;
-        so.guess = OS_GUESS_SAD;
-        so.guess_orbitals = NULL;
+        so.guess = o->scf.guess;
+        so.guess_orbitals = o->scf.guess_orbitals;
         if (st == OS_OK) st = run_after_scf(o, j, &so, &sopt);
+        if (st == OS_OK) lumo_character(o, j, &gas, &j->gas_diffuse, &j->have_gas_diffuse);
         os_solvent_free(sv);
     }
     os_scf_result_free(&gas);
     return st;
-}
-
-/* The LUMO's share on the basis's diffuse functions (a diagnostic: a failure
- * leaves it unknown, not the molecule failed). */
-static void lumo_character(const cli_options *o, job *j)
-{
-    os_error err;
-    j->have_diffuse = os_scf_lumo_diffuse_share(&j->mol, &j->bs, o->basis_dir, &j->res,
-                                                o->threads, &j->lumo_diffuse, &err) == OS_OK &&
-                      isfinite(j->lumo_diffuse);
 }
 
 /* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent) (-> gradient). */
@@ -182,7 +185,7 @@ static void run_job(const cli_options *o, job *j)
             if (st == OS_OK) st = run_after_scf(o, j, &so, NULL);
         }
         j->have_res = 1;
-        if (st == OS_OK) lumo_character(o, j);
+        if (st == OS_OK) lumo_character(o, j, &j->res, &j->lumo_diffuse, &j->have_diffuse);
     }
     j->failed = st != OS_OK;
     j->wall_s = now_s() - t0;
@@ -233,6 +236,8 @@ static os_report_entry entry_of(job *j)
     e.redox_error = j->redox_error[0] ? j->redox_error : NULL;
     e.have_lumo_diffuse = j->have_diffuse;
     e.lumo_diffuse = j->lumo_diffuse;
+    e.have_lumo_gas_diffuse = j->have_gas_diffuse;
+    e.lumo_gas_diffuse = j->gas_diffuse;
     if (j->failed)
         e.error = j->err.msg;
     else

@@ -115,6 +115,12 @@ static void reduction_fields(os_json *j, const os_report_entry *e)
         os_json_num(j, "lumo_diffuse_share", "%.4f", e->lumo_diffuse);
     else
         os_json_null(j, "lumo_diffuse_share");
+    if (e->solv) {
+        if (e->have_lumo_gas_diffuse)
+            os_json_num(j, "lumo_gas_diffuse_share", "%.4f", e->lumo_gas_diffuse);
+        else
+            os_json_null(j, "lumo_gas_diffuse_share");
+    }
     if (e->redox_error) os_json_str(j, "redox_error", e->redox_error);
     if (e->redox) {
         redox_fields(j, "reduction", &e->redox->red);

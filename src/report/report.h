@@ -67,7 +67,10 @@ typedef struct {
     const char *redox_error;   /* why the Delta-SCF failed, or NULL */
     int have_lumo_diffuse;     /* 1: lumo_diffuse is set */
     double lumo_diffuse;       /* share of the LUMO on the basis's diffuse functions (0..1,
-                                  Mulliken; os_scf_lumo_diffuse_share) */
+                                  Mulliken; os_scf_lumo_diffuse_share); in a solvent, of the
+                                  solvated LUMO */
+    int have_lumo_gas_diffuse; /* in a solvent: the gas-phase LUMO's share is set */
+    double lumo_gas_diffuse;
 } os_report_entry;
 
 /* Run-level header.  NULL strings are written as null / left out. */
