@@ -813,18 +813,22 @@ static double read_number(const char *file, const char *key)
 }
 
 /* Gas-phase vertical reduction (RKS -> UKS doublet from the RKS orbitals)
- * against Psi4 1.3.2's energies of both species at the same geometry,
- * grid and basis (tests/reference/cosmo/psi4_formaldehyde_*). */
-static void redox_gas_case(double tol)
+ * of cosmo/geom/MOL.xyz against Psi4 1.3.2's energies of both species at
+ * the same geometry, grid and basis (tests/reference/cosmo/psi4_MOL_*). */
+static void redox_gas_case(const char *name, double tol)
 {
     os_molecule mol;
     os_basis bs;
-    if (!load_geometry("cosmo/geom/formaldehyde.xyz", "6-31+G*", &mol, &bs)) return;
+    char geom[256], ref_n[256], ref_red[256];
+    snprintf(geom, sizeof geom, "cosmo/geom/%s.xyz", name);
+    snprintf(ref_n, sizeof ref_n, "cosmo/psi4_%s_n_b3lyp_631pgs_gas.txt", name);
+    snprintf(ref_red, sizeof ref_red, "cosmo/psi4_%s_red_b3lyp_631pgs_gas.txt", name);
+    if (!load_geometry(geom, "6-31+G*", &mol, &bs)) return;
     os_basis_free(&bs);
     os_error err;
     if (os_basis_load(&mol, "6-31+G*", NULL, OS_CARTESIAN, &bs, &err) != OS_OK) return;
-    double want_n = read_number("cosmo/psi4_formaldehyde_n_b3lyp_631pgs_gas.txt", "E_B3LYP");
-    double want_red = read_number("cosmo/psi4_formaldehyde_red_b3lyp_631pgs_gas.txt", "E_B3LYP");
+    double want_n = read_number(ref_n, "E_B3LYP");
+    double want_red = read_number(ref_red, "E_B3LYP");
     scf_setup su = {.method = "b3lyp", .grid = "150,974", .e_conv = 1e-10};
     os_scf_result gas;
     if (!run_scf(&mol, &bs, &su, NULL, &gas)) return;
@@ -873,15 +877,15 @@ int main(int argc, char **argv)
     } else if (!strcmp(mode, "redox") && argc > 6) {
         redox_case(argv[2], argv[3], strcmp(argv[4], "-") ? argv[4] : NULL, atof(argv[5]),
                    atof(argv[6]));
-    } else if (!strcmp(mode, "redox-gas") && argc > 2) {
-        redox_gas_case(atof(argv[2]));
+    } else if (!strcmp(mode, "redox-gas") && argc > 3) {
+        redox_gas_case(argv[2], atof(argv[3]));
     } else if (!strcmp(mode, "grad-scf") && argc > 7) {
         grad_scf_case(argv[2], argv[3], argv[4], argv[5], argv[6], atof(argv[7]));
     } else {
         fprintf(stderr, "usage: %s integrals | surface CASE | compare CASE TOL_EH TOL_KCAL [GRID] | "
                         "sphere | smooth | fock | grad-fixed GEOM BASIS CAVITY FOCK TOL | "
                         "grad-scf GEOM METHOD BASIS GRID CAVITY TOL | redox PARENT ION GRID TOL_V TOL_V_DEFAULT | "
-                        "redox-gas TOL\n",
+                        "redox-gas MOL TOL\n",
                 argv[0]);
         return 2;
     }
