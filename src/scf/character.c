@@ -103,12 +103,8 @@ os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
     int col = 0;
     const double *C = lumo_column(res, &col);
     if (!C || !parent_name(bs->name, pname, sizeof pname)) return OS_OK;
-    int pure = bs->nshell > 0 && bs->shells[0].pure; /* s shells: the same either way */
-    for (int s = 0; s < bs->nshell; ++s)
-        if (bs->shells[s].l >= 2) pure = bs->shells[s].pure;
-    os_basis parent;
-    os_status st = os_basis_load(mol, pname, basis_dir, pure ? OS_SPHERICAL : OS_CARTESIAN,
-                                 &parent, err);
+    os_basis parent; /* only its exponents are compared: the d convention does not matter */
+    os_status st = os_basis_load(mol, pname, basis_dir, OS_PURE_DEFAULT, &parent, err);
     if (st != OS_OK) return st;
     size_t n = (size_t)bs->nbf;
     char *diffuse = malloc(n);
