@@ -618,7 +618,7 @@ static void check_obabel(const char *tag, const fake *F, const char *molden, con
 /* -------------------------------------------------------------- CSV reader */
 
 /* Parse RFC 4180 CSV into rows of fields; returns the row count. */
-static int csv_parse(const char *s, char fields[][16][256], int maxrows, int *nf)
+static int csv_parse(const char *s, char fields[][24][256], int maxrows, int *nf)
 {
     int row = 0, col = 0;
     size_t len = 0;
@@ -639,7 +639,7 @@ static int csv_parse(const char *s, char fields[][16][256], int maxrows, int *nf
         out[len] = '\0';
         if (*s == ',') {
             ++s;
-            if (col < 15) ++col;
+            if (col < 23) ++col;
         } else {
             if (*s == '\n') ++s;
             nf[row++] = col + 1;
@@ -1043,22 +1043,23 @@ int main(int argc, char **argv)
     check_true("csv: written", os_report_write_csv(f, &run, e, n, &err) == OS_OK);
     fclose(f);
     txt = slurp(path, NULL);
-    static char rows[16][16][256];
+    static char rows[16][24][256];
     int nf[16];
     int nrow = csv_parse(txt, rows, 16, nf);
     check_close("csv: rows (header + molecules; quoted newline inside a field)", nrow, n + 1, 0);
     {
         const char *hdr = "name,file,formula,charge,multiplicity,method,basis,n_basis,"
-                          "energy_Eh,homo_eV,lumo_eV,gap_eV,rank,converged,wall_s,error\n";
+                          "energy_Eh,homo_eV,lumo_eV,gap_eV,rank,converged,wall_s,lumo_gas_eV,"
+                          "lumo_diffuse_share,e_red_V_Li,s2_red,rank_reduction,error\n";
         check_true("csv: header", !strncmp(txt, hdr, strlen(hdr)));
     }
     int badnf = 0;
-    for (int r = 0; r < nrow; ++r) badnf += nf[r] != 16;
-    check_close("csv: rows without 16 fields", badnf, 0, 0);
+    for (int r = 0; r < nrow; ++r) badnf += nf[r] != 21;
+    check_close("csv: rows without 21 fields", badnf, 0, 0);
     check_true("csv: quoted name round-trips", !strcmp(rows[10][0], W.mol.name));
     check_close("csv: TFSI lumo_eV", atof(rows[3][10]), A.res.lumo * 27.211386245988, 1e-6);
     check_close("csv: TFSI rank", atof(rows[3][12]), 4, 0);
-    check_true("csv: failed row has its error and no energy", !strcmp(rows[6][15], e[5].error) && rows[6][8][0] == '\0');
+    check_true("csv: failed row has its error and no energy", !strcmp(rows[6][20], e[5].error) && rows[6][8][0] == '\0');
     free(txt);
 
     /* ---- table */
