@@ -10,7 +10,6 @@
  * one electron, 1 eV per electron = 1 V. */
 #include "orbscreen.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -72,6 +71,7 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
     os_status st = os_molecule_set_state(&ion, charge, mult, err);
     if (st != OS_OK) return st;
     os_scf_result res;
+    memset(&res, 0, sizeof res); /* freed below even when the SCF never started */
     double e_pol = 0.0;
     st = ion_scf(&ion, bs, scf, solvent, parent, &res, &e_pol, err);
     if (st == OS_OK) {
