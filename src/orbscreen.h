@@ -65,7 +65,10 @@ size_t os_memory_available_mb(void);
 /* ---------------------------------------------------------------- molecule */
 
 #define OS_MAX_ATOMS 5000
-#define OS_MAX_Z 86
+#define OS_MAX_Z 86          /* highest element orbscreen computes (Rn: DFT grid data) */
+#define OS_MAX_Z_KNOWN 118   /* highest element whose symbol is recognized (Og) */
+#define OS_MAX_CHARGE 1000   /* |charge| accepted from a file or the command line */
+#define OS_MAX_MULT 1000     /* highest multiplicity accepted */
 
 typedef struct {
     char name[256];   /* file base name without directory and .xyz */
@@ -93,17 +96,22 @@ os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
 /* A molecule's name from its file: the base name without directory and a
  * trailing ".xyz" (any case), NUL-terminated, truncated to n bytes. */
 void os_molecule_name_from_path(const char *path, char *name, size_t n);
-/* Set charge and multiplicity, checking that they fit the electron count. */
+/* Set charge and multiplicity, checking their bounds (OS_MAX_CHARGE,
+ * OS_MAX_MULT) and that they fit the electron count; messages point at the
+ * comment line (FILE:2:) when a value is the one it gave. */
 os_status os_molecule_set_state(os_molecule *mol, int charge, int mult, os_error *err);
+/* OS_OK when the molecule's atoms, charge and multiplicity are usable (the
+ * checks of os_molecule_set_state); os_scf_run checks this first. */
+os_status os_molecule_check_state(const os_molecule *mol, os_error *err);
 /* Number of electrons (sum Z - charge). */
 int os_molecule_nelectron(const os_molecule *mol);
 /* Nuclear repulsion energy, Eh. */
 double os_molecule_nuclear_repulsion(const os_molecule *mol);
 /* Hill-order formula ("C8H4F3O2"), NUL-terminated, truncated to n. */
 void os_molecule_formula(const os_molecule *mol, char *buf, size_t n);
-/* Element symbol for Z ("?" when out of range). */
+/* Element symbol for Z = 1..OS_MAX_Z_KNOWN ("?" when out of range). */
 const char *os_element_symbol(int Z);
-/* Atomic number of a case-insensitive symbol, 0 when unknown. */
+/* Atomic number (1..OS_MAX_Z_KNOWN) of a case-insensitive symbol, 0 when unknown. */
 int os_element_from_symbol(const char *sym);
 void os_molecule_free(os_molecule *mol);
 
