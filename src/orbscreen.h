@@ -103,6 +103,8 @@ os_status os_molecule_set_state(os_molecule *mol, int charge, int mult, os_error
 /* OS_OK when the molecule's atoms, charge and multiplicity are usable (the
  * checks of os_molecule_set_state); os_scf_run checks this first. */
 os_status os_molecule_check_state(const os_molecule *mol, os_error *err);
+/* The molecule in messages: its file as given, else its name. */
+const char *os_molecule_label(const os_molecule *mol);
 /* Number of electrons (sum Z - charge). */
 int os_molecule_nelectron(const os_molecule *mol);
 /* Nuclear repulsion energy, Eh. */

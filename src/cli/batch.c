@@ -7,6 +7,7 @@
  * complete files. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/error.h"
 #include "report/report.h"
 
 /* Summaries are rewritten at most this often (s), and never taking more than
@@ -77,6 +79,9 @@ static void run_job(const cli_options *o, job *j)
         j->have_res = 1;
     }
     j->failed = st != OS_OK;
+    /* Every message about a molecule names its file (basis and SCF messages
+     * may not). */
+    if (j->failed) os_error_prefix(&j->err, j->path);
     j->wall_s = now_s() - t0;
 }
 
@@ -130,20 +135,26 @@ static os_report_entry entry_of(job *j)
 static void progress(const cli_options *o, const job *j, int k, int n)
 {
     if (o->quiet && !j->failed) return;
+    /* Names and messages quote file names: written terminal-safe. */
+    fprintf(stderr, "[%d/%d] ", k, n);
     if (j->failed) {
-        fprintf(stderr, "[%d/%d] %s: %s\n", k, n, j->path, j->err.msg);
+        os_report_put_text(stderr, j->err.msg, 0, 0);
+        fputc('\n', stderr);
         return;
     }
+    os_report_put_text(stderr, j->mol.name, 0, 0);
     char lumo[32];
     if (isfinite(j->res.lumo))
         snprintf(lumo, sizeof lumo, "%.3f eV", j->res.lumo * OS_HARTREE_EV);
     else
         snprintf(lumo, sizeof lumo, "none (no virtual orbital)");
-    fprintf(stderr, "[%d/%d] %s: E = %.8f Eh, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n", k,
-            n, j->mol.name, j->res.energy, j->res.homo * OS_HARTREE_EV, lumo, j->res.iterations,
-            j->wall_s);
-    if (j->res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
-                                   j->res.warning);
+    fprintf(stderr, ": E = %.8f Eh, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
+            j->res.energy, j->res.homo * OS_HARTREE_EV, lumo, j->res.iterations, j->wall_s);
+    if (j->res.warning[0]) {
+        fprintf(stderr, "[%d/%d] ", k, n);
+        os_report_put_text(stderr, j->mol.name, 0, 0);
+        fprintf(stderr, ": warning: %s\n", j->res.warning);
+    }
 }
 
 typedef struct {
@@ -181,9 +192,12 @@ static int final_outputs(const cli_options *o, const os_report_run *run, os_repo
     if (o->json) {
         os_status st;
         if (strcmp(o->json, "-") == 0) {
+            /* Every byte checked: a full disk or a closed pipe is a failed run. */
+            errno = 0;
             st = os_report_write_json(stdout, run, e, m, &err);
             if (st == OS_OK && fflush(stdout) != 0)
-                st = OS_ERR_IO, snprintf(err.msg, sizeof err.msg, "cannot write JSON to stdout");
+                st = os_fail(&err, OS_ERR_IO, "cannot write JSON to standard output: %s",
+                             strerror(errno));
         } else {
             st = os_report_write_json_file(o->json, run, e, m, &err);
         }

@@ -3,7 +3,11 @@
  * any work. */
 #include "cli/cli.h"
 
+#include "core/error.h"
+#include "core/parse.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -42,14 +46,21 @@ static void usage(FILE *f, const char *basis_dir)
             basis_dir ? basis_dir : os_basis_default_dir());
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
+/* An integer option's value, range-checked before conversion (core/parse.c);
+ * a bad one is reported naming the option.  Returns 1 when *out was set. */
+static int number_option(const char *opt, const char *arg, long lo, long hi, int *out)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) return 0;
-    *out = (int)v;
-    return 1;
+    long v;
+    os_num_status ns = os_parse_int(arg, lo, hi, &v);
+    if (ns == OS_NUM_OK) {
+        *out = (int)v;
+        return 1;
+    }
+    char q[OS_QUOTE_LEN];
+    os_quote(q, sizeof q, arg, strlen(arg));
+    fprintf(stderr, "orbscreen: invalid value '%s' for --%s: %s %ld..%ld (see --help)\n", q, opt,
+            ns == OS_NUM_RANGE ? "outside" : "expected an integer in", lo, hi);
+    return 0;
 }
 
 /* An installed orbscreen (bin/orbscreen) finds its basis library in
@@ -98,30 +109,29 @@ int cli_parse(int argc, char **argv, cli_options *o)
     o->out_dir = "results";
     o->pure = OS_PURE_DEFAULT;
     o->jobs = 1;
-    int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+    for (;;) {
+        int idx = -1;
+        int c = getopt_long(argc, argv, "hV", longopts, &idx);
+        if (c == -1) break;
+        /* Every option with a value is long: idx names it. */
+        const char *name = idx >= 0 ? longopts[idx].name : "?";
+        int ok = 1, mb = 0;
         switch (c) {
         case 'm': o->scf.method = optarg; break;
         case 'b': o->basis = optarg; break;
         case 'c':
-            if (!parse_int(optarg, -1000, 1000, &o->charge)) goto bad_value;
+            ok = number_option(name, optarg, -OS_MAX_CHARGE, OS_MAX_CHARGE, &o->charge);
             o->has_charge = 1;
             break;
         case 'M':
-            if (!parse_int(optarg, 1, 1000, &o->mult)) goto bad_value;
+            ok = number_option(name, optarg, 1, OS_MAX_MULT, &o->mult);
             o->has_mult = 1;
             break;
         case 'j': o->json = optarg; break;
-        case 't':
-            if (!parse_int(optarg, 1, 4096, &o->threads)) goto bad_value;
-            break;
-        case 'J':
-            if (!parse_int(optarg, 1, 4096, &o->jobs)) goto bad_value;
-            break;
-        case O_MAXIT:
-            if (!parse_int(optarg, 1, 100000, &o->scf.max_iter)) goto bad_value;
-            break;
+        case 't': ok = number_option(name, optarg, 1, 4096, &o->threads); break;
+        case 'J': ok = number_option(name, optarg, 1, 4096, &o->jobs); break;
+        case O_MAXIT: ok = number_option(name, optarg, 1, 100000, &o->scf.max_iter); break;
         case 'v': o->verbose = 1; break;
         case 'q': o->quiet = 1; break;
         case O_CART: o->pure = OS_CARTESIAN; break;
@@ -131,12 +141,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_NORES: o->out_dir = NULL; break;
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
-        case O_MEM: {
-            int mb;
-            if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;
+        case O_MEM:
+            ok = number_option(name, optarg, 0, INT_MAX, &mb);
             o->scf.memory_mb = (size_t)mb;
             break;
-        }
         case 'h':
             if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
             usage(stdout, o->basis_dir);
@@ -147,11 +155,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
                     argv[optind - 1]);
             return EXIT_USAGE;
         }
-        continue;
-    bad_value:
-        fprintf(stderr, "orbscreen: invalid value '%s' for %s (see --help)\n", optarg,
-                argv[optind - 1]);
-        return EXIT_USAGE;
+        if (!ok) return EXIT_USAGE;
     }
     if (optind >= argc) {
         fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE.xyz...)\n");
@@ -166,6 +170,18 @@ int cli_parse(int argc, char **argv, cli_options *o)
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;
+    }
+    /* A closed standard stream would hand its descriptor to the next file
+     * opened, and output meant for it would land there: hold it on
+     * /dev/null, and refuse --json - when stdout is the closed one. */
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) != -1) continue;
+        if (fd == 1 && o->json && strcmp(o->json, "-") == 0) {
+            fprintf(stderr, "orbscreen: --json -: standard output is closed\n");
+            return EXIT_USAGE;
+        }
+        int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (nfd >= 0 && nfd != fd) close(nfd); /* lowest free descriptor: fd itself */
     }
     return -1;
 }

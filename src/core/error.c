@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Longest text formatted before shortening (two long paths and a reason fit). */
 #define FORMAT_MAX 16384
@@ -61,6 +62,18 @@ os_status os_fail(os_error *err, os_status st, const char *fmt, ...)
     return st;
 }
 
+void os_error_prefix(os_error *err, const char *label)
+{
+    if (!err || !label || !*label) return;
+    /* Already there?  A long label may have lost its middle in the message:
+     * its first characters still open it. */
+    size_t n = strlen(label), m = n < 32 ? n : 32;
+    if (strncmp(err->msg, label, m) == 0 && (n > m || err->msg[n] == ':')) return;
+    char msg[OS_MSG_LEN];
+    memcpy(msg, err->msg, sizeof msg);
+    os_fail(err, OS_OK, "%s: %s", label, msg);
+}
+
 const char *os_quote(char *buf, size_t n, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -86,6 +99,18 @@ const char *os_quote(char *buf, size_t n, const char *s, size_t len)
     }
     buf[k] = '\0';
     return buf;
+}
+
+const char *os_file_kind(mode_t m)
+{
+    if (S_ISREG(m)) return "a regular file";
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
+    if (S_ISSOCK(m)) return "a socket";
+    if (S_ISLNK(m)) return "a symbolic link";
+    return "not a regular file";
 }
 
 const char *os_status_name(os_status st)

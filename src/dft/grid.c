@@ -16,12 +16,12 @@
  * PySCF's pyscf/data/radii.py and pyscf/dft/radi.py. */
 #include "dft/grid.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/parse.h"
 #include "core/threads.h"
 #include "dft/lebedev.h"
 
@@ -91,24 +91,29 @@ os_status os_grid_parse_spec(const char *spec, int *nrad, int *nang, os_error *e
         *nang = 590;
         return OS_OK;
     }
-    char *end;
-    long r = strtol(spec, &end, 10);
-    if (end == spec || *end != ',')
+    /* "R,A": two plain decimal integers, range-checked before conversion
+     * (a wrapped 4294967302 must not become 6). */
+    const char *comma = strchr(spec, ',');
+    char rtxt[16], atxt[16];
+    long r = 0, a = 0;
+    os_num_status rs = OS_NUM_SYNTAX, as = OS_NUM_SYNTAX;
+    if (comma && (size_t)(comma - spec) < sizeof rtxt && strlen(comma + 1) < sizeof atxt) {
+        memcpy(rtxt, spec, (size_t)(comma - spec));
+        rtxt[comma - spec] = '\0';
+        strcpy(atxt, comma + 1);
+        rs = os_parse_int(rtxt, 5, 1000, &r);
+        as = os_parse_int(atxt, 1, 100000, &a);
+    }
+    if (rs == OS_NUM_SYNTAX || as == OS_NUM_SYNTAX)
         return os_fail(err, OS_ERR_INPUT,
                        "grid '%s': expected coarse, default, fine or RADIAL,ANGULAR", spec);
-    const char *s2 = end + 1;
-    long a = strtol(s2, &end, 10);
-    while (isspace((unsigned char)*end)) ++end;
-    if (end == s2 || *end)
-        return os_fail(err, OS_ERR_INPUT,
-                       "grid '%s': expected coarse, default, fine or RADIAL,ANGULAR", spec);
-    if (r < 5 || r > 1000)
+    if (rs == OS_NUM_RANGE)
         return os_fail(err, OS_ERR_INPUT, "grid '%s': radial points must be 5..1000", spec);
-    if (lebedev_index((int)a) < 0)
+    if (as == OS_NUM_RANGE || lebedev_index((int)a) < 0)
         return os_fail(err, OS_ERR_INPUT,
-                       "grid '%s': %ld is not a Lebedev grid (6, 14, 26, 38, 50, 74, 86, 110, "
+                       "grid '%s': %s is not a Lebedev grid (6, 14, 26, 38, 50, 74, 86, 110, "
                        "146, 170, 194, 230, 266, 302, 350, 434, 590, 770, 974)",
-                       spec, a);
+                       spec, atxt);
     *nrad = (int)r;
     *nang = (int)a;
     return OS_OK;

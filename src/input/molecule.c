@@ -33,8 +33,7 @@ int os_molecule_nelectron(const os_molecule *mol)
     return (int)n;
 }
 
-/* The name used in messages: the path as given, else the base name. */
-static const char *mol_label(const os_molecule *mol)
+const char *os_molecule_label(const os_molecule *mol)
 {
     if (mol->file[0]) return mol->file;
     if (mol->name[0]) return mol->name;
@@ -53,7 +52,7 @@ static const char *state_where(const os_molecule *mol, int charge, int mult)
  * arithmetic whatever the values. */
 static os_status check_state(const os_molecule *mol, int charge, int mult, os_error *err)
 {
-    const char *lab = mol_label(mol), *at = state_where(mol, charge, mult);
+    const char *lab = os_molecule_label(mol), *at = state_where(mol, charge, mult);
     if (charge < -OS_MAX_CHARGE || charge > OS_MAX_CHARGE)
         return os_fail(err, OS_ERR_INPUT, "%s%s: charge %d is outside -%d..%d", lab, at, charge,
                        OS_MAX_CHARGE, OS_MAX_CHARGE);
@@ -99,11 +98,11 @@ os_status os_molecule_set_state(os_molecule *mol, int charge, int mult, os_error
 os_status os_molecule_check_state(const os_molecule *mol, os_error *err)
 {
     if (mol->natom < 1 || !mol->Z)
-        return os_fail(err, OS_ERR_INPUT, "%s: molecule has no atoms", mol_label(mol));
+        return os_fail(err, OS_ERR_INPUT, "%s: molecule has no atoms", os_molecule_label(mol));
     for (int i = 0; i < mol->natom; ++i)
         if (mol->Z[i] < 1 || mol->Z[i] > OS_MAX_Z_KNOWN)
             return os_fail(err, OS_ERR_INPUT, "%s: atom %d has atomic number %d",
-                           mol_label(mol), i + 1, mol->Z[i]);
+                           os_molecule_label(mol), i + 1, mol->Z[i]);
     return check_state(mol, mol->charge, mol->mult, err);
 }
 

@@ -9,15 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *kind_of(mode_t m)
-{
-    if (S_ISFIFO(m)) return "a FIFO";
-    if (S_ISCHR(m)) return "a character device";
-    if (S_ISBLK(m)) return "a block device";
-    if (S_ISSOCK(m)) return "a socket";
-    return "not a regular file";
-}
-
 os_status os_text_read(const char *path, size_t max_bytes, const char *what, char **text,
                        size_t *len, os_error *err)
 {
@@ -35,7 +26,7 @@ os_status os_text_read(const char *path, size_t max_bytes, const char *what, cha
         st = os_fail(err, OS_ERR_IO, "%s: is a directory, not %s", path, what);
     else if (!S_ISREG(sb.st_mode))
         st = os_fail(err, OS_ERR_IO, "%s: is %s, not %s (only regular files are read)", path,
-                     kind_of(sb.st_mode), what);
+                     os_file_kind(sb.st_mode), what);
     else if ((unsigned long long)sb.st_size > max_bytes)
         st = os_fail(err, OS_ERR_IO, "%s: larger than %zu bytes", path, max_bytes);
     if (st != OS_OK) {

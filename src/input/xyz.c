@@ -8,6 +8,7 @@
 #include "orbscreen.h"
 #include "core/error.h"
 #include "core/parse.h"
+#include "core/utf8.h"
 #include "input/textfile.h"
 
 #include <ctype.h>
@@ -193,17 +194,6 @@ static int key_value(cursor *c, int key, const char *t, size_t n, size_t klen,
     return 0;
 }
 
-/* Copy at most n-1 bytes of [s, s+len) without cutting a UTF-8 sequence. */
-static void copy_utf8(char *dst, size_t n, const char *s, size_t len)
-{
-    if (len >= n) {
-        len = n - 1;
-        while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80) --len;
-    }
-    memcpy(dst, s, len);
-    dst[len] = '\0';
-}
-
 /* charge or mult from its value text. */
 static os_status comment_int(int key, const char *v, size_t vn, const char *label, int lineno,
                              int *out, os_error *err)
@@ -250,7 +240,7 @@ static os_status parse_comment(const char *b, const char *e, const char *label, 
         memcpy(first[key], q, sizeof q);
         os_status st = OS_OK;
         if (key == KEY_NAME) {
-            copy_utf8(mol->label, sizeof mol->label, v, vn); /* display only */
+            os_utf8_copy(mol->label, sizeof mol->label, v, vn); /* display only */
         } else if (key == KEY_CHARGE) {
             st = comment_int(key, v, vn, label, lineno, &mol->charge, err);
             mol->has_charge = 1;

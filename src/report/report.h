@@ -69,6 +69,11 @@ void os_report_rank(os_report_entry *e, int n);
  * <tspan baseline-shift="super">).  NUL-terminated, truncated to n bytes. */
 void os_report_svg_label(const os_molecule *mol, const char *label, char *buf, size_t n);
 
+/* Write outside text (a name, a label, a message) to f as valid UTF-8:
+ * invalid bytes as U+FFFD, control characters as blanks (CR and LF kept when
+ * keep_newlines), and each `dq` character doubled (CSV quoting; 0: none). */
+void os_report_put_text(FILE *f, const char *s, int keep_newlines, char dq);
+
 /* Writers.  Each writes to an open stream, checks the stream's error state
  * and returns OS_ERR_IO with a message when writing failed.  They read
  * e[i].rank as set by os_report_rank. */

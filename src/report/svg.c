@@ -5,6 +5,7 @@
 #include "report/report.h"
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,13 +20,18 @@
 #define FONT "DejaVu Sans, Helvetica, Arial, sans-serif"
 #define MINUS "\xe2\x88\x92" /* U+2212, typographic minus */
 
-/* Append XML-escaped s to buf at *pos, never overrunning n. */
+/* Append s to buf at *pos, never overrunning n or cutting a character.
+ * escape: XML-escape it, and make it valid XML text whatever it holds
+ * (control characters become blanks, invalid UTF-8 bytes U+FFFD). */
 static void xml_append(char *buf, size_t n, size_t *pos, const char *s, int escape)
 {
-    for (; *s && *pos + 1 < n; ++s) {
+    while (*s && *pos + 1 < n) {
         const char *rep = NULL;
+        int len = 1;
         if (escape) {
-            switch (*s) {
+            unsigned char c = (unsigned char)*s;
+            len = os_utf8_len(s);
+            switch (c) {
             case '&': rep = "&amp;"; break;
             case '<': rep = "&lt;"; break;
             case '>': rep = "&gt;"; break;
@@ -33,17 +39,16 @@ static void xml_append(char *buf, size_t n, size_t *pos, const char *s, int esca
             case '\'': rep = "&apos;"; break;
             default:
                 /* XML 1.0 forbids most control characters even escaped. */
-                if ((unsigned char)*s < 0x20) rep = " ";
+                if (c < 0x20 || c == 0x7f) rep = " ";
+                else if (len == 0) rep = OS_UTF8_REPLACEMENT, len = 1;
             }
         }
-        if (rep) {
-            size_t len = strlen(rep);
-            if (*pos + len >= n) break;
-            memcpy(buf + *pos, rep, len);
-            *pos += len;
-        } else {
-            buf[(*pos)++] = *s;
-        }
+        const char *out = rep ? rep : s;
+        size_t olen = rep ? strlen(rep) : (size_t)len;
+        if (*pos + olen >= n) break;
+        memcpy(buf + *pos, out, olen);
+        *pos += olen;
+        s += len;
     }
     buf[*pos] = '\0';
 }

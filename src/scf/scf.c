@@ -82,6 +82,12 @@ static os_status scf_setup(scf_state *s, const os_molecule *mol, const os_basis 
     s->bs = bs;
     s->rule = rule;
     s->n = bs->nbf;
+    /* Electron counts from a checked charge and multiplicity only (the SAD
+     * guess's spin-averaged atoms are singlets by construction). */
+    if (rule == OS_OCC_AUFBAU) {
+        os_status st = os_molecule_check_state(mol, err);
+        if (st != OS_OK) return st;
+    }
     int nel = os_molecule_nelectron(mol);
     s->nelec = nel;
     s->nalpha = (nel + mol->mult - 1) / 2;
@@ -90,7 +96,7 @@ static os_status scf_setup(scf_state *s, const os_molecule *mol, const os_basis 
     if (rule == OS_OCC_SPHERICAL) unrestricted = 0;
     if (!unrestricted && s->nalpha != s->nbeta && rule == OS_OCC_AUFBAU)
         return os_fail(err, OS_ERR_INPUT,
-                       "%s: multiplicity %d needs an unrestricted calculation", mol->name,
+                       "%s: multiplicity %d needs an unrestricted calculation", os_molecule_label(mol),
                        mol->mult);
     s->nspin = unrestricted ? 2 : 1;
     res->nalpha = s->nalpha;
@@ -159,7 +165,7 @@ static os_status guess_from_orbitals(scf_state *s, os_error *err)
     if (!g || !g->C_a || g->nbf != s->n || g->nmo != s->nmo)
         return os_fail(err, OS_ERR_INPUT,
                        "%s: the guess orbitals do not fit this basis (%d x %d, need %d x %d)",
-                       s->mol->name, g ? g->nbf : 0, g ? g->nmo : 0, s->n, s->nmo);
+                       os_molecule_label(s->mol), g ? g->nbf : 0, g ? g->nmo : 0, s->n, s->nmo);
     for (int sp = 0; sp < s->nspin; ++sp) {
         const double *C = sp == 1 && g->C_b ? g->C_b : g->C_a;
         const double *eps = sp == 1 && g->eps_b ? g->eps_b : g->eps_a;
@@ -218,7 +224,7 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
         if ((st = scf_fock(s, &e, err)) != OS_OK) break;
         if (!isfinite(e.total)) {
             st = os_fail(err, OS_ERR_NUMERIC, "%s: SCF energy is not finite at iteration %d",
-                         s->mol->name, iter);
+                         os_molecule_label(s->mol), iter);
             break;
         }
         res->nelec_grid = e.nelec_grid;
@@ -255,7 +261,7 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
     if (st == OS_OK && !res->converged)
         st = os_fail(err, OS_ERR_NOCONV,
                      "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e)",
-                     s->mol->name, s->opt.max_iter, dE, gmax);
+                     os_molecule_label(s->mol), s->opt.max_iter, dE, gmax);
     return st;
 }
 
@@ -272,7 +278,7 @@ os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_
     if (st == OS_OK) st = scf_core(&s, res, err);
     if (st == OS_OK && rule == OS_OCC_AUFBAU && s.nalpha > s.nmo)
         st = os_fail(err, OS_ERR_INPUT, "%s: %d occupied orbitals but only %d basis functions",
-                     mol->name, s.nalpha, s.nmo);
+                     os_molecule_label(mol), s.nalpha, s.nmo);
     if (st == OS_OK) st = alloc_matrices(&s, res, err);
     if (st == OS_OK) st = scf_terms_new(&s, res, err);
     if (st == OS_OK) log_header(&s, res);
