@@ -200,6 +200,10 @@ typedef struct {
     const os_scf_potential *potentials;  /* external terms, npotentials of them (NULL: none) */
     int npotentials;
     FILE *log;             /* one line per SCF cycle when non-NULL */
+    int stability;         /* 1 (default): after convergence check that the result is a
+                              minimum, not a saddle point, and follow a saddle point down;
+                              2: the same, with the lowest Hessian eigenvalue converged to
+                              ~1e-8 Eh (slower); 0: skip (the result may be a saddle point) */
 } os_scf_options;
 
 /* Fill `opt` with the defaults above. */
@@ -228,6 +232,11 @@ struct os_scf_result {
     double homo, lumo;     /* Eh; over both spins when unrestricted */
     int homo_lumo_degenerate; /* 1: HOMO and LUMO closer than OS_SCF_DEGENERATE_EH (occupation
                                  ambiguous; see warning) */
+    double stability_eig;  /* lowest eigenvalue of the orbital Hessian (real rotations within
+                              the restricted or unrestricted space), Eh; NAN when not checked */
+    double stability_curvature; /* with options.stability = 2: the energy's second derivative
+                                   along that mode from energies alone (4x the eigenvalue
+                                   restricted), a check of it; NAN otherwise */
     char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */

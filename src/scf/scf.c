@@ -17,6 +17,8 @@
 #include "scf/guess.h"
 
 #define DIIS_VECTORS 8
+/* Saddle points followed down before the SCF gives up. */
+#define MAX_FOLLOW 3
 
 void os_scf_options_default(os_scf_options *o)
 {
@@ -32,6 +34,7 @@ void os_scf_options_default(os_scf_options *o)
     o->unrestricted = -1;
     o->guess = OS_GUESS_SAD;
     o->log = NULL;
+    o->stability = 1;
 }
 
 os_status os_scf_options_check(const os_scf_options *o, os_error *err)
@@ -265,6 +268,33 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
     return st;
 }
 
+/* The cycles, then the stability check: a saddle point is followed down
+ * and the cycles start again from there, at most MAX_FOLLOW times. */
+static os_status scf_converge(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
+{
+    os_status st = scf_iterate(s, exact_count, res, err);
+    res->stability_eig = res->stability_curvature = NAN;
+    if (s->rule != OS_OCC_AUFBAU || !s->opt.stability) return st;
+    int total = res->iterations;
+    for (int follow = 0; st == OS_OK; ++follow) {
+        int moved = 0;
+        double e_saddle = res->energy;
+        st = scf_stability(s, res, follow < MAX_FOLLOW, &moved, err);
+        if (st != OS_OK || !moved) break;
+        if (s->opt.log)
+            fprintf(s->opt.log, "  following the unstable mode down from E = %.12f\n", e_saddle);
+        st = scf_iterate(s, 1, res, err);
+        total += res->iterations;
+        if (st == OS_OK && !(res->energy < e_saddle - 1e-8))
+            st = os_fail(err, OS_ERR_NUMERIC,
+                         "%s: the SCF converged to a saddle point of the energy (lowest orbital "
+                         "Hessian eigenvalue %.2e Eh) and following it down led back up",
+                         os_molecule_label(s->mol), res->stability_eig);
+    }
+    res->iterations = total;
+    return st;
+}
+
 /* ------------------------------------------------------------------ driver */
 
 os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
@@ -276,6 +306,7 @@ os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_
     int exact_count = 1;
     os_status st = scf_setup(&s, mol, bs, opt, rule, res, err);
     if (st == OS_OK) st = scf_core(&s, res, err);
+    if (st == OS_OK && rule == OS_OCC_AUFBAU) st = scf_check_basis(&s, res, err);
     if (st == OS_OK && rule == OS_OCC_AUFBAU && s.nalpha > s.nmo)
         st = os_fail(err, OS_ERR_INPUT, "%s: %d occupied orbitals but only %d basis functions",
                      os_molecule_label(mol), s.nalpha, s.nmo);
@@ -283,10 +314,13 @@ os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_
     if (st == OS_OK) st = scf_terms_new(&s, res, err);
     if (st == OS_OK) log_header(&s, res);
     if (st == OS_OK) st = scf_initial(&s, &exact_count, err);
-    if (st == OS_OK) st = scf_iterate(&s, exact_count, res, err);
+    if (st == OS_OK) st = scf_converge(&s, exact_count, res, err);
     /* Orbitals of the last Fock matrix itself (not the extrapolated one),
-     * kept for inspection even when the SCF did not converge. */
+     * kept for inspection even when the SCF did not converge; the density
+     * they came from is kept for the checks. */
     if (st == OS_OK || st == OS_ERR_NOCONV) {
+        size_t ns2 = (size_t)s.nspin * s.n * s.n;
+        memcpy(s.Fdiis, s.D, ns2 * sizeof(double));
         os_error e2;
         os_status st2 = scf_orbitals(&s, s.F, &e2);
         if (st2 != OS_OK) {
@@ -296,6 +330,10 @@ os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_
             os_scf_frontier(res);
         }
     }
+    if (st == OS_OK && rule == OS_OCC_AUFBAU) st = scf_check_result(&s, s.Fdiis, res, err);
+    /* Every message about a molecule names it (a failure deep inside, such as
+     * the eigensolver's, does not know which). */
+    if (st != OS_OK && rule == OS_OCC_AUFBAU) os_error_prefix(err, os_molecule_label(mol));
     state_free(&s);
     return st;
 }
