@@ -193,6 +193,35 @@ static void test_set_state(void)
     }
 }
 
+/* Messages keep their point: a long path loses its middle, not the reason;
+ * quoted tokens show what is invisible (issue 9). */
+static void test_messages(void)
+{
+    char path[1200];
+    memset(path, 'd', sizeof path);
+    memcpy(path, "/data/", 6);
+    for (int i = 100; i < 1100; i += 100) path[i] = '/';
+    snprintf(path + 1100, sizeof path - 1100, "/x.xyz");
+    os_molecule mol;
+    os_error err = {""};
+    os_status st = os_molecule_read_xyz(path, &mol, &err);
+    const char *reason = "x.xyz: cannot open: No such file or directory";
+    size_t len = strlen(err.msg);
+    check_true("1100-character path: I/O error", st == OS_ERR_IO);
+    check_true("1100-character path: message fits, opens with the path's start",
+               len < OS_MSG_LEN && !strncmp(err.msg, "/data/", 6) && strstr(err.msg, "..."));
+    check_true("1100-character path: the reason survives whole",
+               len > strlen(reason) && !strcmp(err.msg + len - strlen(reason), reason));
+    const char *bom = "\xef\xbb\xbf" "2 x\n\n";
+    os_molecule_parse_xyz(bom, strlen(bom), "b", &mol, &err);
+    check_true("a BOM is skipped, the rest of the count line named",
+               !strcmp(err.msg, "b:1: the atom count must stand alone on line 1 (found '2' then 'x')"));
+    const char *nb = "\xef\xbb\xbf\xef\xbb\xbf" "2\n\n";
+    os_molecule_parse_xyz(nb, strlen(nb), "b", &mol, &err);
+    check_true("a second BOM is shown, not hidden",
+               !strcmp(err.msg, "b:1: atom count '\\xef\\xbb\\xbf2' is not a positive integer"));
+}
+
 /* The comment line's keys in every accepted spelling, and free text that
  * only looks like them. */
 static void test_comment_keys(void)
@@ -463,6 +492,7 @@ int main(int argc, char **argv)
     test_parse_variants();
     test_set_state();
     test_comment_keys();
+    test_messages();
     test_bad_inputs();
     test_max_atoms();
     return check_finish();

@@ -1043,6 +1043,18 @@ int main(int argc, char **argv)
         q.charge = 0;
         os_report_svg_label(&q, "a<b&c", lab, sizeof lab);
         check_true("svg label: neutral label XML-escaped", !strcmp(lab, "a&lt;b&amp;c"));
+        /* Invalid UTF-8 and control characters from a file name (issue 9). */
+        os_report_svg_label(&q, "X\xc3(\x01\xffY\xe2\x88\x92", lab, sizeof lab);
+        check_true("svg label: invalid bytes -> U+FFFD, control -> blank, valid kept",
+                   !strcmp(lab, "X\xef\xbf\xbd( \xef\xbf\xbdY\xe2\x88\x92"));
+        char *buf = NULL;
+        size_t blen = 0;
+        FILE *m = open_memstream(&buf, &blen);
+        os_report_put_text(m, "a\"b\r\n\x1b[31m\xc0\xaf", 1, '"');
+        fclose(m);
+        check_true("put_text: quote doubled, CR LF kept, ESC blanked, overlong form replaced",
+                   buf && !strcmp(buf, "a\"\"b\r\n [31m\xef\xbf\xbd\xef\xbf\xbd"));
+        free(buf);
     }
 
     /* ---- SVG */
@@ -1107,6 +1119,36 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/no/such/dir/x.txt", dir);
     st = os_report_write_atomic(path, write_text, "x", 1, &err);
     check_true("atomic: missing directory is an error naming the path", st == OS_ERR_IO && strstr(err.msg, path));
+
+    /* Through symbolic links (a relative one, and a dangling one that names the new
+     * file), never over a device (issue 9). */
+    char link[600], target[600];
+    snprintf(target, sizeof target, "%s/atomic.txt", dir);
+    snprintf(link, sizeof link, "%s/link.txt", dir);
+    check_true("atomic: make a relative symlink", symlink("atomic.txt", link) == 0);
+    st = os_report_write_atomic(link, write_text, "through the link\n", 1, &err);
+    txt = slurp(target, NULL);
+    struct stat lsb;
+    check_true("atomic: written through the link, which stays a link",
+               st == OS_OK && txt && !strcmp(txt, "through the link\n") && lstat(link, &lsb) == 0 &&
+                   S_ISLNK(lsb.st_mode));
+    free(txt);
+    snprintf(link, sizeof link, "%s/dangling.txt", dir);
+    snprintf(target, sizeof target, "%s/made-by-link.txt", dir);
+    check_true("atomic: make a dangling symlink", symlink("made-by-link.txt", link) == 0);
+    st = os_report_write_atomic(link, write_text, "new\n", 1, &err);
+    txt = slurp(target, NULL);
+    check_true("atomic: a dangling link's target is created", st == OS_OK && txt && !strcmp(txt, "new\n"));
+    free(txt);
+    snprintf(link, sizeof link, "%s/null.txt", dir);
+    check_true("atomic: make a symlink to /dev/null", symlink("/dev/null", link) == 0);
+    st = os_report_write_atomic(link, write_text, "x", 1, &err);
+    check_true("atomic: a link to a device is refused",
+               st == OS_ERR_IO && strstr(err.msg, "is a character device"));
+    st = os_report_write_atomic("/dev/null", write_text, "x", 1, &err);
+    check_true("atomic: /dev/null itself is refused and stays a device",
+               st == OS_ERR_IO && stat("/dev/null", &lsb) == 0 && S_ISCHR(lsb.st_mode));
+    check_close("atomic: temporary files left after links", temp_files_in(dir), 0, 0);
 
     /* ---- results directory */
     char out[512];

@@ -1,8 +1,9 @@
 /* The SCF driver, RHF/UHF and RKS/UKS in one loop, read top to bottom as the
  * stages of stages.h:
- *   setup -> core Hamiltonian -> terms -> initial density ->
+ *   setup -> core Hamiltonian -> basis check -> terms -> initial density ->
  *   loop { Fock (terms) -> energy -> orbital gradient -> DIIS -> orbitals -> density }
- *   -> orbitals of the converged Fock matrix -> frontier orbitals.
+ *   -> stability (a saddle point is followed down and the loop runs again)
+ *   -> orbitals of the converged Fock matrix -> frontier orbitals -> result checks.
  * Converged when |dE| < e_conv and max|X^T (F D S - S D F) X| < g_conv. */
 #include "scf/stages.h"
 

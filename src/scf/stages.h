@@ -10,7 +10,10 @@
  *     scf_orbital_gradient, DIIS
  *     scf_orbitals     diagonalize, occupy, density
  *   }
+ *   scf_stability      a minimum, not a saddle point: else follow it down and
+ *                      loop again (stability.c)
  *   frontier orbitals and the near-degeneracy warning (occupations.c)
+ *   scf_check_*        the basis before, the result after (checks.c)
  *
  * Kohn-Sham differs from Hartree-Fock only in the XC term and the exchange
  * weights; the solvent is one external term. */
