@@ -27,6 +27,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/error.h"
 #include "core/linalg.h"
@@ -72,35 +73,20 @@ static void hessian_free(hessian *h)
     }
 }
 
-/* Eigenvectors (columns of W, n x n) of the symmetric A restricted to the
- * k columns V (m x k) of an orthonormal set: W = V eig(V^T A V), values in ev. */
-static os_status restricted_eigh(int m, int k, const double *A, const double *V, int ldv,
+/* Eigenvectors W (m x k) and values ev of the symmetric A (m x m) restricted
+ * to k orthonormal columns of V (m x ldv, from column c0): W = V' eig(V'^T A V').
+ * work: 3 m k + k k. */
+static os_status restricted_eigh(int m, int k, const double *A, const double *V, int ldv, int c0,
                                  double *W, double *ev, double *work, os_error *err)
 {
-    double *AV = work, *Ak = work + (size_t)m * k;
-    /* V has leading dimension ldv (columns of a larger matrix). */
-    for (int i = 0; i < m; ++i)
-        for (int j = 0; j < k; ++j) {
-            double v = 0.0;
-            for (int l = 0; l < m; ++l) v += A[(size_t)i * m + l] * V[(size_t)l * ldv + j];
-            AV[(size_t)i * k + j] = v;
-        }
-    for (int i = 0; i < k; ++i)
-        for (int j = 0; j < k; ++j) {
-            double v = 0.0;
-            for (int l = 0; l < m; ++l) v += V[(size_t)l * ldv + i] * AV[(size_t)l * k + j];
-            Ak[(size_t)i * k + j] = v;
-        }
+    double *Vk = work, *AV = work + (size_t)m * k, *Ak = work + 2 * (size_t)m * k;
+    for (int i = 0; i < m; ++i) memcpy(Vk + (size_t)i * k, V + (size_t)i * ldv + c0, (size_t)k * sizeof(double));
+    os_gemm(0, 0, m, k, m, 1.0, A, Vk, 0.0, AV);
+    os_gemm(1, 0, k, k, m, 1.0, Vk, AV, 0.0, Ak);
     os_symmetrize(k, Ak);
     os_status st = os_eigh(k, Ak, ev, err);
-    if (st != OS_OK) return st;
-    for (int i = 0; i < m; ++i)
-        for (int j = 0; j < k; ++j) {
-            double v = 0.0;
-            for (int l = 0; l < k; ++l) v += V[(size_t)i * ldv + l] * Ak[(size_t)l * k + j];
-            W[(size_t)i * k + j] = v;
-        }
-    return OS_OK;
+    if (st == OS_OK) os_gemm(0, 0, m, k, k, 1.0, Vk, Ak, 0.0, W);
+    return st;
 }
 
 /* Occupied and virtual orbitals of the converged density D of spin sp, each
@@ -115,7 +101,7 @@ static os_status semicanonical(hessian *h, int sp, const double *D, double *eo, 
     int n = s->n, nmo = s->nmo, no = h->nocc[sp], nv = h->nvir[sp];
     size_t m2 = (size_t)nmo * nmo;
     double *SX = os_zeros((size_t)n * nmo), *Dm = os_zeros(m2), *Fm = os_zeros(m2);
-    double *w = os_zeros((size_t)nmo), *Wk = os_zeros(m2), *work = os_zeros(2 * m2);
+    double *w = os_zeros((size_t)nmo), *Wk = os_zeros(m2), *work = os_zeros(4 * m2);
     double *T = os_zeros((size_t)n * nmo);
     os_status st = SX && Dm && Fm && w && Wk && work && T ? OS_OK : OS_NOMEM(err, "stability analysis");
     if (st == OS_OK) {
@@ -130,9 +116,9 @@ static os_status semicanonical(hessian *h, int sp, const double *D, double *eo, 
     }
     /* occupied: the last no eigenvectors of D; virtual: the first nv */
     if (st == OS_OK && no > 0)
-        st = restricted_eigh(nmo, no, Fm, Dm + nv, nmo, Wk, eo, work, err);
+        st = restricted_eigh(nmo, no, Fm, Dm, nmo, nv, Wk, eo, work, err);
     if (st == OS_OK && no > 0) os_gemm(0, 0, n, no, nmo, 1.0, s->X, Wk, 0.0, h->Co[sp]);
-    if (st == OS_OK && nv > 0) st = restricted_eigh(nmo, nv, Fm, Dm, nmo, Wk, ev, work, err);
+    if (st == OS_OK && nv > 0) st = restricted_eigh(nmo, nv, Fm, Dm, nmo, 0, Wk, ev, work, err);
     if (st == OS_OK && nv > 0) os_gemm(0, 0, n, nv, nmo, 1.0, s->X, Wk, 0.0, h->Cv[sp]);
     free(SX);
     free(Dm);
@@ -507,6 +493,7 @@ os_status scf_stability(scf_state *s, os_scf_result *res, int follow, int *moved
     }
     memcpy(D0, s->D, ns2 * sizeof(double));
     memcpy(F0, s->F, ns2 * sizeof(double));
+    clock_t t0 = clock();
     hessian h;
     os_status st = hessian_setup(&h, s, D0, err);
     double theta = NAN, *u = NULL;
@@ -519,8 +506,9 @@ os_status scf_stability(scf_state *s, os_scf_result *res, int follow, int *moved
         res->stability_eig = theta;
         if (s->opt.log && h.dim)
             fprintf(s->opt.log,
-                    "  stability: lowest orbital Hessian eigenvalue %.6f Eh (%d products)\n",
-                    theta, nprod);
+                    "  stability: lowest orbital Hessian eigenvalue %.6f Eh (%d products, "
+                    "%.2f s CPU)\n",
+                    theta, nprod, (double)(clock() - t0) / CLOCKS_PER_SEC);
     }
     if (st == OS_OK && h.dim && exact)
         st = mode_curvature(&h, u, res->energy, &res->stability_curvature, err);
