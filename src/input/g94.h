@@ -28,7 +28,8 @@ typedef struct {
     int elem_shell0[OS_MAX_Z_KNOWN + 1];   /* first shell of element Z */
     int elem_nshell[OS_MAX_Z_KNOWN + 1];   /* 0: element absent from the basis section */
     int elem_line[OS_MAX_Z_KNOWN + 1];     /* line of the element's header, 0 if absent */
-    unsigned char elem_ecp[OS_MAX_Z_KNOWN + 1]; /* 1: the file gives Z an effective core potential */
+    unsigned char elem_ecp[OS_MAX_Z_KNOWN + 1]; /* 1: the file gives Z an effective core
+                                                   potential */
 } os_g94_library;
 
 /* Parse a whole Gaussian94 library text (an optional `cartesian`/`spherical`

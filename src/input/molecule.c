@@ -44,7 +44,8 @@ const char *os_molecule_label(const os_molecule *mol)
  * then messages point there. */
 static const char *state_where(const os_molecule *mol, int charge, int mult)
 {
-    int from_file = (mol->has_charge && charge == mol->charge) || (mol->has_mult && mult == mol->mult);
+    int from_file = (mol->has_charge && charge == mol->charge) ||
+                    (mol->has_mult && mult == mol->mult);
     return from_file ? ":2" : "";
 }
 

@@ -113,7 +113,8 @@ os_status scf_check_result(const scf_state *s, const double *Dconv, const os_scf
         return os_fail(err, OS_ERR_NUMERIC, "%s: the SCF result is not finite", lab);
 
     double excess = 0.0;
-    for (int sp = 0; sp < s->nspin; ++sp) excess = fmax(excess, aufbau_excess(s, Dconv + sp * n2, sp));
+    for (int sp = 0; sp < s->nspin; ++sp)
+        excess = fmax(excess, aufbau_excess(s, Dconv + sp * n2, sp));
     if (excess > AUFBAU_EH)
         return os_fail(err, OS_ERR_NUMERIC,
                        "%s: the converged state is not aufbau: it leaves an orbital empty below "

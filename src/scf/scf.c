@@ -100,8 +100,8 @@ static os_status scf_setup(scf_state *s, const os_molecule *mol, const os_basis 
     if (rule == OS_OCC_SPHERICAL) unrestricted = 0;
     if (!unrestricted && s->nalpha != s->nbeta && rule == OS_OCC_AUFBAU)
         return os_fail(err, OS_ERR_INPUT,
-                       "%s: multiplicity %d needs an unrestricted calculation", os_molecule_label(mol),
-                       mol->mult);
+                       "%s: multiplicity %d needs an unrestricted calculation",
+                       os_molecule_label(mol), mol->mult);
     s->nspin = unrestricted ? 2 : 1;
     res->nalpha = s->nalpha;
     res->nbeta = s->nbeta;

@@ -80,7 +80,8 @@ static os_status restricted_eigh(int m, int k, const double *A, const double *V,
                                  double *W, double *ev, double *work, os_error *err)
 {
     double *Vk = work, *AV = work + (size_t)m * k, *Ak = work + 2 * (size_t)m * k;
-    for (int i = 0; i < m; ++i) memcpy(Vk + (size_t)i * k, V + (size_t)i * ldv + c0, (size_t)k * sizeof(double));
+    for (int i = 0; i < m; ++i)
+        memcpy(Vk + (size_t)i * k, V + (size_t)i * ldv + c0, (size_t)k * sizeof(double));
     os_gemm(0, 0, m, k, m, 1.0, A, Vk, 0.0, AV);
     os_gemm(1, 0, k, k, m, 1.0, Vk, AV, 0.0, Ak);
     os_symmetrize(k, Ak);
@@ -103,7 +104,8 @@ static os_status semicanonical(hessian *h, int sp, const double *D, double *eo, 
     double *SX = os_zeros((size_t)n * nmo), *Dm = os_zeros(m2), *Fm = os_zeros(m2);
     double *w = os_zeros((size_t)nmo), *Wk = os_zeros(m2), *work = os_zeros(4 * m2);
     double *T = os_zeros((size_t)n * nmo);
-    os_status st = SX && Dm && Fm && w && Wk && work && T ? OS_OK : OS_NOMEM(err, "stability analysis");
+    os_status st = SX && Dm && Fm && w && Wk && work && T ? OS_OK
+                                                           : OS_NOMEM(err, "stability analysis");
     if (st == OS_OK) {
         /* D and F in the orthonormal basis: (SX)^T D (SX) and X^T F X */
         os_gemm(0, 0, n, nmo, n, 1.0, s->S, s->X, 0.0, SX);
@@ -346,7 +348,8 @@ static os_status lowest_mode(hessian *h, int exact, double *theta, double *u, in
         ++*nprod;
         int m = k + 1;
         for (int i = 0; i < m; ++i) {
-            double g = 0.5 * (dot(dim, B + (size_t)i * dim, sg) + dot(dim, b, Sg + (size_t)i * dim));
+            double g = 0.5 * (dot(dim, B + (size_t)i * dim, sg) +
+                              dot(dim, b, Sg + (size_t)i * dim));
             G[i * maxk + k] = G[k * maxk + i] = g;
         }
         if (m < nb) continue; /* the start vectors first */
@@ -406,7 +409,8 @@ static os_status rotated_density(hessian *h, const double *u, double t, double *
             continue;
         }
         double *Cr = os_zeros((size_t)n * no), *M = os_zeros((size_t)no * no);
-        double *ev = os_zeros((size_t)no), *Ms = os_zeros((size_t)no * no), *one = os_zeros((size_t)no);
+        double *ev = os_zeros((size_t)no), *Ms = os_zeros((size_t)no * no);
+        double *one = os_zeros((size_t)no);
         os_status st = Cr && M && ev && Ms && one ? OS_OK : OS_NOMEM(err, "orbital rotation");
         if (st == OS_OK) {
             const double *x = u + h->off[sp];

@@ -89,9 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(s, data + 3, n);
     s[n] = '\0';
     /* a range from the first two bytes: the CLI's and the files' ranges and more */
-    static const long bounds[][2] = {{-1000, 1000}, {1, 1000},   {1, 4096},
-                                     {1, 100000},   {0, 2147483647L}, {1, 5000},
-                                     {1, 118},      {-9223372036854775807L - 1, 9223372036854775807L}};
+    static const long bounds[][2] = {{-1000, 1000}, {1, 1000},  {1, 4096}, {1, 100000},
+                                     {0, 2147483647L}, {1, 5000}, {1, 118},
+                                     {-9223372036854775807L - 1, 9223372036854775807L}};
     const long *b = bounds[data[1] % (sizeof bounds / sizeof *bounds)];
     switch (data[0] % 4) {
     case 0: check_int(s, b[0], b[1]); break;
