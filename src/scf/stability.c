@@ -19,9 +19,17 @@
  * A saddle point is followed down: the occupied orbitals are rotated along
  * the unstable mode by the step that lowers the energy most, and the SCF
  * starts again from there (scf.c).  The occupied orbitals are those of the
- * converged density (eigenvectors of F that it holds), so a stationary point
- * that is not aufbau (an occupied orbital above an empty one) shows a
- * negative eps_a - eps_i and is found, and followed, the same way. */
+ * converged density (F diagonalized within the space it occupies, and within
+ * the rest), so a stationary point that is not aufbau (an occupied orbital
+ * above an empty one) shows a negative eps_a - eps_i and is found, and
+ * followed, the same way.
+ *
+ * Cost: one J/K build (plus one Vxc for DFT) per Davidson product; the check
+ * stops once the sign of the lowest eigenvalue is clear, typically after 2-4
+ * products.  Davidson reaches the lowest mode through the start vector's
+ * components, so a weakly negative mode of another symmetry than the lowest
+ * orbital-energy gap can go unseen by the check (options.stability = 2
+ * converges the eigenvalue from several start vectors). */
 #include "scf/stages.h"
 
 #include <math.h>
@@ -40,9 +48,9 @@
 #define STAB_EXACT_PRODUCTS 60
 #define STAB_EXACT_RESIDUAL 1e-5
 #define STAB_EXACT_START 10
-/* Eigenvalues below -STAB_NEGATIVE (Eh) make a saddle point: far above the
- * noise of the grid kernel (~1e-6 Eh), far below any instability that moves
- * a result. */
+/* Eigenvalues below -STAB_NEGATIVE (Eh) make a saddle point: above the noise
+ * of the grid kernel (OH's exact zero mode reads 2e-5 Eh on the coarse grid,
+ * 2e-6 on the default one), below any instability that moves a result. */
 #define STAB_NEGATIVE 5e-4
 /* Step of the finite-difference kernel, in units of the unit-norm rotation. */
 #define STAB_FD_STEP 1e-5
