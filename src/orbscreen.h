@@ -160,6 +160,18 @@ os_status os_basis_check(const char *name, os_error *err);
 const char *os_basis_default_dir(void);
 void os_basis_free(os_basis *bs);
 
+/* The fitting (auxiliary) basis of density fitting for `mol`: the JKFIT set
+ * `aux` (case-insensitive, e.g. "cc-pVDZ-JKFIT"), or with aux NULL the set
+ * Psi4 1.3.2 pairs with the orbital basis (heavy-aug-cc-pVDZ-JKFIT for
+ * 6-31+G*, ...).  Elements the set lacks come from def2-QZVPP-JKFIT (then the
+ * name says "+def2-QZVPP-JKFIT"); spherical or Cartesian as `orbital` is. */
+os_status os_basis_load_aux(const os_molecule *mol, const os_basis *orbital, const char *aux,
+                            const char *basis_dir, os_basis *bs, os_error *err);
+/* OS_OK when `name` is a known fitting set. */
+os_status os_basis_check_aux(const char *name, os_error *err);
+/* Canonical name of Psi4's default fitting set for an orbital basis name, NULL if none. */
+const char *os_basis_default_aux(const char *orbital);
+
 /* --------------------------------------------------------------------- SCF */
 
 /* A potential added to the Fock matrix by a model outside the SCF (the
@@ -171,6 +183,11 @@ typedef struct {
     const char *name;      /* e.g. "pcm", for logs and reports */
     void *ctx;             /* the model's own state, passed back to build */
     os_status (*build)(void *ctx, const double *P, double *V, double *energy, os_error *err);
+    /* Optional (NULL: the term adds nothing to nuclear gradients): adds the
+     * derivative of the term's energy with respect to the nuclei, for the
+     * converged total density P, to grad (natom*3, Eh/bohr).  Called by
+     * os_scf_gradient. */
+    os_status (*gradient)(void *ctx, const double *P, double *grad, os_error *err);
 } os_scf_potential;
 
 /* Where the SCF starts. */
@@ -190,6 +207,11 @@ typedef struct {
     double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
+    const char *jk;        /* two-electron integrals: "df" (density fitting, the default when
+                              NULL) or "exact" (four-centre integrals) */
+    const char *aux;       /* fitting basis for "df" (e.g. "cc-pVDZ-JKFIT"); NULL: the set
+                              Psi4 pairs with the orbital basis (os_basis_load_aux) */
+    const char *basis_dir; /* library the fitting basis is read from; NULL: the default */
     int nthreads;          /* threads for every parallel loop of this SCF; 0 = OpenMP's default */
     size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the memory
                               available when the SCF starts (os_memory_available_mb) */
@@ -203,12 +225,15 @@ typedef struct {
     int stability;         /* 1 (default): after convergence check that the result is a
                               minimum, not a saddle point, and follow a saddle point down;
                               2: the same, with the lowest Hessian eigenvalue converged to
-                              ~1e-8 Eh (slower); 0: skip (the result may be a saddle point) */
+                              ~1e-8 Eh (slower); 0: skip (the result may be a saddle point).
+                              Not run with external terms (potentials): their potential need
+                              not be the energy's derivative (result.stability_skipped) */
 } os_scf_options;
 
 /* Fill `opt` with the defaults above. */
 void os_scf_options_default(os_scf_options *opt);
-/* OS_OK when the method and grid in `opt` are known (checked before any work). */
+/* OS_OK when the method, grid, J/K choice and fitting basis in `opt` are
+ * known (checked before any work). */
 os_status os_scf_options_check(const os_scf_options *opt, os_error *err);
 
 struct os_scf_result {
@@ -237,10 +262,13 @@ struct os_scf_result {
     double stability_curvature; /* with options.stability = 2: the energy's second derivative
                                    along that mode from energies alone (4x the eigenvalue
                                    restricted), a check of it; NAN otherwise */
+    char stability_skipped[160]; /* "" or why the stability check did not run although
+                                    asked for (e.g. an external term such as a solvent) */
     char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */
-    char jk[16];           /* J/K builder used ("direct") */
+    char jk[16];           /* two-electron integrals used: "df" or "exact" */
+    char aux[64];          /* fitting basis of "df" (e.g. "heavy-aug-cc-pVDZ-JKFIT"), else "" */
 };
 
 /* HOMO-LUMO gaps below this (Eh) make the aufbau occupation ambiguous. */
@@ -254,6 +282,92 @@ void os_scf_result_free(os_scf_result *res);
 /* Spin density matrix (nbf*nbf) of a result: spin 0 alpha, 1 beta (the
  * alpha one again when restricted). */
 os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error *err);
+
+/* ----------------------------------------------------------------- solvent */
+
+/* Conductor-like implicit solvent (C-PCM / COSMO): the solute's potential
+ * polarizes Gaussian surface charges q on a cavity of atomic spheres,
+ *   q = -f(eps) A^-1 (V + lambda 1),
+ * whose potential enters the Fock matrix (an os_scf_potential) and whose
+ * polarization energy G_pol = 1/2 q.V is added to the SCF energy.
+ * docs/solvent.md describes the model, its parameters and their sources. */
+
+/* How the cavity surface is discretized. */
+enum {
+    OS_CAVITY_SWIG = 0,   /* Lebedev points on each sphere, switching/Gaussian elements of
+                             Lange & Herbert (J. Chem. Phys. 133, 244111 (2010)) (default) */
+    OS_CAVITY_NWCHEM      /* NWChem 7.0.2's York-Karplus COSMO: subdivided octahedron,
+                             its switching and Gaussian widths (reproduces its numbers) */
+};
+/* Screening factor f(eps). */
+enum {
+    OS_SOLVENT_CPCM = 0,  /* (eps - 1)/eps (default; NWChem's "screen st") */
+    OS_SOLVENT_COSMO      /* (eps - 1)/(eps + 1/2) (Klamt's COSMO) */
+};
+/* Atomic radii before scaling. */
+enum {
+    OS_RADII_BONDI = 0,   /* Bondi 1964, Mantina et al. 2009 for main-group elements Bondi lacks */
+    OS_RADII_UFF          /* UFF (Rappe et al. 1992), half the van der Waals distance x_i */
+};
+
+typedef struct {
+    double eps;            /* static dielectric constant of the solvent (> 1) */
+    int scaling;           /* OS_SOLVENT_CPCM or OS_SOLVENT_COSMO */
+    int radii;             /* OS_RADII_* */
+    double radii_scale;    /* cavity radius = scale x table radius; default 1.2 */
+    const double *radii_bohr; /* per-atom cavity radii (bohr) instead of the table; NULL */
+    int cavity;            /* OS_CAVITY_SWIG or OS_CAVITY_NWCHEM */
+    int npoints;           /* SWIG: Lebedev points per sphere (default 110);
+                              NWCHEM: tessellation level minbem (default 2: 32 per sphere) */
+    int icosahedron;       /* NWCHEM only: start from the icosahedron (ificos 1) */
+    int charge_constraint; /* 1 (default): sum q = -f Q exactly (NWChem's Lagrangian
+                              correction); 0: none */
+    int nthreads;          /* threads for the surface integrals; 0 = OpenMP's default */
+    size_t memory_mb;      /* basis-surface integrals kept in memory up to this, MiB (else
+                              recomputed each SCF cycle); 0 = 1024 */
+} os_solvent_options;
+
+typedef struct os_solvent os_solvent;
+
+/* Defaults: eps 78.4 (water), C-PCM, Bondi x 1.2, SWIG with 110 points,
+ * charge constraint on. */
+void os_solvent_options_default(os_solvent_options *o);
+/* The cavity, its factorized A matrix and the basis-surface integrals for
+ * `mol` (at its current geometry) in basis `bs`; both must outlive the model. */
+os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
+                         const os_solvent_options *o, os_solvent **out, os_error *err);
+/* The model as an external term for os_scf_options.potentials (valid while
+ * the model lives). */
+os_scf_potential os_solvent_potential(os_solvent *s);
+/* G_pol = 1/2 q.V (Eh) at the last density the SCF passed in (0 before any). */
+double os_solvent_energy(const os_solvent *s);
+/* Number of surface points (elements) of the cavity. */
+int os_solvent_npoints(const os_solvent *s);
+/* The surface: positions (3n, bohr) and the last charges q (n, e); either may be NULL. */
+void os_solvent_surface(const os_solvent *s, const double **xyz, const double **q);
+/* One-line description of the model ("C-PCM f=(eps-1)/eps eps=7.2, SWIG 110 Lebedev
+ * points/sphere, 457 elements, Bondi radii x 1.20, charge constraint"). */
+const char *os_solvent_describe(const os_solvent *s);
+void os_solvent_free(os_solvent *s);
+
+/* Dielectric constant of a named solvent (case-insensitive: water,
+ * acetonitrile, thf, dme, dol, dme-dol, ec, dmc, dec; see docs/solvents.md);
+ * *canonical gets the table's name.  OS_ERR_INPUT listing the names when unknown. */
+os_status os_solvent_lookup(const char *name, double *eps, const char **canonical,
+                            os_error *err);
+/* 1 kcal/mol in Eh units: E_kcal = E_Eh * OS_HARTREE_KCAL. */
+#define OS_HARTREE_KCAL 627.509474063 /* CODATA 2018 Eh, 4.184 J/cal */
+/* ---------------------------------------------------------------- gradient */
+
+/* Nuclear gradient dE/dR of a converged SCF result, grad[3*A + k] (natom*3,
+ * Eh/bohr; atoms in the molecule's order, k = x, y, z).  mol, bs and opt
+ * must be those the SCF ran with (its method, grid, J/K and external
+ * potentials); each potential's gradient callback adds its term.  For DFT
+ * the grid's response is included (its points move with their atoms, the
+ * Becke weights with every atom), so the gradient is the derivative of the
+ * energy the SCF computes. */
+os_status os_scf_gradient(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
+                          const os_scf_result *res, double *grad, os_error *err);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,10 @@
  *     is the real one;
  *   - OH B3LYP (UKS): the pi-hole rotation is an exact symmetry, so the
  *     lowest eigenvalue is 0 up to the grid's anisotropy (2e-5 Eh);
+ *   - density fitting (the default J/K): the same curvature check through
+ *     the DF builder (HF, wB97X, UKS B3LYP);
+ *   - with a solvent the check is skipped, with its reason, and the model
+ *     keeps the converged solution;
  *   - checks: a charge set past the library's bounds fails the molecule (no
  *     crash); a basis whose integrals lost their digits is refused naming its
  *     self-overlap and the smallest overlap eigenvalue; a p function of
@@ -49,8 +53,9 @@ static double ref_value(const char *file, const char *key)
 static const char *h2_far = "2\ncharge=0 mult=1\nH 0 0 0\nH 0 0 20.0\n";
 
 /* SCF of an XYZ text or file; returns the status, res filled. */
-static os_status run(const char *xyz, const char *path, const char *basis, const char *method,
-                     int stability, int unrestricted, os_scf_result *res, os_error *err)
+static os_status run_jk(const char *xyz, const char *path, const char *basis, const char *method,
+                        const char *jk, int stability, int unrestricted, os_scf_result *res,
+                        os_error *err)
 {
     os_molecule mol;
     os_basis bs;
@@ -64,11 +69,19 @@ static os_status run(const char *xyz, const char *path, const char *basis, const
         o.method = method;
         o.stability = stability;
         o.unrestricted = unrestricted;
+        o.jk = jk;
         st = os_scf_run(&mol, &bs, &o, res, err);
         os_basis_free(&bs);
     }
     os_molecule_free(&mol);
     return st;
+}
+
+/* Exact integrals: Psi4's stability analysis runs on exact (pk) integrals. */
+static os_status run(const char *xyz, const char *path, const char *basis, const char *method,
+                     int stability, int unrestricted, os_scf_result *res, os_error *err)
+{
+    return run_jk(xyz, path, basis, method, "exact", stability, unrestricted, res, err);
 }
 
 static void test_psi4(void)
@@ -133,21 +146,27 @@ static void test_curvature(void)
         const char *geom, *method;
         int unrestricted;
         double factor;
+        const char *jk;
     } cases[] = {
-        {"water", "hf", -1, 4.0},    {"water", "b3lyp", -1, 4.0}, {"water", "pbe", -1, 4.0},
-        {"water", "tpss", -1, 4.0},  {"water", "wb97x", -1, 4.0}, {"ch3", "b3lyp", -1, 2.0},
-        {"water", "b3lyp", 1, 2.0},
+        {"water", "hf", -1, 4.0, "exact"},   {"water", "b3lyp", -1, 4.0, "exact"},
+        {"water", "pbe", -1, 4.0, "exact"},  {"water", "tpss", -1, 4.0, "exact"},
+        {"water", "wb97x", -1, 4.0, "exact"}, {"ch3", "b3lyp", -1, 2.0, "exact"},
+        {"water", "b3lyp", 1, 2.0, "exact"},
+        /* density fitting (the default J/K): the products through the DF builder */
+        {"water", "hf", -1, 4.0, "df"},      {"water", "wb97x", -1, 4.0, "df"},
+        {"ch3", "b3lyp", -1, 2.0, "df"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; ++i) {
         char path[512], what[160];
         snprintf(path, sizeof path, OS_REF_DIR "/geom/%s.xyz", cases[i].geom);
         os_scf_result r;
         os_error err = {""};
-        os_status st = run(NULL, path, "6-31G*", cases[i].method, 2, cases[i].unrestricted, &r, &err);
-        snprintf(what, sizeof what, "%s %s%s/6-31G*: energy curvature along the lowest mode / "
-                                    "%.0f lambda",
+        os_status st = run_jk(NULL, path, "6-31G*", cases[i].method, cases[i].jk, 2,
+                              cases[i].unrestricted, &r, &err);
+        snprintf(what, sizeof what, "%s %s%s/6-31G* (%s): energy curvature along the lowest "
+                                    "mode / %.0f lambda",
                  cases[i].geom, cases[i].unrestricted == 1 ? "U" : "", cases[i].method,
-                 cases[i].factor);
+                 cases[i].jk, cases[i].factor);
         if (!check_true(what, st == OS_OK)) {
             printf("  %s\n", err.msg);
             continue;
@@ -163,6 +182,46 @@ static void test_curvature(void)
         check_close("OH UKS: the pi-hole zero mode (Eh)", r.stability_eig, 0.0, 2e-5);
         os_scf_result_free(&r);
     }
+}
+
+/* With a solvent (an external term whose potential is not the energy's
+ * derivative) the check is skipped with its reason, and no trial density
+ * reaches the model: its kept solution is the converged one. */
+static void test_solvent_skipped(void)
+{
+    os_molecule mol;
+    os_basis bs;
+    os_error err = {""};
+    os_solvent *sv = NULL;
+    if (!check_true("water for the solvent case",
+                    os_molecule_read_xyz(OS_REF_DIR "/geom/water.xyz", &mol, &err) == OS_OK &&
+                        os_basis_load(&mol, "6-31G*", NULL, OS_PURE_DEFAULT, &bs, &err) == OS_OK))
+        return;
+    os_solvent_options so;
+    os_solvent_options_default(&so);
+    so.nthreads = 1;
+    if (check_true("solvent model", os_solvent_new(&mol, &bs, &so, &sv, &err) == OS_OK)) {
+        os_scf_potential p = os_solvent_potential(sv);
+        os_scf_options o;
+        os_scf_options_default(&o);
+        o.method = "b3lyp";
+        o.potentials = &p;
+        o.npotentials = 1;
+        os_scf_result r;
+        os_status st = os_scf_run(&mol, &bs, &o, &r, &err);
+        if (check_true("water B3LYP/6-31G* in water: SCF", st == OS_OK)) {
+            check_true("solvent: stability not checked, with its reason",
+                       isnan(r.stability_eig) && strstr(r.stability_skipped, "'solvent'"));
+            check_close("solvent: the model's G_pol is the converged one (Eh)",
+                        os_solvent_energy(sv), r.e_ext, 1e-12);
+        } else {
+            printf("  %s\n", err.msg);
+        }
+        os_scf_result_free(&r);
+        os_solvent_free(sv);
+    }
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
 }
 
 static void write_file(const char *path, const char *text)
@@ -244,6 +303,7 @@ int main(void)
     test_psi4();
     test_saddle_followed();
     test_curvature();
+    test_solvent_skipped();
     test_checks();
     return check_finish();
 }

@@ -32,8 +32,11 @@ typedef struct {
     char stem[OS_REPORT_STEM_MAX];
     os_molecule mol;
     os_basis bs;
-    os_scf_result res;
-    int have_bs, have_res, failed;
+    os_scf_result res;            /* in a solvent: the solvated SCF */
+    os_report_solvation solv;     /* valid when have_solv */
+    char model[320];
+    int have_bs, have_res, have_solv, failed;
+    double *grad; /* --gradient: natom*3, Eh/bohr */
     os_error err;
     double wall_s;
 } job;
@@ -57,7 +60,56 @@ static double now_s(void)
 
 /* ------------------------------------------------------------ the workers */
 
-/* One molecule: XYZ -> molecule -> basis -> SCF. */
+/* In a solvent: the gas-phase SCF (for the solvation energy, and its
+ * orbitals to start from), then the solvated SCF into j->res. */
+static os_status run_solvated(const cli_options *o, job *j, os_scf_options so)
+{
+    os_scf_result gas;
+    os_status st = os_scf_run(&j->mol, &j->bs, &so, &gas, &j->err);
+    if (st != OS_OK) {
+        j->res = gas; /* kept for inspection, reported as failed */
+        return st;
+    }
+    os_solvent_options sopt;
+    os_solvent_options_default(&sopt);
+    sopt.eps = o->eps;
+    sopt.nthreads = so.nthreads;
+    os_solvent *sv;
+    st = os_solvent_new(&j->mol, &j->bs, &sopt, &sv, &j->err);
+    if (st == OS_OK) {
+        os_scf_potential p = os_solvent_potential(sv);
+        so.potentials = &p;
+        so.npotentials = 1;
+        so.guess = OS_GUESS_ORBITALS;
+        so.guess_orbitals = &gas;
+        st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
+        snprintf(j->model, sizeof j->model, "%s", os_solvent_describe(sv));
+        j->solv = (os_report_solvation){.solvent = o->solvent, .eps = o->eps, .model = j->model,
+                                        .e_gas = gas.energy, .e_pol = os_solvent_energy(sv)};
+        j->have_solv = st == OS_OK;
+        os_solvent_free(sv);
+    }
+    os_scf_result_free(&gas);
+    return st;
+}
+
+/* The nuclear gradient of the converged SCF (--gradient). */
+static os_status run_gradient(job *j, const os_scf_options *so)
+{
+    j->grad = calloc((size_t)3 * j->mol.natom, sizeof(double));
+    if (!j->grad) {
+        snprintf(j->err.msg, sizeof j->err.msg, "out of memory (gradient)");
+        return OS_ERR_NOMEM;
+    }
+    os_status st = os_scf_gradient(&j->mol, &j->bs, so, &j->res, j->grad, &j->err);
+    if (st != OS_OK) {
+        free(j->grad);
+        j->grad = NULL;
+    }
+    return st;
+}
+
+/* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent) (-> gradient). */
 static void run_job(const cli_options *o, job *j)
 {
     double t0 = now_s();
@@ -75,8 +127,12 @@ static void run_job(const cli_options *o, job *j)
         os_scf_options so = o->scf;
         so.nthreads = o->threads;
         so.log = o->verbose ? stderr : NULL;
-        st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
+        if (o->eps > 0.0)
+            st = run_solvated(o, j, so);
+        else
+            st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
         j->have_res = 1;
+        if (st == OS_OK && o->gradient) st = run_gradient(j, &so);
     }
     j->failed = st != OS_OK;
     /* Every message about a molecule names its file (basis and SCF messages
@@ -125,11 +181,31 @@ static os_report_entry entry_of(job *j)
     os_report_entry e = {.mol = &j->mol, .wall_s = j->wall_s,
                          .label = j->mol.label[0] ? j->mol.label : NULL};
     e.bs = j->have_bs ? &j->bs : NULL;
+    e.gradient = j->grad;
     if (j->failed)
         e.error = j->err.msg;
     else
         e.res = &j->res;
+    if (j->have_solv) e.solv = &j->solv;
     return e;
+}
+
+static void print_gradient(const os_molecule *m, const double *g, int k, int n)
+{
+    double gmax = 0.0, ss = 0.0;
+    fprintf(stderr, "[%d/%d] ", k, n);
+    os_report_put_text(stderr, m->name, 0, 0);
+    fputs(": gradient (Eh/bohr)\n", stderr);
+    for (int a = 0; a < m->natom; ++a) {
+        fprintf(stderr, "    %3d %-2s %15.9f %15.9f %15.9f\n", a + 1, os_element_symbol(m->Z[a]),
+                g[3 * a], g[3 * a + 1], g[3 * a + 2]);
+        for (int c = 0; c < 3; ++c) {
+            gmax = fmax(gmax, fabs(g[3 * a + c]));
+            ss += g[3 * a + c] * g[3 * a + c];
+        }
+    }
+    fprintf(stderr, "    max |g| %.3e, rms %.3e Eh/bohr\n", gmax,
+            m->natom > 0 ? sqrt(ss / (3.0 * m->natom)) : 0.0);
 }
 
 static void progress(const cli_options *o, const job *j, int k, int n)
@@ -148,13 +224,19 @@ static void progress(const cli_options *o, const job *j, int k, int n)
         snprintf(lumo, sizeof lumo, "%.3f eV", j->res.lumo * OS_HARTREE_EV);
     else
         snprintf(lumo, sizeof lumo, "none (no virtual orbital)");
-    fprintf(stderr, ": E = %.8f Eh, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
-            j->res.energy, j->res.homo * OS_HARTREE_EV, lumo, j->res.iterations, j->wall_s);
+    char solv[64] = "";
+    if (j->have_solv)
+        snprintf(solv, sizeof solv, ", dG_solv %.2f kcal/mol",
+                 (j->res.energy - j->solv.e_gas) * OS_HARTREE_KCAL);
+    fprintf(stderr, ": E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
+            j->res.energy, solv, j->res.homo * OS_HARTREE_EV, lumo, j->res.iterations,
+            j->wall_s);
     if (j->res.warning[0]) {
         fprintf(stderr, "[%d/%d] ", k, n);
         os_report_put_text(stderr, j->mol.name, 0, 0);
         fprintf(stderr, ": warning: %s\n", j->res.warning);
     }
+    if (j->grad) print_gradient(&j->mol, j->grad, k, n);
 }
 
 typedef struct {
@@ -228,6 +310,10 @@ static void run_header(const cli_options *o, int argc, char **argv, os_report_ru
     /* HF has no grid; DFT runs name the grid they used. */
     int is_hf = o->scf.method && strcasecmp(o->scf.method, "hf") == 0;
     run->grid = is_hf ? NULL : (o->scf.grid ? o->scf.grid : "default");
+    run->jk = o->scf.jk ? o->scf.jk : "df";
+    run->aux = strcmp(run->jk, "df") != 0 ? NULL
+               : o->scf.aux                 ? o->scf.aux
+                                            : os_basis_default_aux(o->basis);
     run->command_line = cmdline;
     run->date = date;
     run->nthreads = o->threads;
@@ -377,6 +463,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         any_failed |= jobs[i].failed;
         if (jobs[i].have_res) os_scf_result_free(&jobs[i].res);
         if (jobs[i].have_bs) os_basis_free(&jobs[i].bs);
+        free(jobs[i].grad);
         os_molecule_free(&jobs[i].mol);
     }
     free(snap);

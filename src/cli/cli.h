@@ -15,7 +15,10 @@ typedef struct {
     int charge, mult, has_charge, has_mult;
     int pure;
     int threads, jobs;
+    const char *solvent;   /* --solvent: the name (canonical after cli_parse), or NULL */
+    double eps;            /* --eps, else --solvent's dielectric constant; 0 = gas phase */
     int verbose, quiet;
+    int gradient;          /* --gradient: nuclear gradient after each SCF */
     char **inputs;
     int ninput;
     char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */

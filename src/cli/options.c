@@ -4,12 +4,10 @@
 #include "cli/cli.h"
 
 #include "core/error.h"
-#include "core/parse.h"
+#include "cli/numeric.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +29,20 @@ static void usage(FILE *f, const char *basis_dir)
             "  --charge N        net charge when the XYZ comment line has no charge=\n"
             "  --mult N          spin multiplicity when the XYZ comment line has no mult=\n"
             "  --unrestricted    UHF/UKS even for singlets\n"
+            "  --solvent NAME    implicit solvent (C-PCM): water, acetonitrile, thf, dme, dol,\n"
+            "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
+            "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
+            "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
+            "                    (exact integrals unless --jk says otherwise)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
             "  --memory MB       integrals kept in memory between SCF cycles (default: half the available memory)\n"
+            "  --jk METHOD       two-electron integrals: df (density fitting, default) or exact\n"
+            "  --aux NAME        fitting basis for df (default: Psi4's pairing, e.g.\n"
+            "                    heavy-aug-cc-pVDZ-JKFIT for 6-31+G*); e.g. def2-QZVPP-JKFIT\n"
             "  --basis-dir DIR   Gaussian94 basis library (default %s)\n"
             "  --verbose         SCF iterations on stderr\n"
             "  --quiet           nothing on stderr but errors\n"
@@ -46,21 +52,24 @@ static void usage(FILE *f, const char *basis_dir)
             basis_dir ? basis_dir : os_basis_default_dir());
 }
 
-/* An integer option's value, range-checked before conversion (core/parse.c);
- * a bad one is reported naming the option.  Returns 1 when *out was set. */
-static int number_option(const char *opt, const char *arg, long lo, long hi, int *out)
+/* A numeric option's value (cli/numeric.c: the grammar and the range); a
+ * bad one is reported naming the option.  Returns 1 when *iv or *rv was set. */
+static int number_option(const char *opt, const char *arg, long *iv, double *rv)
 {
-    long v;
-    os_num_status ns = os_parse_int(arg, lo, hi, &v);
-    if (ns == OS_NUM_OK) {
-        *out = (int)v;
-        return 1;
-    }
-    char q[OS_QUOTE_LEN];
-    os_quote(q, sizeof q, arg, strlen(arg));
-    fprintf(stderr, "orbscreen: invalid value '%s' for --%s: %s %ld..%ld (see --help)\n", q, opt,
-            ns == OS_NUM_RANGE ? "outside" : "expected an integer in", lo, hi);
-    return 0;
+    char msg[256];
+    int ok = cli_numeric_parse(opt, arg, iv, rv, msg, sizeof msg);
+    if (ok == 0) fprintf(stderr, "orbscreen: %s (see --help)\n", msg);
+    return ok == 1;
+}
+
+/* The integer option's value into *out (its range fits an int). */
+static int int_option(const char *opt, const char *arg, int *out)
+{
+    long v = 0;
+    double unused;
+    if (!number_option(opt, arg, &v, &unused)) return 0;
+    *out = (int)v;
+    return 1;
 }
 
 /* An installed orbscreen (bin/orbscreen) finds its basis library in
@@ -88,7 +97,8 @@ static const char *installed_basis_dir(cli_options *o)
 
 int cli_parse(int argc, char **argv, cli_options *o)
 {
-    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM };
+    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
+           O_SOLVENT, O_EPS, O_GRAD, O_JK, O_AUX };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -102,6 +112,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"max-iter", required_argument, 0, O_MAXIT},
         {"unrestricted", no_argument, 0, O_UHF},
         {"memory", required_argument, 0, O_MEM},
+        {"solvent", required_argument, 0, O_SOLVENT},
+        {"eps", required_argument, 0, O_EPS},
+        {"gradient", no_argument, 0, O_GRAD},
+        {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -117,21 +131,22 @@ int cli_parse(int argc, char **argv, cli_options *o)
         /* Every option with a value is long: idx names it. */
         const char *name = idx >= 0 ? longopts[idx].name : "?";
         int ok = 1, mb = 0;
+        long unused_long;
         switch (c) {
         case 'm': o->scf.method = optarg; break;
         case 'b': o->basis = optarg; break;
         case 'c':
-            ok = number_option(name, optarg, -OS_MAX_CHARGE, OS_MAX_CHARGE, &o->charge);
+            ok = int_option(name, optarg, &o->charge);
             o->has_charge = 1;
             break;
         case 'M':
-            ok = number_option(name, optarg, 1, OS_MAX_MULT, &o->mult);
+            ok = int_option(name, optarg, &o->mult);
             o->has_mult = 1;
             break;
         case 'j': o->json = optarg; break;
-        case 't': ok = number_option(name, optarg, 1, 4096, &o->threads); break;
-        case 'J': ok = number_option(name, optarg, 1, 4096, &o->jobs); break;
-        case O_MAXIT: ok = number_option(name, optarg, 1, 100000, &o->scf.max_iter); break;
+        case 't': ok = int_option(name, optarg, &o->threads); break;
+        case 'J': ok = int_option(name, optarg, &o->jobs); break;
+        case O_MAXIT: ok = int_option(name, optarg, &o->scf.max_iter); break;
         case 'v': o->verbose = 1; break;
         case 'q': o->quiet = 1; break;
         case O_CART: o->pure = OS_CARTESIAN; break;
@@ -142,9 +157,14 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
         case O_MEM:
-            ok = number_option(name, optarg, 0, INT_MAX, &mb);
+            ok = int_option(name, optarg, &mb);
             o->scf.memory_mb = (size_t)mb;
             break;
+        case O_GRAD: o->gradient = 1; break;
+        case O_JK: o->scf.jk = optarg; break;
+        case O_AUX: o->scf.aux = optarg; break;
+        case O_SOLVENT: o->solvent = optarg; break;
+        case O_EPS: ok = number_option(name, optarg, &unused_long, &o->eps); break;
         case 'h':
             if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
             usage(stdout, o->basis_dir);
@@ -164,9 +184,25 @@ int cli_parse(int argc, char **argv, cli_options *o)
     o->inputs = argv + optind;
     o->ninput = argc - optind;
     if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
-    /* A bad method, grid, basis or output folder is the same for every
-     * molecule: say so once, before any work. */
+    o->scf.basis_dir = o->basis_dir; /* the fitting basis comes from the same library */
+    /* A bad method, grid, J/K choice, basis or output folder is the same for
+     * every molecule: say so once, before any work. */
     os_error err;
+    double eps;
+    if (o->solvent && os_solvent_lookup(o->solvent, &eps, &o->solvent, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
+    if (o->gradient && o->eps > 0.0) {
+        fprintf(stderr, "orbscreen: --gradient in a solvent needs the solvent's gradient term, "
+                        "which is not there yet: use --gradient in the gas phase\n");
+        return EXIT_USAGE;
+    }
+    /* Until the density-fitted gradient exists, a gradient run differentiates
+     * exact integrals unless --jk asked otherwise (which is then refused per
+     * molecule with its reason). */
+    if (o->gradient && !o->scf.jk) o->scf.jk = "exact";
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;

@@ -9,6 +9,7 @@ typedef struct {
     int npt;            /* total points (after dropping zero weights) */
     double *xyz;        /* npt*3, bohr */
     double *w;          /* npt, quadrature weights including partition function */
+    int *atom;          /* npt: the atom whose grid holds the point (it moves with that atom) */
     int nblock;
     int *block0;        /* nblock+1: block b holds points block0[b]..block0[b+1]-1 */
 } os_grid;

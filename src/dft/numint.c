@@ -155,6 +155,12 @@ fail:
     return st;
 }
 
+int os_numint_block_shells(const os_numint *ni, int b, const int **shells)
+{
+    *shells = ni->blk_shell + ni->blk_shell0[b];
+    return ni->blk_shell0[b + 1] - ni->blk_shell0[b];
+}
+
 void os_numint_free(os_numint *ni)
 {
     if (!ni) return;
@@ -164,12 +170,9 @@ void os_numint_free(os_numint *ni)
     free(ni);
 }
 
-/* Values (and gradients when grad != NULL) of one shell's functions on np
- * points: phi[i*ld + p], grad[(i*3 + k)*ld + p] for k = x, y, z.  cart and
- * cgrad are scratch of ncart*np and 3*ncart*np; pw holds (5 + 3(l+1))*np. */
-static void eval_shell(const os_shell *sh, const double *T, int np, const double *xyz,
-                       double *phi, double *grad, int ld, double *cart, double *cgrad,
-                       double *pw)
+void os_numint_eval_shell(const os_shell *sh, const double *T, int np, const double *xyz,
+                          double *phi, double *grad, int ld, double *cart, double *cgrad,
+                          double *pw)
 {
     int l = sh->l, nc = os_ncart(l);
     const double *o = sh->origin;
@@ -359,8 +362,9 @@ static os_status do_block(const os_numint *ni, const os_xc *xc, int nspin, int f
     int f = 0;
     for (int k = ni->blk_shell0[b]; k < ni->blk_shell0[b + 1]; ++k) {
         const os_shell *sh = &bs->shells[ni->blk_shell[k]];
-        eval_shell(sh, ni->T[sh->l], np, xyz, w->phi + (size_t)f * np,
-                   gga ? w->grad + (size_t)3 * f * np : NULL, np, w->cart, w->cgrad, w->pw);
+        os_numint_eval_shell(sh, ni->T[sh->l], np, xyz, w->phi + (size_t)f * np,
+                             gga ? w->grad + (size_t)3 * f * np : NULL, np, w->cart, w->cgrad,
+                             w->pw);
         f += sh->nbf;
     }
     int g3 = 3 * np; /* row length of grad arrays */

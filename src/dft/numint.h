@@ -12,6 +12,16 @@ typedef struct os_numint os_numint;
 os_status os_numint_new(const os_basis *bs, const os_grid *g, int need_grad, int nthreads,
                         os_numint **out, os_error *err);
 void os_numint_free(os_numint *ni);
+/* The shells that do not vanish on grid block b: *shells[0..n-1], returns n. */
+int os_numint_block_shells(const os_numint *ni, int b, const int **shells);
+
+/* Values (and gradients when grad != NULL) of one shell's functions on np
+ * points xyz: phi[i*ld + p], grad[(i*3 + k)*ld + p] for k = x, y, z.  T: the
+ * shell's os_cart2sph matrix (used when pure, l >= 2).  cart and cgrad are
+ * scratch of ncart*np and 3*ncart*np; pw holds (5 + 3(l+1))*np. */
+void os_numint_eval_shell(const os_shell *sh, const double *T, int np, const double *xyz,
+                          double *phi, double *grad, int ld, double *cart, double *cgrad,
+                          double *pw);
 
 /* nspin = 1: D = total density matrix (nbf*nbf); V gets Vxc.
  * nspin = 2: D = [Da, Db] (2*nbf*nbf); V gets [Va, Vb].

@@ -43,6 +43,7 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     os_json_str(j, "reference", os_report_reference(r));
     os_json_str(j, "grid", r->grid[0] ? r->grid : NULL);
     os_json_str(j, "jk", r->jk[0] ? r->jk : NULL);
+    os_json_str(j, "aux", r->aux[0] ? r->aux : NULL);
     os_json_int(j, "nmo", r->nmo);
     os_json_int(j, "n_dropped", r->n_dropped);
     /* why functions were dropped: overlap eigenvalues below the threshold */
@@ -62,8 +63,40 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     } else {
         ev_array(j, "orbital_energies_ev", r->eps_a, r->eps_a ? r->nmo : 0);
     }
+    /* the stability check: lowest orbital-Hessian eigenvalue, or why not run */
+    os_json_object(j, "stability");
+    os_json_num(j, "lowest_eigenvalue", "%.6f", r->stability_eig);
+    os_json_str(j, "skipped", r->stability_skipped[0] ? r->stability_skipped : NULL);
+    os_json_end(j);
     os_json_array(j, "warnings");
     if (r->warning[0]) os_json_str(j, NULL, r->warning);
+    os_json_end(j);
+}
+
+/* The solvent, its model and the electrostatic solvation energy
+ * E_sol - E_gas (both SCF energies at the same geometry). */
+static void solvation_fields(os_json *j, const os_report_solvation *sv, const os_scf_result *r)
+{
+    os_json_object(j, "solvation");
+    os_json_str(j, "solvent", sv->solvent);
+    os_json_num(j, "eps", "%.6g", sv->eps);
+    os_json_str(j, "model", sv->model);
+    os_json_num(j, "energy_gas", "%.10f", sv->e_gas);
+    os_json_num(j, "solvation_energy", "%.10f", r->energy - sv->e_gas);
+    os_json_num(j, "solvation_energy_kcal_mol", "%.4f", (r->energy - sv->e_gas) * OS_HARTREE_KCAL);
+    os_json_num(j, "polarization_energy", "%.10f", sv->e_pol);
+    os_json_end(j);
+}
+
+/* One [gx, gy, gz] row per atom, Eh/bohr. */
+static void gradient_field(os_json *j, const os_molecule *m, const double *g)
+{
+    os_json_array(j, "gradient_eh_bohr");
+    for (int a = 0; a < m->natom; ++a) {
+        os_json_array_inline(j, NULL);
+        for (int k = 0; k < 3; ++k) os_json_num(j, NULL, "%.10f", g[3 * a + k]);
+        os_json_end(j);
+    }
     os_json_end(j);
 }
 
@@ -78,9 +111,11 @@ static void molecule_json(os_json *j, const os_report_run *run, const os_report_
         os_json_int(j, "n_basis", e->bs->nbf);
     else
         os_json_null(j, "n_basis");
-    if (r)
+    if (r) {
         scf_fields(j, r);
-    else
+        if (e->solv) solvation_fields(j, e->solv, r);
+        if (e->gradient) gradient_field(j, e->mol, e->gradient);
+    } else
         os_json_str(j, "error", e->error ? e->error : "no result");
     if (e->rank > 0)
         os_json_int(j, "rank", e->rank);
@@ -122,13 +157,17 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "method", run->method);
     os_json_str(&j, "basis", run->basis);
     os_json_str(&j, "grid", run->grid);
+    os_json_str(&j, "jk", run->jk);
+    os_json_str(&j, "aux", run->aux);
     os_json_str(&j, "command_line", run->command_line);
     os_json_str(&j, "date", run->date);
     os_json_int(&j, "threads", run->nthreads);
     os_json_object(&j, "units");
     static const char *const ev_keys[] = {"homo_ev", "lumo_ev", "gap_ev", "orbital_energies_ev"};
     os_json_str(&j, "energy", "Eh");
+    os_json_str(&j, "solvation", "Eh, except solvation_energy_kcal_mol");
     for (size_t k = 0; k < sizeof ev_keys / sizeof *ev_keys; ++k) os_json_str(&j, ev_keys[k], "eV");
+    os_json_str(&j, "gradient_eh_bohr", "Eh/bohr");
     os_json_str(&j, "wall_s", "s");
     os_json_num(&j, "hartree_ev", "%.12f", OS_HARTREE_EV);
     os_json_end(&j);

@@ -20,6 +20,15 @@
 
 #include <stdio.h>
 
+/* A molecule's continuum-solvent result (NULL in the gas phase). */
+typedef struct {
+    const char *solvent;       /* e.g. "dme", or NULL when only --eps was given */
+    double eps;                /* dielectric constant */
+    const char *model;         /* os_solvent_describe() */
+    double e_gas;              /* gas-phase SCF energy at the same geometry, Eh */
+    double e_pol;              /* polarization energy G_pol = 1/2 q.V of the solvated SCF, Eh */
+} os_report_solvation;
+
 /* One molecule of the run. */
 typedef struct {
     const os_molecule *mol;    /* always set (name/file at least); natom = 0 when parsing failed */
@@ -30,6 +39,8 @@ typedef struct {
     int rank;                  /* filled by os_report_rank: 1 = lowest LUMO among anions; 0 = not ranked */
     const char *label;         /* display name for the figure, e.g. "TFSI-" (a trailing charge
                                   sign is drawn as a superscript); NULL: mol->name */
+    const os_report_solvation *solv; /* in a solvent: res is the solvated SCF; NULL: gas phase */
+    const double *gradient;    /* nuclear gradient, natom*3, Eh/bohr; NULL when not computed */
 } os_report_entry;
 
 /* Run-level header.  NULL strings are written as null / left out. */
@@ -39,6 +50,9 @@ typedef struct {
     const char *method;        /* as requested, e.g. "b3lyp" */
     const char *basis;         /* e.g. "6-31+G*" */
     const char *grid;          /* e.g. "default" or "75,302"; NULL for HF */
+    const char *jk;            /* two-electron integrals requested: "df" or "exact" */
+    const char *aux;           /* fitting basis requested for "df" (the default pairing's name
+                                  when none was given); NULL for "exact" */
     const char *command_line;  /* the command as typed */
     const char *date;          /* ISO 8601 UTC, e.g. "2026-11-25T17:40:00Z" */
     int nthreads;              /* OpenMP threads used */

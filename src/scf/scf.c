@@ -41,7 +41,9 @@ void os_scf_options_default(os_scf_options *o)
 os_status os_scf_options_check(const os_scf_options *o, os_error *err)
 {
     os_xc *xc;
-    os_status st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
+    os_status st = scf_terms_check(o, err);
+    if (st != OS_OK) return st;
+    st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
     if (st != OS_OK) return st;
     int is_dft = os_xc_family(xc) != OS_XC_NONE;
     os_xc_free(xc);
@@ -276,6 +278,19 @@ static os_status scf_converge(scf_state *s, int exact_count, os_scf_result *res,
     os_status st = scf_iterate(s, exact_count, res, err);
     res->stability_eig = res->stability_curvature = NAN;
     if (s->rule != OS_OCC_AUFBAU || !s->opt.stability) return st;
+    if (s->opt.npotentials > 0) {
+        /* An external term's potential need not be the derivative of its
+         * energy (the solvent's reaction field is not, solvent.c), so the
+         * Hessian products would not be the energy's, and its trial builds
+         * would overwrite the model's converged charges: not checked, and
+         * said so. */
+        snprintf(res->stability_skipped, sizeof res->stability_skipped,
+                 "not checked with the external term '%s' (its potential need not be the "
+                 "energy's derivative)",
+                 s->opt.potentials[0].name ? s->opt.potentials[0].name : "?");
+        if (s->opt.log) fprintf(s->opt.log, "  stability: %s\n", res->stability_skipped);
+        return st;
+    }
     int total = res->iterations;
     for (int follow = 0; st == OS_OK; ++follow) {
         int moved = 0;

@@ -1,10 +1,12 @@
 /* libFuzzer target: the strict number grammar every file and command-line
- * number goes through (core/parse.c: the CLI's --charge, --mult, --threads,
- * --jobs, --max-iter and --memory, the XYZ count, charge, mult and
- * coordinates, Gaussian94 numbers) and the DFT grid spec (--grid), on
- * arbitrary bytes (tests/fuzz/run.sh).  Each accepted text is checked
+ * number goes through (core/parse.c: the XYZ count, charge, mult and
+ * coordinates, Gaussian94 numbers), the command line's numeric options
+ * themselves (cli/numeric.c: --charge, --mult, --threads, --jobs, --max-iter,
+ * --memory, --eps, with their ranges and messages) and the DFT grid spec
+ * (--grid), on arbitrary bytes (tests/fuzz/run.sh).  Each accepted text is checked
  * against an independent reading: the grammar by hand, the value by
  * strtoll/strtod. */
+#include "cli/numeric.h"
 #include "core/parse.h"
 #include "dft/grid.h"
 
@@ -81,6 +83,30 @@ static void check_grid(const char *s)
     if (strtol(s, NULL, 10) != r || strtol(comma + 1, NULL, 10) != a) abort();
 }
 
+/* The CLI's numeric option k: an accepted value lies in the option's range
+ * and agrees with the grammar; a refused one gets one line naming the option. */
+static void check_option(int k, const char *s)
+{
+    const cli_numeric *o = cli_numeric_at(k % cli_numeric_count());
+    long iv = 12345;
+    double rv = NAN;
+    char msg[256] = "", want[64];
+    int ok = cli_numeric_parse(o->name, s, &iv, &rv, msg, sizeof msg);
+    if (ok == 1) {
+        if (o->real && !(rv > o->lo && rv <= o->hi)) abort();
+        if (!o->real && (iv < (long)o->lo || iv > (long)o->hi)) abort();
+        long v;
+        double d;
+        if (!o->real && (os_parse_int(s, (long)o->lo, (long)o->hi, &v) != OS_NUM_OK || v != iv))
+            abort();
+        if (o->real && (os_parse_real(s, 0, &d) != OS_NUM_OK || d != rv)) abort();
+        return;
+    }
+    snprintf(want, sizeof want, "' for --%s: ", o->name);
+    if (ok != 0 || !strstr(msg, want) || strchr(msg, '\n') || strncmp(msg, "invalid value '", 15))
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 3) return 0;
@@ -93,10 +119,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                      {0, 2147483647L}, {1, 5000}, {1, 118},
                                      {-9223372036854775807L - 1, 9223372036854775807L}};
     const long *b = bounds[data[1] % (sizeof bounds / sizeof *bounds)];
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
     case 0: check_int(s, b[0], b[1]); break;
     case 1: check_real(s, data[2] & 1); break;
     case 2: check_grid(s); break;
+    case 4: check_option(data[1], s); break;
     default: check_int(s, b[0] + (long)(data[2] % 7), b[1]); break;
     }
     return 0;

@@ -22,7 +22,9 @@ FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover
        -D_POSIX_C_SOURCE=200809L -I$ROOT/src"
 # The parsers and what they use (no BLAS, no libint, no libxc).
 PARSERS="$ROOT/src/input/*.c $ROOT/src/core/error.c $ROOT/src/core/parse.c $ROOT/src/core/utf8.c"
-NUMBERS="$ROOT/src/core/error.c $ROOT/src/core/parse.c $ROOT/src/dft/grid.c $ROOT/src/dft/lebedev.c"
+NUMBERS="$ROOT/src/core/error.c $ROOT/src/core/parse.c $ROOT/src/dft/grid.c $ROOT/src/dft/lebedev.c
+         $ROOT/src/dft/becke.c
+         $ROOT/src/cli/numeric.c"
 for t in xyz comment g94; do
     # shellcheck disable=SC2086
     $CC $FLAGS "$HERE/fuzz_$t.c" $PARSERS -lm -o "$W/fuzz_$t" || exit 1
@@ -55,12 +57,14 @@ done
 for f in "$W"/seeds/xyz/*; do
     sed -n 2p "$f" > "$W/seeds/comment/$(basename "$f")" 2>/dev/null
 done
-# Numbers: mode byte (int, real, grid), range byte, flag byte, then the text.
+# Numbers: mode byte (int, real, grid, int, CLI option), range/option byte,
+# flag byte, then the text.
 i=0
 for v in 0 -1 +7 1000 -1001 4294967302 99999999999999999999 0x1d " 5" 5x 1.0D+01 1e400 \
-         .5 5. -.5e-3 nan inf 50,302 75,4294967302 coarse ",302" "50,,302"; do
+         .5 5. -.5e-3 nan inf 50,302 75,4294967302 coarse ",302" "50,,302" 78.4 1 1e6 \
+         1000001 0.5; do
     r=$((i % 8))
-    for m in 0 1 2; do
+    for m in 0 1 2 4; do
         printf "\\00$m\\00$r\\001%s" "$v" > "$W/seeds/numbers/seed-$i-$m"
     done
     i=$((i + 1))
