@@ -309,7 +309,7 @@ static void test_errors(void)
     /* A private library directory with broken files under real names. */
     char dir[] = "/tmp/os_test_basis_XXXXXX";
     if (!check_true("make temp dir", mkdtemp(dir) != NULL)) return;
-    char p1[256], p2[256], p3[256], p4[256], p5[256], msg[512];
+    char p1[256], p2[256], p3[256], p4[256], p5[256], p6[256], msg[512];
     snprintf(p1, sizeof p1, "%s/sto-3g.gbs", dir);
     snprintf(p2, sizeof p2, "%s/3-21g.gbs", dir);
     snprintf(p3, sizeof p3, "%s/6-31g.gbs", dir);
@@ -345,6 +345,17 @@ static void test_errors(void)
                        strstr(err.msg, "basis 6-31G*: element H shell 1 is numerically "
                                        "ill-conditioned: its primitives cancel to 1 part in ") ==
                            err.msg);
+        if (st != OS_ERR_BASIS) printf("  got '%s'\n", err.msg);
+        /* An exponent of 1e30 (kinetic energy 1.5e30 Eh) leaves the Fock matrix no
+         * digits: B3LYP ran to a number or to a random failure. */
+        snprintf(p6, sizeof p6, "%s/cc-pvdz.gbs", dir);
+        write_file(p6, "H 0\nS 1 1.0\n 1.0D+30 1.0\nS 1 1.0\n 1.0 1.0\n****\n");
+        st = os_basis_load(&mol, "cc-pVDZ", dir, OS_PURE_DEFAULT, &bs, &err);
+        check_true("exponent 1e30 refused, naming the shell and the limit",
+                   st == OS_ERR_BASIS &&
+                       strcmp(err.msg, "basis cc-pVDZ: element H shell 1 has the exponent 1e+30, "
+                                       "above 1e+09: its kinetic energy would leave the Fock "
+                                       "matrix no digits") == 0);
         if (st != OS_ERR_BASIS) printf("  got '%s'\n", err.msg);
         double a2[2] = {1.0, 1.0001}, c2[2] = {1.0, -1.0};
         /* (2 sqrt(a b)/(a+b))^1.5 = 1 - 3 d^2/16 + O(d^3) for a = 1, b = 1 + d: the norm is
@@ -382,6 +393,7 @@ static void test_errors(void)
     unlink(p3);
     unlink(p4);
     unlink(p5);
+    unlink(p6);
     rmdir(dir);
 
     /* Default directory: the environment wins over the build-time path. */

@@ -176,6 +176,12 @@ printf '2\ncharge=0 mult=1\nH 0 0 0\nH 0 0 20.0\n' > "$T/h2far.xyz"
 want=$(awk '$1 == "energy" {print $2}' "$REF/stability/h2_20A_rhf_sto3g.ref")
 close_to "$(energy h2far "$T/far.json")" "$want" 1e-6
 check $? "H2 20 A apart: E $(energy h2far "$T/far.json") vs Psi4 ground state $want (not the -0.185 saddle point)"
+check $(grep -q '"lowest_eigenvalue": 0\.7' "$T/far.json" && grep -q '"skipped": null' "$T/far.json"; echo $?) "H2 20 A: the JSON carries the stability check's eigenvalue (a minimum)"
+# In a solvent the solvated SCF starts from the checked gas-phase orbitals; its own
+# check is skipped with the reason (the reaction field is not the energy's derivative).
+"$B" --method hf --basis STO-3G --jk exact --solvent water --no-results --json "$T/fars.json" --quiet "$T/h2far.xyz" 2> "$T/err"; rc=$?
+close_to "$(energy h2far "$T/fars.json")" "$want" 1e-3
+check $([ $? -eq 0 ] && [ $rc -eq 0 ] && grep -q '"skipped": "not checked with the external term .solvent.' "$T/fars.json"; echo $?) "H2 20 A in water: the ground state (within 1e-3 Eh of the gas one), stability skipped with its reason ($rc)"
 mkdir -p "$T/b1" "$T/b2" "$T/b3" "$T/b4"
 printf 'H 0\nS 2 1.00\n 1.0 1.0\n 1.0000001 -1.0\n****\n' > "$T/b1/sto-3g.gbs"
 printf 'H 0\nS 1 1.00\n 0xd 1.0\n****\n' > "$T/b2/sto-3g.gbs"
@@ -188,6 +194,16 @@ ORBSCREEN_BASIS_DIR="$T/b2" "$B" --method hf --basis STO-3G --no-results --quiet
 check $([ $rc -eq 1 ] && has "$T/err" "'0xd' is not a decimal number"; echo $?) "exponent 0xd refused ($rc)"
 ORBSCREEN_BASIS_DIR="$T/b3" "$B" --method b3lyp --grid coarse --basis STO-3G --jk exact --no-results --quiet "$T/h2m2.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 1 ] && has "$T/err" "h2m2.xyz: the DFT grid (50,194) integrates the density to"; echo $?) "exponent 1e-12: the grid's electron count fails the molecule ($rc)"
+
+# A tight exponent of 1e30 leaves the Fock matrix no digits: refused.  One of 1e-30
+# once hung the DFT set-up (a function 1e16 bohr wide walked in 0.05 bohr steps).
+mkdir -p "$T/b5" "$T/b6"
+printf 'H 0\nS 1 1.00\n 1.0D+30 1.0\nS 1 1.00\n 1.0 1.0\n****\n' > "$T/b5/sto-3g.gbs"
+printf 'H 0\nS 1 1.00\n 1.0D-30 1.0\nS 1 1.00\n 1.0 1.0\n****\n' > "$T/b6/sto-3g.gbs"
+ORBSCREEN_BASIS_DIR="$T/b5" "$B" --method b3lyp --basis STO-3G --jk exact --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "h2.xyz: basis STO-3G: element H shell 1 has the exponent 1e+30, above 1e+09"; echo $?) "exponent 1e30 refused ($rc)"
+ORBSCREEN_BASIS_DIR="$T/b6" timeout 60 "$B" --method b3lyp --basis STO-3G --jk exact --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && has "$T/err" "h2.xyz: "; echo $?) "exponent 1e-30 under B3LYP: a failed molecule, no hang ($rc)"
 
 # 9c. Hangs: a FIFO as the molecule or as the basis file is refused at once.
 mkfifo "$T/fifo.xyz" "$T/b4/sto-3g.gbs"
@@ -232,12 +248,26 @@ check $([ $rc -eq 0 ] && has "$T/err" "LUMO none (no virtual orbital)" && ! grep
     && awk -F, 'NR == 2 && $11 == "" {ok = 1} END {exit !ok}' "$T/he/orbscreen.csv"; echo $?) "no virtual orbital: none/null/empty, never inf ($rc)"
 
 # 9e. Messages that keep their point.
-for opt in charge mult threads jobs max-iter memory; do
-    for v in -5x ' 5' 0x10 1e3 99999999999999999999 -; do
+for opt in charge mult threads jobs max-iter memory eps; do
+    for v in -5x ' 5' 0x10 1e3x 99999999999999999999 - inf nan 1e400 ''; do
         "$B" --$opt "$v" "$T/h2.xyz" 2> "$T/err"; rc=$?
         check $([ $rc -eq 2 ] && has "$T/err" "for --$opt"; echo $?) "--$opt '$v': exit 2 naming --$opt ($rc)"
     done
 done
+for opt in charge mult threads jobs max-iter memory; do
+    "$B" --$opt 1e3 "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && has "$T/err" "invalid value '1e3' for --$opt: expected an integer"; echo $?) "--$opt 1e3: not an integer ($rc)"
+done
+for opt in mult threads jobs max-iter memory eps; do
+    "$B" --$opt -5 "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && has "$T/err" "invalid value '-5' for --$opt: "; echo $?) "--$opt -5: the option named, not '-5' ($rc)"
+done
+for v in 1 0.5 1000001; do
+    "$B" --eps $v "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && has "$T/err" "invalid value '$v' for --eps: must be > 1 and <= 1000000"; echo $?) "--eps $v: outside the dielectric range ($rc)"
+done
+"$B" --grid 5,+302 "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && has "$T/err" "grid '5,+302'"; echo $?) "--grid 5,+302 refused (a count has no sign) ($rc)"
 "$B" --charge -5000 "$T/h2.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 2 ] && has "$T/err" "invalid value '-5000' for --charge: outside -1000..1000"; echo $?) "--charge -5000: the option and its range ($rc)"
 "$B" --grid 50,4294967302 "$T/h2.xyz" 2> "$T/err"; rc=$?

@@ -58,8 +58,8 @@ int cli_numeric_parse(const char *name, const char *arg, long *iv, double *rv, c
     char q[OS_QUOTE_LEN];
     os_quote(q, sizeof q, arg, strlen(arg));
     if (o->real)
-        snprintf(msg, len, "invalid value '%s' for --%s: %s a number > %g and <= %g", q, name,
-                 ns == OS_NUM_RANGE ? "outside" : "expected", o->lo, o->hi);
+        snprintf(msg, len, "invalid value '%s' for --%s: %s > %.10g and <= %.10g", q, name,
+                 ns == OS_NUM_RANGE ? "must be" : "expected a decimal number", o->lo, o->hi);
     else
         snprintf(msg, len, "invalid value '%s' for --%s: %s %ld..%ld", q, name,
                  ns == OS_NUM_RANGE ? "outside" : "expected an integer in", (long)o->lo,

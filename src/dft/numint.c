@@ -49,21 +49,23 @@ struct os_numint {
 /* Radius (bohr) beyond which sum_k |c_k| r^l (1 + 2 a_k r) exp(-a_k r^2) < eps. */
 static double shell_extent(const os_shell *sh, double eps)
 {
-    double r = 0.0;
-    /* Walk down from far out in steps of 0.05 bohr; the envelope decreases
-     * monotonically there, so the first r above eps bounds the extent. */
+    /* Walk down from far out in steps of 0.05 bohr, or 0.1% of r where that
+     * is more (an exponent of 1e-30 puts "far out" at 1e16 bohr: fixed steps
+     * would never finish); the envelope decreases monotonically there, so
+     * the first r above eps bounds the extent, to within one step. */
     double amin = sh->alpha[0];
     for (int k = 1; k < sh->nprim; ++k)
         if (sh->alpha[k] < amin) amin = sh->alpha[k];
-    double rmax = sqrt((-log(eps) + 60.0) / amin) + 1.0;
-    for (r = rmax; r > 0.0; r -= 0.05) {
+    double rmax = sqrt((-log(eps) + 60.0) / amin) + 1.0, r, step = 0.05;
+    for (r = rmax; r > 0.0; r -= step) {
         double v = 0.0;
         for (int k = 0; k < sh->nprim; ++k)
             v += fabs(sh->coef[k]) * pow(r, sh->l) * (1.0 + 2.0 * sh->alpha[k] * r) *
                  exp(-sh->alpha[k] * r * r);
         if (v > eps) break;
+        step = fmax(0.05, 1e-3 * r);
     }
-    return r + 0.05;
+    return r + step;
 }
 
 os_status os_numint_new(const os_basis *bs, const os_grid *g, int need_grad, int nthreads,

@@ -249,6 +249,14 @@ os_status os_basis_build(const os_molecule *mol, const os_g94_library *const *li
             double *coef = alpha + g->nprim;
             memcpy(alpha, lib->data + g->off, (size_t)g->nprim * sizeof *alpha);
             memcpy(coef, lib->data + g->off + g->nprim, (size_t)g->nprim * sizeof *coef);
+            for (int q = 0; q < g->nprim; ++q)
+                if (alpha[q] > OS_BASIS_MAX_EXPONENT)
+                    return os_fail(err, OS_ERR_BASIS,
+                                   "basis %s: element %s shell %d has the exponent %.3g, above "
+                                   "%.0e: its kinetic energy would leave the Fock matrix no "
+                                   "digits",
+                                   bs->name, os_element_symbol(Z), k + 1, alpha[q],
+                                   OS_BASIS_MAX_EXPONENT);
             double cancel = os_basis_cancellation(g->l, g->nprim, alpha, coef);
             if (isfinite(cancel) && cancel > OS_BASIS_MAX_CANCELLATION)
                 return os_fail(err, OS_ERR_BASIS,

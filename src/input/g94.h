@@ -64,6 +64,10 @@ double os_basis_cancellation(int l, int nprim, const double *a, const double *c)
  * 7e3, def2 for heavy elements; a +1/-1 pair of nearly equal exponents:
  * 1e10 and beyond). */
 #define OS_BASIS_MAX_CANCELLATION 1e6
+/* Exponents above this (bohr^-2) are refused: a function's kinetic energy
+ * (1.5 a Eh for an s function) would take the Fock matrix's last digits
+ * (library sets reach 1.8e7, aug-cc-pVQZ). */
+#define OS_BASIS_MAX_EXPONENT 1e9
 
 /* Read and parse `file` from the library directory basis_dir (NULL: the
  * default); `name` (the set's display name) is for messages. */
