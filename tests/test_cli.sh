@@ -266,6 +266,17 @@ for v in 1 0.5 1000001; do
     "$B" --eps $v "$T/h2.xyz" 2> "$T/err"; rc=$?
     check $([ $rc -eq 2 ] && has "$T/err" "invalid value '$v' for --eps: must be > 1 and <= 1000000"; echo $?) "--eps $v: outside the dielectric range ($rc)"
 done
+# Values the user typed come back in messages: escape sequences and invalid UTF-8
+# never reach the terminal as such.
+esc=$(printf 'x\033[2J\377y')
+for opt in method basis jk aux solvent grid eps charge; do
+    "$B" --$opt "$esc" "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && python3 -c 'import sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+sys.exit("\x1b" in t or t.count("\n") != 1)' "$T/err"; echo $?) "--$opt with an escape sequence: one safe line ($rc)"
+done
+"$B" "--$esc" "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && ! grep -q "$(printf '\033')" "$T/err"; echo $?) "unknown option with an escape sequence: quoted ($rc)"
 "$B" --grid 5,+302 "$T/h2.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 2 ] && has "$T/err" "grid '5,+302'"; echo $?) "--grid 5,+302 refused (a count has no sign) ($rc)"
 "$B" --charge -5000 "$T/h2.xyz" 2> "$T/err"; rc=$?

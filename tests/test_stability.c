@@ -181,6 +181,8 @@ static void test_curvature(void)
                        OS_OK)) {
         check_close("OH UKS: the pi-hole zero mode (Eh)", r.stability_eig, 0.0, 2e-5);
         os_scf_result_free(&r);
+    } else {
+        printf("  %s\n", err.msg);
     }
 }
 

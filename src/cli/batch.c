@@ -284,7 +284,7 @@ static int final_outputs(const cli_options *o, const os_report_run *run, os_repo
             st = os_report_write_json_file(o->json, run, e, m, &err);
         }
         if (st != OS_OK) {
-            fprintf(stderr, "orbscreen: %s\n", err.msg);
+            cli_error(err.msg);
             ok = 0;
         }
     }
@@ -335,7 +335,7 @@ static int write_finished(const os_report_run *run, writer_state *w,
     hold_signals(&h);
     os_report_entry e = entry_of(&jobs[k]);
     if (os_results_add(w->results, run, &e, jobs[k].stem, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        cli_error(err.msg);
         ok = 0;
     }
     /* The coefficients went into the Molden file; the summaries need energies only. */
@@ -349,7 +349,7 @@ static int write_finished(const os_report_run *run, writer_state *w,
     if (due) {
         int m = snapshot(jobs, reported, n, snap);
         if (os_results_summaries(w->results, run, snap, m, &err) != OS_OK) {
-            fprintf(stderr, "orbscreen: %s\n", err.msg);
+            cli_error(err.msg);
             ok = 0;
         }
         w->t_last = now_s();
@@ -399,7 +399,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     w.t_last = w.t_start;
     os_error err;
     if (o.out_dir && os_results_open(o.out_dir, &w.results, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        cli_error(err.msg);
         return EXIT_USAGE;
     }
 
@@ -451,7 +451,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     hold_signals(&h);
     int m = snapshot(jobs, reported, n, snap);
     if (w.results && os_results_summaries(w.results, &run, snap, m, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        cli_error(err.msg);
         write_ok = 0;
     }
     write_ok &= final_outputs(&o, &run, snap, m);

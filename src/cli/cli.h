@@ -28,6 +28,10 @@ typedef struct {
  * --help, --version), having printed what the user needs. */
 int cli_parse(int argc, char **argv, cli_options *o);
 
+/* "orbscreen: MSG" on stderr, MSG written terminal-safe (it may quote what
+ * the user typed: invalid UTF-8, escape sequences). */
+void cli_error(const char *msg);
+
 /* Run every input and write the results; returns the exit code. */
 int cli_run_batch(const cli_options *o, int argc, char **argv);
 

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include "core/error.h"
+#include "report/report.h"
 #include "cli/numeric.h"
 
 #include <fcntl.h>
@@ -50,6 +51,13 @@ static void usage(FILE *f, const char *basis_dir)
             "\n"
             "Exit status: 0 all molecules converged, 1 some molecule failed, 2 usage error.\n",
             basis_dir ? basis_dir : os_basis_default_dir());
+}
+
+void cli_error(const char *msg)
+{
+    fputs("orbscreen: ", stderr);
+    os_report_put_text(stderr, msg, 0, 0);
+    fputc('\n', stderr);
 }
 
 /* A numeric option's value (cli/numeric.c: the grammar and the range); a
@@ -170,10 +178,14 @@ int cli_parse(int argc, char **argv, cli_options *o)
             usage(stdout, o->basis_dir);
             return EXIT_ALL_OK;
         case 'V': printf("orbscreen %s\n", OS_VERSION); return EXIT_ALL_OK;
-        default:
-            fprintf(stderr, "orbscreen: unknown or incomplete option '%s' (see --help)\n",
-                    argv[optind - 1]);
+        default: {
+            char q[OS_QUOTE_LEN], m[OS_QUOTE_LEN + 64];
+            const char *a = argv[optind - 1];
+            snprintf(m, sizeof m, "unknown or incomplete option '%s' (see --help)",
+                     os_quote(q, sizeof q, a, strlen(a)));
+            cli_error(m);
             return EXIT_USAGE;
+        }
         }
         if (!ok) return EXIT_USAGE;
     }
@@ -190,7 +202,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
     os_error err;
     double eps;
     if (o->solvent && os_solvent_lookup(o->solvent, &eps, &o->solvent, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        cli_error(err.msg);
         return EXIT_USAGE;
     }
     if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
@@ -204,7 +216,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
      * molecule with its reason). */
     if (o->gradient && !o->scf.jk) o->scf.jk = "exact";
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        cli_error(err.msg);
         return EXIT_USAGE;
     }
     /* A closed standard stream would hand its descriptor to the next file
