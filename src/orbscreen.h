@@ -182,7 +182,8 @@ typedef struct {
     const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
     int max_iter;          /* default 100 */
     double e_conv;         /* |dE| threshold, Eh; default 1e-9 */
-    double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
+    double g_conv;         /* RMS of the orbital gradient X^T (FDS-SDF) X (Psi4's d_convergence);
+                              default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
     int nthreads;          /* threads for every parallel loop of this SCF; 0 = OpenMP's default */

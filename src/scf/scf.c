@@ -3,7 +3,8 @@
  *   setup -> core Hamiltonian -> terms -> initial density ->
  *   loop { Fock (terms) -> energy -> orbital gradient -> DIIS -> orbitals -> density }
  *   -> orbitals of the converged Fock matrix -> frontier orbitals.
- * Converged when |dE| < e_conv and max|X^T (F D S - S D F) X| < g_conv. */
+ * Converged when |dE| < e_conv and the root mean square of the orbital
+ * gradient X^T (F D S - S D F) X is below g_conv (Psi4's d_convergence). */
 #include "scf/stages.h"
 
 #include <math.h>
@@ -16,7 +17,10 @@
 #include "scf/diis.h"
 #include "scf/guess.h"
 
-#define DIIS_VECTORS 8
+/* Vectors DIIS keeps: with 12, TFSI- (B3LYP/6-31+G*, ADIIS blend, coarse
+ * grid) takes 15 cycles, with 8 it takes 16; the other five test molecules
+ * take the same either way. */
+#define DIIS_VECTORS 12
 
 void os_scf_options_default(os_scf_options *o)
 {
@@ -202,16 +206,30 @@ static void log_header(const scf_state *s, const os_scf_result *res)
             os_jk_memory_bytes(s->jk) / 1048576.0, s->opt.nthreads);
 }
 
+/* The orbital gradients X^T (F D S - S D F) X of every spin into s->err, their
+ * largest element and their root mean square. */
+static void orbital_gradients(scf_state *s, double *gmax, double *grms)
+{
+    size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo;
+    double m = 0, sq = 0;
+    for (int sp = 0; sp < s->nspin; ++sp)
+        m = fmax(m, os_orbital_gradient(s->n, s->nmo, s->F + sp * n2, s->D + sp * n2, s->S, s->X,
+                                        s->err + sp * m2, s->work, s->work2));
+    for (size_t k = 0; k < s->nspin * m2; ++k) sq += s->err[k] * s->err[k];
+    *gmax = m;
+    *grms = sqrt(sq / (double)(s->nspin * m2));
+}
+
 /* The SCF cycles; on return res holds the last energy and iteration count. */
 static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
 {
     size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo;
     int nspin = s->nspin;
     os_diis diis;
-    os_status st = os_diis_init(&diis, DIIS_VECTORS, nspin * n2, nspin * m2, err);
+    os_status st = os_diis_init(&diis, DIIS_VECTORS, nspin * n2, nspin * m2, 1, err);
     if (st != OS_OK) return st;
     int guess_pending = !exact_count;
-    double Eold = 0, dE = 0, gmax = 0;
+    double Eold = 0, dE = 0, gmax = 0, grms = 0;
     scf_energy e = {0};
     int iter;
     for (iter = 1; iter <= s->opt.max_iter; ++iter) {
@@ -224,19 +242,16 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
         res->nelec_grid = e.nelec_grid;
         dE = e.total - Eold;
         if (!guess_pending) {
-            gmax = 0;
-            for (int sp = 0; sp < nspin; ++sp)
-                gmax = fmax(gmax, os_orbital_gradient(s->n, s->nmo, s->F + sp * n2,
-                                                      s->D + sp * n2, s->S, s->X,
-                                                      s->err + sp * m2, s->work, s->work2));
+            orbital_gradients(s, &gmax, &grms);
             if (s->opt.log)
-                fprintf(s->opt.log, "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e  work %ld\n",
-                        iter, e.total, dE, gmax, os_jk_last_work(s->jk));
-            if (iter > 1 && fabs(dE) < s->opt.e_conv && gmax < s->opt.g_conv) {
+                fprintf(s->opt.log,
+                        "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e (rms %.3e)  work %ld\n", iter,
+                        e.total, dE, gmax, grms, os_jk_last_work(s->jk));
+            if (iter > 1 && fabs(dE) < s->opt.e_conv && grms < s->opt.g_conv) {
                 res->converged = 1;
                 break;
             }
-            if ((st = os_diis_extrapolate(&diis, s->F, s->err, s->Fdiis, err)) != OS_OK) break;
+            if ((st = os_diis_step(&diis, s->F, s->D, s->err, s->Fdiis, err)) != OS_OK) break;
         } else {
             memcpy(s->Fdiis, s->F, nspin * n2 * sizeof(double));
             if (s->opt.log)
@@ -254,8 +269,8 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
     res->e_ext = e.external;
     if (st == OS_OK && !res->converged)
         st = os_fail(err, OS_ERR_NOCONV,
-                     "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e)",
-                     s->mol->name, s->opt.max_iter, dE, gmax);
+                     "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e, rms %.2e)",
+                     s->mol->name, s->opt.max_iter, dE, gmax, grms);
     return st;
 }
 
