@@ -212,6 +212,9 @@ struct os_scf_result {
     double e_xc;           /* exchange-correlation energy, Eh (0 for HF) */
     double e_ext;          /* energy of the external potentials (options.potentials), Eh */
     double nelec_grid;     /* integrated density (DFT), electrons */
+    size_t peak_memory_bytes; /* most memory this SCF held at once: integrals kept by the J/K
+                                 builder, grid, XC work space, matrices, DIIS history (bytes);
+                                 counted per molecule, so it holds with several side by side */
     int nbf, nmo;          /* basis functions; orbitals kept after orthogonalization */
     int n_dropped;         /* functions dropped as linearly dependent */
     double s_min_eig;      /* smallest overlap eigenvalue */

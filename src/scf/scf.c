@@ -220,6 +220,23 @@ static void orbital_gradients(scf_state *s, double *gmax, double *grms)
     *grms = sqrt(sq / (double)(s->nspin * m2));
 }
 
+/* Bytes this SCF holds now: the integrals the J/K builder keeps, the grid and
+ * the XC work space, the matrices of the state and the result, the DIIS
+ * history. */
+static size_t scf_memory_bytes(const scf_state *s, const os_diis *diis)
+{
+    size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo, nmo = (size_t)s->nmo;
+    size_t ns = (size_t)s->nspin;
+    size_t doubles = 2 * n2 + s->n * nmo          /* S, H, X */
+                     + 6 * ns * n2 + 3 * n2         /* D, F, Fdiis, K, Klr, Vxc; J, Vext, P */
+                     + ns * m2 + 2 * (n2 + m2)      /* orbital gradients, scratch */
+                     + ns * (s->n * nmo + 2 * nmo); /* orbitals, energies, occupations */
+    size_t b = sizeof(double) * doubles + os_jk_memory_bytes(s->jk) + os_diis_memory_bytes(diis);
+    if (s->have_grid) b += os_grid_memory_bytes(&s->grid);
+    if (s->ni) b += os_numint_memory_bytes(s->ni);
+    return b;
+}
+
 /* The SCF cycles; on return res holds the last energy and iteration count. */
 static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
 {
@@ -240,6 +257,8 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
             break;
         }
         res->nelec_grid = e.nelec_grid;
+        size_t bytes = scf_memory_bytes(s, &diis);
+        if (bytes > res->peak_memory_bytes) res->peak_memory_bytes = bytes;
         dE = e.total - Eold;
         if (!guess_pending) {
             orbital_gradients(s, &gmax, &grms);
