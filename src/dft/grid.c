@@ -366,5 +366,5 @@ void os_grid_free(os_grid *g)
 
 size_t os_grid_memory_bytes(const os_grid *g)
 {
-    return (size_t)g->npt * 4 * sizeof(double) + (size_t)(g->nblock + 1) * sizeof(int);
+    return (size_t)g->npt * (4 * sizeof(double) + sizeof(int)) + (size_t)(g->nblock + 1) * sizeof(int);
 }

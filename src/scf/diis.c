@@ -73,15 +73,14 @@ size_t os_diis_memory_bytes(const os_diis *d)
     return sizeof(double) * (m * (d->flen * (d->D ? 2 : 1) + d->elen + 1) + m * m * (d->DF ? 2 : 1));
 }
 
-/* The slot for a new vector: a free one, else the one with the largest
- * error (early vectors far from the solution only slow DIIS down). */
+/* The slot for a new vector: a free one, else the oldest.  (Making room by
+ * dropping the vector with the largest error instead can freeze the
+ * subspace: when the extrapolation stalls, the newest vector is the worst,
+ * is dropped at once, and the same Fock matrix comes back every cycle.) */
 static int free_slot(const os_diis *d)
 {
     if (d->n < d->max_vec) return d->n;
-    int worst = 0;
-    for (int i = 1; i < d->n; ++i)
-        if (d->emax[i] > d->emax[worst]) worst = i;
-    return worst;
+    return (d->newest + 1) % d->max_vec;
 }
 
 static void store(os_diis *d, const double *F, const double *D, const double *e)

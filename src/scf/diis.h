@@ -21,8 +21,8 @@ typedef struct {
 os_status os_diis_init(os_diis *d, int max_vec, size_t flen, size_t elen, int with_density,
                        os_error *err);
 /* Store (F, e) and write the DIIS-extrapolated Fock matrix into Fout (flen).
- * Once full, the vector with the largest error makes room.  Falls back to
- * the newest F when the DIIS equations are singular. */
+ * Once full, the oldest vector makes room.  Falls back to the newest F when
+ * the DIIS equations are singular. */
 os_status os_diis_extrapolate(os_diis *d, const double *F, const double *e, double *Fout,
                               os_error *err);
 /* Store (F, D, e) (a diis made with_density) and write into Fout the

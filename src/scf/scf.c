@@ -17,10 +17,10 @@
 #include "scf/diis.h"
 #include "scf/guess.h"
 
-/* Vectors DIIS keeps: with 12, TFSI- (B3LYP/6-31+G*, ADIIS blend, coarse
- * grid) takes 15 cycles, with 8 it takes 16; the other five test molecules
- * take the same either way. */
-#define DIIS_VECTORS 12
+/* Vectors DIIS keeps.  12 saved TFSI- one cycle of 16 (B3LYP/6-31+G*) but
+ * took the stretched OH radical (UKS TPSS/6-31G*, small grid), which wanders
+ * between two states, from 25 cycles to 34. */
+#define DIIS_VECTORS 8
 
 void os_scf_options_default(os_scf_options *o)
 {
