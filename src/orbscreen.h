@@ -150,6 +150,18 @@ os_status os_basis_check(const char *name, os_error *err);
 const char *os_basis_default_dir(void);
 void os_basis_free(os_basis *bs);
 
+/* The fitting (auxiliary) basis of density fitting for `mol`: the JKFIT set
+ * `aux` (case-insensitive, e.g. "cc-pVDZ-JKFIT"), or with aux NULL the set
+ * Psi4 1.3.2 pairs with the orbital basis (heavy-aug-cc-pVDZ-JKFIT for
+ * 6-31+G*, ...).  Elements the set lacks come from def2-QZVPP-JKFIT (then the
+ * name says "+def2-QZVPP-JKFIT"); spherical or Cartesian as `orbital` is. */
+os_status os_basis_load_aux(const os_molecule *mol, const os_basis *orbital, const char *aux,
+                            const char *basis_dir, os_basis *bs, os_error *err);
+/* OS_OK when `name` is a known fitting set. */
+os_status os_basis_check_aux(const char *name, os_error *err);
+/* Canonical name of Psi4's default fitting set for an orbital basis name, NULL if none. */
+const char *os_basis_default_aux(const char *orbital);
+
 /* --------------------------------------------------------------------- SCF */
 
 /* A potential added to the Fock matrix by a model outside the SCF (the
@@ -186,6 +198,11 @@ typedef struct {
                               default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
+    const char *jk;        /* two-electron integrals: "df" (density fitting, the default when
+                              NULL) or "exact" (four-centre integrals) */
+    const char *aux;       /* fitting basis for "df" (e.g. "cc-pVDZ-JKFIT"); NULL: the set
+                              Psi4 pairs with the orbital basis (os_basis_load_aux) */
+    const char *basis_dir; /* library the fitting basis is read from; NULL: the default */
     int nthreads;          /* threads for every parallel loop of this SCF; 0 = OpenMP's default */
     size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the memory
                               available when the SCF starts (os_memory_available_mb) */
@@ -200,7 +217,8 @@ typedef struct {
 
 /* Fill `opt` with the defaults above. */
 void os_scf_options_default(os_scf_options *opt);
-/* OS_OK when the method and grid in `opt` are known (checked before any work). */
+/* OS_OK when the method, grid, J/K choice and fitting basis in `opt` are
+ * known (checked before any work). */
 os_status os_scf_options_check(const os_scf_options *opt, os_error *err);
 
 struct os_scf_result {
@@ -230,7 +248,8 @@ struct os_scf_result {
     char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */
-    char jk[16];           /* J/K builder used ("direct") */
+    char jk[16];           /* two-electron integrals used: "df" or "exact" */
+    char aux[64];          /* fitting basis of "df" (e.g. "heavy-aug-cc-pVDZ-JKFIT"), else "" */
 };
 
 /* HOMO-LUMO gaps below this (Eh) make the aufbau occupation ambiguous. */

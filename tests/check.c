@@ -44,6 +44,22 @@ int check_read_keys(const char *path, void (*fn)(const char *key, char *value, v
     return 1;
 }
 
+double check_urand(void)
+{
+    static unsigned long long rng = 88172645463325252ULL;
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0 - 0.5;
+}
+
+double check_maxdiff(size_t len, const double *a, const double *b)
+{
+    double m = 0;
+    for (size_t k = 0; k < len; ++k) m = fmax(m, fabs(a[k] - b[k]));
+    return m;
+}
+
 int check_finish(void)
 {
     printf("%d passed, %d failed\n", n_pass, n_fail);

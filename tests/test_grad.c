@@ -8,18 +8,21 @@
  *       (overlap, kinetic, nuclear attraction incl. the nuclei's own motion,
  *       and point charges) contracted with a fixed symmetric matrix, against
  *       the same differences of the contracted integrals (tol 1e-8).
- *   test_grad fd GEOMETRY METHOD BASIS PURE GRID
+ *   test_grad fd GEOMETRY METHOD BASIS PURE GRID [JK]
  *       The analytic gradient against central differences of our own SCF
  *       energies (every component, step 1e-3 bohr, e_conv 1e-11, g_conv 1e-9),
  *       tol 1e-6 Eh/bohr; and its sum over atoms (translational invariance:
  *       the grid moves with the molecule), tol 1e-8 Eh/bohr.  PURE: default,
- *       cart or sph; GRID: a grid spec, or - for HF.
+ *       cart or sph; GRID: a grid spec, or - for HF; JK: exact (default) or
+ *       df (the fitting basis Psi4 pairs with BASIS).
  *   test_grad external
  *       The same for water HF/cc-pVDZ with an external potential term
  *       V = 0.05 S (energy 0.05 Tr(P S)) whose gradient comes through the
  *       potential's gradient callback (os_scf_potential.gradient).
  *   test_grad psi4 CASE.ref [GTOL]
- *       Against Psi4 1.3.2 at the same geometry (tests/reference/grad/): energy
+ *       Against Psi4 1.3.2 at the same geometry (tests/reference/grad/), with
+ *       its two-electron integrals (scf_type pk: exact; df: density fitting
+ *       over the df_basis it names): energy
  *       (tol 1e-6 Eh) and every gradient component (GTOL, default 1e-6
  *       Eh/bohr), and to Psi4's finite differences of its energy where the
  *       file has them (fd_gradient).  DFT on the grid size of the reference (200 x 974): the two
@@ -268,7 +271,8 @@ typedef struct {
 } system_t;
 
 static int system_load(system_t *s, const char *geometry, const char *method, const char *basis,
-                       int pure, const char *grid, double external_c)
+                       int pure, const char *grid, const char *jk, const char *aux,
+                       double external_c)
 {
     char path[1024];
     os_error err;
@@ -288,6 +292,8 @@ static int system_load(system_t *s, const char *geometry, const char *method, co
     s->opt.e_conv = 1e-11;
     s->opt.g_conv = 1e-9;
     s->opt.memory_mb = 256;
+    s->opt.jk = jk;
+    s->opt.aux = aux;
     if (external_c != 0.0) {
         s->term = (overlap_term){&s->bs, external_c};
         s->pot = (os_scf_potential){"overlap", &s->term, overlap_build, overlap_gradient};
@@ -358,11 +364,12 @@ static int parse_pure(const char *s)
 }
 
 static int run_fd(const char *geometry, const char *method, const char *basis, const char *pure,
-                  const char *grid, double external_c)
+                  const char *grid, const char *jk, double external_c)
 {
     system_t s;
     if (!check_true("reference SCF converged", system_load(&s, geometry, method, basis,
-                                                           parse_pure(pure), grid, external_c)))
+                                                           parse_pure(pure), grid, jk, NULL,
+                                                           external_c)))
         return check_finish();
     int natom = s.mol.natom, na3 = 3 * natom;
     double *g = calloc(na3, sizeof(double));
@@ -395,7 +402,7 @@ static int run_fd(const char *geometry, const char *method, const char *basis, c
 /* ------------------------------------------------------------------ Psi4 */
 
 typedef struct {
-    char geometry[512], method[64], basis[64], reference[16], grid[32];
+    char geometry[512], method[64], basis[64], reference[16], grid[32], scf_type[16], df_basis[64];
     int puream, natom;
     double energy, gradient[3 * 64], fd_gradient[3 * 64];
     int ngrad, nfd;
@@ -416,6 +423,8 @@ static void grad_ref_key(const char *key, char *rest, void *ctx)
     else if (!strcmp(key, "basis")) snprintf(r->basis, sizeof r->basis, "%s", rest);
     else if (!strcmp(key, "reference")) snprintf(r->reference, sizeof r->reference, "%s", rest);
     else if (!strcmp(key, "grid")) snprintf(r->grid, sizeof r->grid, "%s", rest);
+    else if (!strcmp(key, "scf_type")) snprintf(r->scf_type, sizeof r->scf_type, "%s", rest);
+    else if (!strcmp(key, "df_basis")) snprintf(r->df_basis, sizeof r->df_basis, "%s", rest);
     else if (!strcmp(key, "puream")) r->puream = atoi(rest);
     else if (!strcmp(key, "natom")) r->natom = atoi(rest);
     else if (!strcmp(key, "energy")) r->energy = strtod(rest, NULL);
@@ -435,9 +444,11 @@ static int run_psi4(const char *path, double gtol)
 {
     static grad_ref r;
     if (!check_true("reference file complete", read_grad_ref(path, &r))) return check_finish();
+    int df = !strcmp(r.scf_type, "df"); /* else pk: exact integrals */
     system_t s;
     if (!check_true("SCF converged", system_load(&s, r.geometry, r.method, r.basis, r.puream,
-                                                 r.grid, 0.0)))
+                                                 r.grid, df ? "df" : "exact",
+                                                 df ? r.df_basis : NULL, 0.0)))
         return check_finish();
     check_close("total energy vs Psi4, Eh", s.res.energy, r.energy, 1e-6);
     double g[3 * 64];
@@ -466,12 +477,13 @@ int main(int argc, char **argv)
     os_blas_set_threads(1);
     if (argc >= 2 && !strcmp(argv[1], "integrals")) return run_integrals();
     if (argc >= 7 && !strcmp(argv[1], "fd"))
-        return run_fd(argv[2], argv[3], argv[4], argv[5], argv[6], 0.0);
+        return run_fd(argv[2], argv[3], argv[4], argv[5], argv[6], argc > 7 ? argv[7] : "exact",
+                      0.0);
     if (argc >= 2 && !strcmp(argv[1], "external"))
-        return run_fd("grad/geom/water_d.xyz", "hf", "cc-pVDZ", "default", "-", 0.05);
+        return run_fd("grad/geom/water_d.xyz", "hf", "cc-pVDZ", "default", "-", "exact", 0.05);
     if (argc >= 3 && !strcmp(argv[1], "psi4")) return run_psi4(argv[2], argc > 3 ? atof(argv[3]) : 1e-6);
     fprintf(stderr,
-            "usage: %s integrals | fd GEOMETRY METHOD BASIS PURE GRID | external | psi4 CASE.ref [GTOL]\n",
+            "usage: %s integrals | fd GEOMETRY METHOD BASIS PURE GRID [JK] | external | psi4 CASE.ref [GTOL]\n",
             argv[0]);
     return 2;
 }

@@ -743,6 +743,7 @@ static void check_psi4_molden(const char *basis, int pure, const char *ref, cons
     os_scf_options opt;
     os_scf_options_default(&opt);
     opt.method = "hf";
+    opt.jk = "exact"; /* Psi4's Molden files come from exact (pk) runs */
     opt.e_conv = 1e-11;
     opt.g_conv = 1e-9;
     opt.nthreads = 1;

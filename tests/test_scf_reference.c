@@ -1,11 +1,15 @@
 /* Regression run against an independent program's numbers.
- * usage: test_scf_reference FILE.ref E_TOL_EH EPS_TOL_EV [NELEC_TOL [frontier]]
+ * usage: test_scf_reference FILE.ref E_TOL_EH EPS_TOL_EV [NELEC_TOL [frontier] [df]]
  * FILE.ref (tests/reference/) names the geometry, method, basis, state and
  * holds the reference energy and orbital energies (Eh); the input that
  * produced it sits next to it.  DFT runs use the grid recorded there and
  * check the integrated density to NELEC_TOL electrons (default 1e-5).
- * "frontier" compares HOMO and LUMO only (for density-fitted references,
- * whose fitting error in deep core levels says nothing about ours). */
+ * "frontier" compares HOMO and LUMO only.
+ * Two-electron integrals: exact (four-centre), as Psi4's scf_type pk, unless
+ * the .ref names a fitting basis (`aux`, Psi4's scf_type df references of
+ * tests/reference/df/) or "df" is given (density fitting with the fitting
+ * basis Psi4 pairs with the orbital basis by default). */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +21,7 @@
 #define MAXEPS 4096
 
 typedef struct {
-    char geometry[512], method[64], basis[64], reference[16], grid[32];
+    char geometry[512], method[64], basis[64], reference[16], grid[32], aux[64];
     int puream, charge, mult, nbf, nalpha, nbeta;
     double energy;
     int neps_a, neps_b;
@@ -40,6 +44,7 @@ static void ref_key(const char *key, char *rest, void *ctx)
     else if (!strcmp(key, "basis")) snprintf(r->basis, sizeof r->basis, "%s", strtok(rest, " \t"));
     else if (!strcmp(key, "reference")) snprintf(r->reference, sizeof r->reference, "%s", strtok(rest, " \t"));
     else if (!strcmp(key, "grid")) snprintf(r->grid, sizeof r->grid, "%s", strtok(rest, " \t"));
+    else if (!strcmp(key, "aux")) snprintf(r->aux, sizeof r->aux, "%s", strtok(rest, " \t"));
     else if (!strcmp(key, "puream")) r->puream = atoi(rest);
     else if (!strcmp(key, "charge")) r->charge = atoi(rest);
     else if (!strcmp(key, "mult")) r->mult = atoi(rest);
@@ -83,7 +88,7 @@ static void check_eps(const char *spin, const double *got, int ngot, const doubl
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s FILE.ref E_TOL_EH EPS_TOL_EV [NELEC_TOL [frontier]]\n",
+        fprintf(stderr, "usage: %s FILE.ref E_TOL_EH EPS_TOL_EV [NELEC_TOL [frontier] [df]]\n",
                 argv[0]);
         return 2;
     }
@@ -94,7 +99,11 @@ int main(int argc, char **argv)
     }
     double etol = atof(argv[2]), epstol = atof(argv[3]);
     double ntol = argc > 4 ? atof(argv[4]) : 1e-5;
-    int frontier = argc > 5 && strcmp(argv[5], "frontier") == 0;
+    int frontier = 0, df = r.aux[0] != 0;
+    for (int a = 5; a < argc; ++a) {
+        frontier |= strcmp(argv[a], "frontier") == 0;
+        df |= strcmp(argv[a], "df") == 0;
+    }
     char geom[1024];
     snprintf(geom, sizeof geom, "%s/%s", OS_REF_DIR, r.geometry);
 
@@ -113,10 +122,19 @@ int main(int argc, char **argv)
     opt.method = r.method;
     opt.grid = r.grid[0] && strcmp(r.grid, "-") ? r.grid : NULL;
     opt.unrestricted = r.reference[0] == 'u';
+    opt.jk = df ? "df" : "exact";
+    opt.aux = r.aux[0] ? r.aux : NULL;
     opt.log = stdout;
     os_status st = os_scf_run(&mol, &bs, &opt, &res, &err);
     if (st != OS_OK) printf("SCF failed: %s\n", err.msg);
     check_true("SCF converged", st == OS_OK && res.converged);
+    if (df && r.aux[0]) {
+        char key[64];
+        snprintf(key, sizeof key, "%s", res.aux);
+        for (char *c = key; *c; ++c) *c = (char)toupper((unsigned char)*c);
+        printf("fitting basis %s (Psi4: %s)\n", res.aux, r.aux);
+        check_true("fitting basis as Psi4's", strcmp(key, r.aux) == 0);
+    }
     if (r.nbf) check_close("basis functions", bs.nbf, r.nbf, 0);
     check_close("total energy, Eh", res.energy, r.energy, etol);
     if (frontier && res.eps_a && r.nalpha > 0 && r.nalpha < r.neps_a && r.nbeta == r.nalpha) {

@@ -293,6 +293,10 @@ static void run_header(const cli_options *o, int argc, char **argv, os_report_ru
     /* HF has no grid; DFT runs name the grid they used. */
     int is_hf = o->scf.method && strcasecmp(o->scf.method, "hf") == 0;
     run->grid = is_hf ? NULL : (o->scf.grid ? o->scf.grid : "default");
+    run->jk = o->scf.jk ? o->scf.jk : "df";
+    run->aux = strcmp(run->jk, "df") != 0 ? NULL
+               : o->scf.aux                 ? o->scf.aux
+                                            : os_basis_default_aux(o->basis);
     run->command_line = cmdline;
     run->date = date;
     run->nthreads = o->threads;

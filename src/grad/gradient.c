@@ -134,19 +134,22 @@ static os_status one_electron_grad(const grad_setup *g, double *core, double *ov
     return st;
 }
 
-/* The two-electron term of the J/K builder the SCF used (res->jk): the
- * gradient must differentiate the same integrals as the energy.  A
- * density-fitted builder gets its own entry here beside "direct". */
+/* The two-electron term of the integrals the SCF used (res->jk): the
+ * gradient must differentiate the energy that was computed, never exact
+ * integrals in place of fitted ones. */
 static os_status two_electron_grad(const grad_setup *g, const char *jk, double *gJ, double *gK,
                                    double *gKlr, os_error *err)
 {
     os_grad_2e_input in = {.nspin = g->nspin, .D = g->D, .ax = g->ax, .bx = g->bx,
                            .omega = g->omega, .schwarz = g->opt.schwarz,
                            .nthreads = g->opt.nthreads};
-    if (!jk[0] || !strcmp(jk, "direct") || !strcmp(jk, "exact"))
-        return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
-    return os_fail(err, OS_ERR_INTERNAL, "%s: no gradient for the '%s' J/K builder yet",
-                   g->mol->name, jk);
+    if (!strcmp(jk, "exact")) return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
+    if (!strcmp(jk, "df"))
+        return os_fail(err, OS_ERR_INPUT,
+                       "%s: no gradient of density-fitted energies yet (run with --jk exact)",
+                       g->mol->name);
+    return os_fail(err, OS_ERR_INPUT, "%s: the SCF result does not say which two-electron "
+                                      "integrals it used ('%.16s')", g->mol->name, jk);
 }
 
 /* The SCF's grid again (same size, same geometry: the same points). */

@@ -13,7 +13,6 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/error.h"
 #include "integrals/integrals.h"
@@ -67,18 +66,6 @@ static size_t pair_cache_size(const quartets *f, int p)
     return sz;
 }
 
-/* Large, page-aligned allocation; transparent huge pages (where the kernel
- * offers them) cut the page faults of first touch by 512x. */
-static double *big_alloc(size_t bytes)
-{
-    void *p = NULL;
-    if (posix_memalign(&p, (size_t)2 << 20, bytes) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
 /* Cache as many bra pairs as fit in cache_bytes; on allocation failure run
  * fully direct (the cache only saves time). */
 static void plan_cache(quartets *f, size_t cache_bytes)
@@ -95,7 +82,7 @@ static void plan_cache(quartets *f, size_t cache_bytes)
         f->cache_off[p + 1] = next;
     }
     f->ncached = p;
-    if (p == 0 || !(f->cache = big_alloc(f->cache_off[p] * sizeof(double)))) {
+    if (p == 0 || !(f->cache = os_big_alloc(f->cache_off[p] * sizeof(double)))) {
         f->ncached = 0;
         free(f->cache_off);
         f->cache_off = NULL;

@@ -5,6 +5,9 @@
  * hybrids).  How they are made is the builder's business:
  *   - direct.c   four-centre integrals, an in-core cache within a memory
  *                budget, incremental builds (os_jk_direct_new);
+ *   - df.c       density fitting in the Coulomb metric over a fitting basis,
+ *                the three-index tensor in memory when it fits
+ *                (os_jk_df_new);
  *   - naive.c    every quartet, no screening or symmetry: the test oracle.
  * Spin densities: nspin = 1 passes the alpha density (= beta; the total is
  * twice it), nspin = 2 passes [Da, Db].  All matrices nbf*nbf, row-major,
@@ -42,6 +45,16 @@ struct os_jk {
 /* Four-centre direct builder.  `bs` must outlive the builder. */
 os_status os_jk_direct_new(const os_basis *bs, const os_jk_options *opt, os_jk **out,
                            os_error *err);
+
+/* Density-fitted builder over the fitting basis `aux` (Psi4 1.3.2's
+ * formulas and conditioning).  `bs` and `aux` must outlive the builder;
+ * memory_bytes bounds the fitted three-index tensors kept between builds
+ * (beyond it every build recomputes the three-centre integrals). */
+os_status os_jk_df_new(const os_basis *bs, const os_basis *aux, const os_jk_options *opt,
+                       os_jk **out, os_error *err);
+/* 1 when a DF builder keeps its tensors in memory; metric eigenvalues dropped. */
+int os_jk_df_in_core(const os_jk *jk);
+int os_jk_df_dropped(const os_jk *jk);
 
 /* J (nbf^2) of the total density, K and Klr (nspin*nbf^2) of each spin
  * density; K or Klr NULL to skip (they must be non-NULL when the builder was

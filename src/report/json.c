@@ -43,6 +43,7 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     os_json_str(j, "reference", os_report_reference(r));
     os_json_str(j, "grid", r->grid[0] ? r->grid : NULL);
     os_json_str(j, "jk", r->jk[0] ? r->jk : NULL);
+    os_json_str(j, "aux", r->aux[0] ? r->aux : NULL);
     os_json_int(j, "nmo", r->nmo);
     os_json_int(j, "n_dropped", r->n_dropped);
     /* why functions were dropped: overlap eigenvalues below the threshold */
@@ -152,6 +153,8 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "method", run->method);
     os_json_str(&j, "basis", run->basis);
     os_json_str(&j, "grid", run->grid);
+    os_json_str(&j, "jk", run->jk);
+    os_json_str(&j, "aux", run->aux);
     os_json_str(&j, "command_line", run->command_line);
     os_json_str(&j, "date", run->date);
     os_json_int(&j, "threads", run->nthreads);

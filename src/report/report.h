@@ -50,6 +50,9 @@ typedef struct {
     const char *method;        /* as requested, e.g. "b3lyp" */
     const char *basis;         /* e.g. "6-31+G*" */
     const char *grid;          /* e.g. "default" or "75,302"; NULL for HF */
+    const char *jk;            /* two-electron integrals requested: "df" or "exact" */
+    const char *aux;           /* fitting basis requested for "df" (the default pairing's name
+                                  when none was given); NULL for "exact" */
     const char *command_line;  /* the command as typed */
     const char *date;          /* ISO 8601 UTC, e.g. "2026-11-25T17:40:00Z" */
     int nthreads;              /* OpenMP threads used */

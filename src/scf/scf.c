@@ -41,7 +41,9 @@ void os_scf_options_default(os_scf_options *o)
 os_status os_scf_options_check(const os_scf_options *o, os_error *err)
 {
     os_xc *xc;
-    os_status st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
+    os_status st = scf_terms_check(o, err);
+    if (st != OS_OK) return st;
+    st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
     if (st != OS_OK) return st;
     int is_dft = os_xc_family(xc) != OS_XC_NONE;
     os_xc_free(xc);
