@@ -211,6 +211,12 @@ timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet "$T/fifo.xyz" "$
 check $([ $rc -eq 1 ] && has "$T/err" "fifo.xyz: is a FIFO, not an XYZ file"; echo $?) "FIFO as the XYZ file: refused, no hang ($rc)"
 ORBSCREEN_BASIS_DIR="$T/b4" timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 1 ] && has "$T/err" "sto-3g.gbs: is a FIFO, not a Gaussian94 basis file"; echo $?) "FIFO as the basis file: refused, no hang ($rc)"
+# The fitting basis (density fitting, the default) comes from the same folder.
+mkdir -p "$T/b7"
+cp "$(dirname "$REF")/../basis/sto-3g.gbs" "$T/b7/" 2> /dev/null || printf 'H 0\nS 1 1.00\n 1.0 1.0\n****\n' > "$T/b7/sto-3g.gbs"
+mkfifo "$T/b7/def2-svp-jkfit.gbs"
+ORBSCREEN_BASIS_DIR="$T/b7" timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "def2-svp-jkfit.gbs: is a FIFO, not a Gaussian94 basis file"; echo $?) "FIFO as the fitting basis file: refused, no hang ($rc)"
 
 # 9d. Output lost or corrupted: stdout full or closed, symlinks, devices, bad UTF-8,
 #     long names, no LUMO.

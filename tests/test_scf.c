@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/error.h"
 #include "core/linalg.h"
 #include "integrals/integrals.h"
 #include "orbscreen.h"
@@ -355,8 +356,25 @@ static void test_peak_memory(void)
     os_molecule_free(&mol);
 }
 
+/* issue 9: a NaN reached LAPACK as "dsyevd info -5", with no file named.  The
+ * eigensolver says what is wrong; the batch prefixes the file (test_cli.sh). */
+static void test_eigensolver_nan(void)
+{
+    double A[4] = {1.0, NAN, NAN, 2.0}, w[2];
+    os_error err = {""};
+    os_status st = os_eigh(2, A, w, &err);
+    check_true("eigensolver on NaN: a numeric error naming NaN, not LAPACK's info",
+               st == OS_ERR_NUMERIC && strstr(err.msg, "NaN or Inf") && !strstr(err.msg, "info"));
+    os_error_prefix(&err, "dir/x.xyz");
+    check_true("eigensolver on NaN: the message gains the file name once",
+               strncmp(err.msg, "dir/x.xyz: symmetric eigensolver", 32) == 0);
+    os_error_prefix(&err, "dir/x.xyz");
+    check_true("eigensolver on NaN: no second prefix", strstr(err.msg + 1, "dir/x.xyz") == NULL);
+}
+
 int main(void)
 {
+    test_eigensolver_nan();
     test_diis();
     test_adiis();
     test_peak_memory();
