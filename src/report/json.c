@@ -171,6 +171,7 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "gradient_eh_bohr", "Eh/bohr");
     os_json_str(&j, "wall_s", "s");
     os_json_str(&j, "peak_memory_mib", "MiB");
+    os_json_str(&j, "stability", "Eh (lowest orbital-Hessian eigenvalue)");
     os_json_num(&j, "hartree_ev", "%.12f", OS_HARTREE_EV);
     os_json_end(&j);
     os_json_str(&j, "ranking_convention", OS_REPORT_RANKING_CONVENTION);
