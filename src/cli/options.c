@@ -3,9 +3,9 @@
  * any work. */
 #include "cli/cli.h"
 
+#include "cli/numeric.h"
 #include "core/error.h"
 #include "report/report.h"
-#include "cli/numeric.h"
 
 #include <fcntl.h>
 #include <getopt.h>
