@@ -229,9 +229,11 @@ ln -s target.json "$T/link.json"
 ln -s /dev/null "$T/null.json"
 "$B" --method hf --basis STO-3G --no-results --quiet --json "$T/link.json" "$T/h2.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 0 ] && [ -L "$T/link.json" ] && [ -n "$(energy h2 "$T/target.json")" ]; echo $?) "--json through a symlink: the link stays, its target gets the JSON ($rc)"
-for dev in /dev/null "$T/null.json"; do
-    "$B" --method hf --basis STO-3G --no-results --quiet --json "$dev" "$T/h2.xyz" 2> "$T/err"; rc=$?
-    check $([ $rc -eq 1 ] && has "$T/err" "is a character device" && [ -c /dev/null ]; echo $?) "--json $dev: a device is never replaced ($rc)"
+# Refused before any work (a long batch's JSON is not lost at its end).
+mkfifo "$T/fifo.json"
+for dev in /dev/null "$T/null.json" "$T/fifo.json" "$T"; do
+    timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet --json "$dev" "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && has "$T/err" "(only regular files are written" && [ -c /dev/null ] && [ -p "$T/fifo.json" ]; echo $?) "--json $dev: refused up front, never replaced ($rc)"
 done
 bad=$(printf 'bad\377\376name')
 printf '2\nname=X\303\050\001Y\nH 0 0 0\nH 0 0 0.74\n' > "$T/$bad.xyz"

@@ -219,6 +219,18 @@ int cli_parse(int argc, char **argv, cli_options *o)
         cli_error(err.msg);
         return EXIT_USAGE;
     }
+    /* --json onto a device, FIFO or folder is refused when the batch ends
+     * (report/atomic.c); say so now, before the batch's work is lost. */
+    struct stat jsb;
+    if (o->json && strcmp(o->json, "-") != 0 && stat(o->json, &jsb) == 0 &&
+        !S_ISREG(jsb.st_mode)) {
+        os_fail(&err, OS_ERR_IO,
+                "--json %s: it is %s (only regular files are written, never put in the place "
+                "of anything else)",
+                o->json, os_file_kind(jsb.st_mode));
+        cli_error(err.msg);
+        return EXIT_USAGE;
+    }
     /* A closed standard stream would hand its descriptor to the next file
      * opened, and output meant for it would land there: hold it on
      * /dev/null, and refuse --json - when stdout is the closed one. */
