@@ -31,7 +31,6 @@ static void usage(FILE *f, const char *basis_dir)
             "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
-            "                    (exact integrals unless --jk says otherwise)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
@@ -205,10 +204,6 @@ int cli_parse(int argc, char **argv, cli_options *o)
                         "which is not there yet: use --gradient in the gas phase\n");
         return EXIT_USAGE;
     }
-    /* Until the density-fitted gradient exists, a gradient run differentiates
-     * exact integrals unless --jk asked otherwise (which is then refused per
-     * molecule with its reason). */
-    if (o->gradient && !o->scf.jk) o->scf.jk = "exact";
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;
