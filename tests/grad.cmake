@@ -30,6 +30,9 @@ os_grad_fd_test(df_b3lyp_water_ccpvdz grad/geom/water_d.xyz b3lyp cc-pVDZ defaul
 os_grad_fd_test(df_wb97x_water_ccpvdz grad/geom/water_d.xyz wb97x cc-pVDZ default 30,110 df)
 os_grad_fd_test(df_uhf_oh_ccpvdz grad/geom/oh_d.xyz hf cc-pVDZ default - df)
 os_grad_fd_test(df_uks_b3lyp_ch3_631pgs grad/geom/ch3_d.xyz b3lyp 6-31+G* default 30,110 df)
+# The library's basis on an anion: Cartesian heavy-aug-cc-pVDZ-JKFIT, whose
+# metric conditioning drops 2 eigenvalues (docs/gradients.md).
+os_grad_fd_test(df_rhf_formate_631pgs grad/geom/formate_d.xyz hf 6-31+G* default - df)
 # An external potential's term through its gradient callback (the solvent's seam).
 add_test(NAME grad_fd_external COMMAND test_grad external)
 
