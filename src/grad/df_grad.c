@@ -321,21 +321,21 @@ static void add_back_transformed(const df_grad *c, int s, double f, const double
 }
 
 /* What the derivative integrals of fitting function p are contracted with:
- * G[0..2]: the 1/r12 integrals' weights for the J, K and Klr terms; Gw: the
- * erf integrals' (Klr). */
+ * G[0..2]: the 1/r12 integrals' weights for the J, K and Klr terms (K, Klr
+ * NULL when the functional has none); Gw: the erf integrals' (Klr). */
 static void shell_weights(const df_grad *c, int p, double *const *G, double *Gw, double *T)
 {
     int n = c->n;
     size_t n2 = (size_t)n * n;
     for (size_t i = 0; i < n2; ++i) G[T_J][i] = c->d[p] * c->P[i];
-    memset(G[T_K], 0, n2 * sizeof(double));
-    memset(G[T_KLR], 0, n2 * sizeof(double));
+    if (G[T_K]) memset(G[T_K], 0, n2 * sizeof(double));
+    if (G[T_KLR]) memset(G[T_KLR], 0, n2 * sizeof(double));
     if (Gw) memset(Gw, 0, n2 * sizeof(double));
     for (int s = 0; s < c->nspin; ++s) {
         if (!c->c[s]) continue;
         const double *cp = c->c[s] + (size_t)p * kk(c, s);
-        if (c->kx != 0.0) add_back_transformed(c, s, -2.0 * c->kx, cp, T, G[T_K]);
-        if (c->cw[s]) {
+        if (G[T_K]) add_back_transformed(c, s, -2.0 * c->kx, cp, T, G[T_K]);
+        if (G[T_KLR]) {
             add_back_transformed(c, s, -c->klr, c->cw[s] + (size_t)p * kk(c, s), T, G[T_KLR]);
             add_back_transformed(c, s, -c->klr, cp, T, Gw);
         }
@@ -388,31 +388,42 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
     os_eri3 **eng = NULL, **engw = NULL;
     os_status st = engines3_new(c, 0.0, 1, nt, &eng, err);
     if (st == OS_OK && lr) st = engines3_new(c, c->omega, 1, nt, &engw, err);
-    /* per thread: 4 weight blocks (maxf n^2 each), n x max k work, 3 accumulators */
-    size_t per = 4 * (size_t)maxf * n2 + n2 + (size_t)NTERM * na3;
+    /* per thread: 3 accumulators, n x max k work, then the weight blocks
+     * (maxf n^2 each): J, K when exchange, Klr and Gw when long-range */
+    int nblock = 1 + (c->kx != 0.0) + 2 * lr;
+    size_t head = (size_t)NTERM * na3 + n2, per = head + (size_t)nblock * maxf * n2;
     double *work = st == OS_OK ? calloc((size_t)nt * per, sizeof(double)) : NULL;
     if (st == OS_OK && !work) st = OS_NOMEM(err, "DF gradient");
     if (st == OS_OK) {
 #pragma omp parallel for schedule(dynamic) num_threads(nt)
         for (int P = 0; P < nas; ++P) {
-            int t = omp_get_thread_num();
             const os_shell *SP = &c->aux->shells[P];
-            double *w = work + (size_t)t * per;
-            double *G[NTERM] = {w, w + maxf * n2, w + 2 * maxf * n2};
-            double *Gw = w + 3 * maxf * n2, *T = w + 4 * maxf * n2;
-            double *acc[NTERM] = {T + n2, T + n2 + na3, T + n2 + 2 * na3};
-            for (int p = 0; p < SP->nbf; ++p) {
-                double *Gp[NTERM] = {G[T_J] + p * n2, G[T_K] + p * n2, G[T_KLR] + p * n2};
-                shell_weights(c, SP->bf0 + p, Gp, lr ? Gw + p * n2 : NULL, T);
+            int t = omp_get_thread_num();
+            double *w = work + (size_t)t * per, *T = w + NTERM * na3, *blk = w + head;
+            double *acc[NTERM] = {w, w + na3, w + 2 * na3};
+            double *G[NTERM] = {NULL, NULL, NULL}, *Gw = NULL;
+            G[T_J] = blk;
+            blk += (size_t)maxf * n2;
+            if (c->kx != 0.0) {
+                G[T_K] = blk;
+                blk += (size_t)maxf * n2;
             }
-            double *Gs[NTERM] = {G[T_J], c->kx != 0.0 ? G[T_K] : NULL, lr ? G[T_KLR] : NULL};
-            contract_shell(c, eng[t], P, NTERM, Gs, acc);
+            if (lr) {
+                G[T_KLR] = blk;
+                Gw = blk + (size_t)maxf * n2;
+            }
+            for (int p = 0; p < SP->nbf; ++p) {
+                size_t o = (size_t)p * n2;
+                double *Gp[NTERM] = {G[T_J] + o, G[T_K] ? G[T_K] + o : NULL,
+                                     G[T_KLR] ? G[T_KLR] + o : NULL};
+                shell_weights(c, SP->bf0 + p, Gp, Gw ? Gw + o : NULL, T);
+            }
+            contract_shell(c, eng[t], P, NTERM, G, acc);
             if (lr) contract_shell(c, engw[t], P, 1, &Gw, &acc[T_KLR]);
         }
         for (int t = 0; t < nt; ++t)
             for (int x = 0; x < NTERM; ++x)
-                for (int i = 0; i < na3; ++i)
-                    g[x][i] += work[(size_t)t * per + 4 * (size_t)maxf * n2 + n2 + x * na3 + i];
+                for (int i = 0; i < na3; ++i) g[x][i] += work[(size_t)t * per + x * na3 + i];
     }
     engines3_free(eng, nt);
     engines3_free(engw, nt);
