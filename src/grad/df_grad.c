@@ -22,9 +22,8 @@
  * zero).
  * The metric is the SCF's: when its conditioning dropped eigenvalues
  * (os_jk_df_metric), M^-1 is the conditioned inverse while (P|Q)' is the
- * plain derivative, so the gradient is then exact only up to the dropped
- * directions (~1e-10 relative weights; JKFIT sets with spherical shells drop
- * none). */
+ * plain derivative, as in Psi4's DF gradient: not exact along the dropped
+ * directions, measured at 2e-9 Eh/bohr on formate/6-31+G* (docs/gradients.md). */
 #include "grad/grad.h"
 
 #include <cblas.h>
