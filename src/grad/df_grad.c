@@ -342,9 +342,12 @@ static void shell_weights(const df_grad *c, int p, double *const *G, double *Gw,
 }
 
 /* sum over the kept shell pairs (a, b) of d(P|ab)/dX G[t]^p_ab for the
- * nG weight matrices of fitting shell P (G[t] + p * n^2), into acc[t]. */
+ * nG weight matrices of fitting shell P (G[t] + p * n^2), into acc[t].  Each
+ * weight block is gathered once (into gw, room for the largest block) so
+ * that the derivative blocks are contracted as contiguous dot products; the
+ * derivative on b's centre is minus the other two (translational invariance). */
 static void contract_shell(const df_grad *c, os_eri3 *e, int P, int nG, double *const *G,
-                           double *const *acc)
+                           double *const *acc, double *gw)
 {
     const os_shell *sh = c->bs->shells, *SP = &c->aux->shells[P];
     int n = c->n;
@@ -359,19 +362,18 @@ static void contract_shell(const df_grad *c, os_eri3 *e, int P, int nG, double *
         const int atom[3] = {SP->atom, sh[a].atom, sh[b].atom};
         for (int t = 0; t < nG; ++t) {
             if (!G[t]) continue;
-            double v[9] = {0};
+            double *x = gw;
             for (int p = 0; p < SP->nbf; ++p)
-                for (int i = 0; i < na; ++i) {
-                    const double *Grow = G[t] + p * n2 + (size_t)(sh[a].bf0 + i) * n + sh[b].bf0;
-                    size_t off = ((size_t)p * na + i) * nb;
-                    for (int x = 0; x < 9; ++x) {
-                        const double *blk = dI + x * nblk + off;
-                        double s = 0.0;
-                        for (int j = 0; j < nb; ++j) s += blk[j] * Grow[j];
-                        v[x] += s;
-                    }
-                }
-            for (int x = 0; x < 9; ++x) acc[t][3 * atom[x / 3] + x % 3] += deg * v[x];
+                for (int i = 0; i < na; ++i, x += nb)
+                    memcpy(x, G[t] + p * n2 + (size_t)(sh[a].bf0 + i) * n + sh[b].bf0,
+                           (size_t)nb * sizeof(double));
+            double v[6];
+            for (int d = 0; d < 6; ++d) v[d] = deg * cblas_ddot((int)nblk, dI + d * nblk, 1, gw, 1);
+            for (int q = 0; q < 3; ++q) {
+                acc[t][3 * atom[0] + q] += v[q];
+                acc[t][3 * atom[1] + q] += v[3 + q];
+                acc[t][3 * atom[2] + q] -= v[q] + v[3 + q];
+            }
         }
     }
 }
@@ -387,10 +389,14 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
     os_eri3 **eng = NULL, **engw = NULL;
     os_status st = engines3_new(c, 0.0, 1, nt, &eng, err);
     if (st == OS_OK && lr) st = engines3_new(c, c->omega, 1, nt, &engw, err);
-    /* per thread: 3 accumulators, n x max k work, then the weight blocks
-     * (maxf n^2 each): J, K when exchange, Klr and Gw when long-range */
-    int nblock = 1 + (c->kx != 0.0) + 2 * lr;
-    size_t head = (size_t)NTERM * na3 + n2, per = head + (size_t)nblock * maxf * n2;
+    /* per thread: 3 accumulators, n x max k work, a gathered block, then the
+     * weight blocks (maxf n^2 each): J, K when exchange, Klr and Gw when
+     * long-range */
+    int nblock = 1 + (c->kx != 0.0) + 2 * lr, nco = c->bs->shells[0].nbf;
+    for (int s = 1; s < c->bs->nshell; ++s)
+        if (c->bs->shells[s].nbf > nco) nco = c->bs->shells[s].nbf;
+    size_t gsz = (size_t)maxf * nco * nco;
+    size_t head = (size_t)NTERM * na3 + n2 + gsz, per = head + (size_t)nblock * maxf * n2;
     double *work = st == OS_OK ? calloc((size_t)nt * per, sizeof(double)) : NULL;
     if (st == OS_OK && !work) st = OS_NOMEM(err, "DF gradient");
     if (st == OS_OK) {
@@ -398,7 +404,8 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
         for (int P = 0; P < nas; ++P) {
             const os_shell *SP = &c->aux->shells[P];
             int t = omp_get_thread_num();
-            double *w = work + (size_t)t * per, *T = w + NTERM * na3, *blk = w + head;
+            double *w = work + (size_t)t * per, *T = w + NTERM * na3, *gw = T + n2;
+            double *blk = w + head;
             double *acc[NTERM] = {w, w + na3, w + 2 * na3};
             double *G[NTERM] = {NULL, NULL, NULL}, *Gw = NULL;
             G[T_J] = blk;
@@ -417,8 +424,8 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
                                      G[T_KLR] ? G[T_KLR] + o : NULL};
                 shell_weights(c, SP->bf0 + p, Gp, Gw ? Gw + o : NULL, T);
             }
-            contract_shell(c, eng[t], P, NTERM, G, acc);
-            if (lr) contract_shell(c, engw[t], P, 1, &Gw, &acc[T_KLR]);
+            contract_shell(c, eng[t], P, NTERM, G, acc, gw);
+            if (lr) contract_shell(c, engw[t], P, 1, &Gw, &acc[T_KLR], gw);
         }
         for (int t = 0; t < nt; ++t)
             for (int x = 0; x < NTERM; ++x)
