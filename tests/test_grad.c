@@ -4,7 +4,9 @@
  *       ERI first derivatives (libint2 eri1) against 5-point central
  *       differences of the integrals (step 1e-3 bohr, tol 1e-8) for AM quartets up to g,
  *       pure and Cartesian, 1/r12 and erf(0.3 r12)/r12; their translational
- *       invariance (sum over the 4 centres, tol 1e-10); one-body derivatives
+ *       invariance (sum over the 4 centres, tol 1e-10); the density-fitting
+ *       integrals' derivatives (3eri1 (P|ab) up to l_P = 6, 2eri1 (P|Q)) the
+ *       same way, relative to the largest derivative; one-body derivatives
  *       (overlap, kinetic, nuclear attraction incl. the nuclei's own motion,
  *       and point charges) contracted with a fixed symmetric matrix, against
  *       the same differences of the contracted integrals (tol 1e-8).
