@@ -194,7 +194,8 @@ typedef struct {
     const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
     int max_iter;          /* default 100 */
     double e_conv;         /* |dE| threshold, Eh; default 1e-9 */
-    double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
+    double g_conv;         /* RMS of the orbital gradient X^T (FDS-SDF) X (Psi4's d_convergence);
+                              default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
     const char *jk;        /* two-electron integrals: "df" (density fitting, the default when
@@ -229,6 +230,9 @@ struct os_scf_result {
     double e_xc;           /* exchange-correlation energy, Eh (0 for HF) */
     double e_ext;          /* energy of the external potentials (options.potentials), Eh */
     double nelec_grid;     /* integrated density (DFT), electrons */
+    size_t peak_memory_bytes; /* most memory this SCF held at once: integrals kept by the J/K
+                                 builder, grid, XC work space, matrices, DIIS history (bytes);
+                                 counted per molecule, so it holds with several side by side */
     int nbf, nmo;          /* basis functions; orbitals kept after orthogonalization */
     int n_dropped;         /* functions dropped as linearly dependent */
     double s_min_eig;      /* smallest overlap eigenvalue */

@@ -51,6 +51,7 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     os_json_num(j, "lindep_threshold", "%.1e", r->lindep);
     os_json_bool(j, "converged", r->converged);
     os_json_int(j, "iterations", r->iterations);
+    os_json_num(j, "peak_memory_mib", "%.1f", r->peak_memory_bytes / 1048576.0);
     os_json_num(j, "energy", "%.10f", r->energy);
     os_json_num(j, "homo_ev", "%.6f", r->homo * OS_HARTREE_EV);
     os_json_num(j, "lumo_ev", "%.6f", r->lumo * OS_HARTREE_EV);
@@ -164,6 +165,7 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     for (size_t k = 0; k < sizeof ev_keys / sizeof *ev_keys; ++k) os_json_str(&j, ev_keys[k], "eV");
     os_json_str(&j, "gradient_eh_bohr", "Eh/bohr");
     os_json_str(&j, "wall_s", "s");
+    os_json_str(&j, "peak_memory_mib", "MiB");
     os_json_num(&j, "hartree_ev", "%.12f", OS_HARTREE_EV);
     os_json_end(&j);
     os_json_str(&j, "ranking_convention", OS_REPORT_RANKING_CONVENTION);
