@@ -323,8 +323,11 @@ static void fake_build(fake *F, const char *name, int natom, const int *Z, const
         double e = -20.0;
         for (int i = 0; i < r->nmo; ++i) eps[i] = (e += 0.3 + 0.5 * fabs(lcg(&seed)));
         for (int i = 0; i < bf * r->nmo; ++i) C[i] = lcg(&seed);
-        if (sp_ == 0) r->eps_a = eps, r->C_a = C;
-        else r->eps_b = eps, r->C_b = C;
+        double *occ = calloc((size_t)r->nmo, sizeof(double));
+        int nocc = unrestricted ? (sp_ ? r->nbeta : r->nalpha) : r->nalpha;
+        for (int i = 0; i < nocc && i < r->nmo; ++i) occ[i] = 1.0;
+        if (sp_ == 0) r->eps_a = eps, r->C_a = C, r->occ_a = occ;
+        else r->eps_b = eps, r->C_b = C, r->occ_b = occ;
     }
     r->homo = r->eps_a[r->nalpha - 1];
     r->lumo = r->eps_a[r->nalpha];
@@ -342,6 +345,8 @@ static void fake_free(fake *F)
     free(F->res.eps_b);
     free(F->res.C_a);
     free(F->res.C_b);
+    free(F->res.occ_a);
+    free(F->res.occ_b);
 }
 
 /* ------------------------------------------------ orbital evaluation (both) */
@@ -878,16 +883,16 @@ int main(int argc, char **argv)
     fake_build(&F2, "unconverged", 3, Z3, X3, -2, 1, basA, 10, 0, 99);
 
     os_report_entry e[] = {
-        {&N1.mol, &N1.bs, &N1.res, NULL, 1.5, -7, NULL},
-        {&N2.mol, &N2.bs, &N2.res, NULL, 2.5, 0, NULL},
-        {&A.mol, &A.bs, &A.res, NULL, 3.25, 0, "TFSI-"},
-        {&T1.mol, &T1.bs, &T1.res, NULL, 4.0, 0, NULL},
-        {&badmol, NULL, NULL, "molecules/broken.xyz:3: expected 4 fields", 0.01, 0, NULL},
-        {&F2.mol, &F2.bs, &F2.res, "SCF did not converge in 100 iterations\n(dE 1e-3)", 9.0, 0, NULL},
-        {&B.mol, &B.bs, &B.res, NULL, 5.0, 0, NULL},
-        {&C1.mol, &C1.bs, &C1.res, NULL, 1.0, 0, NULL},
-        {&T2.mol, &T2.bs, &T2.res, NULL, 0.5, 0, NULL},
-        {&W.mol, &W.bs, &W.res, NULL, 0.25, 0, NULL},
+        {&N1.mol, &N1.bs, &N1.res, NULL, 1.5, -7, NULL, "xyz", NULL, OS_OK},
+        {&N2.mol, &N2.bs, &N2.res, NULL, 2.5, 0, NULL, "xyz", NULL, OS_OK},
+        {&A.mol, &A.bs, &A.res, NULL, 3.25, 0, "TFSI-", "xyz", NULL, OS_OK},
+        {&T1.mol, &T1.bs, &T1.res, NULL, 4.0, 0, NULL, "xyz", NULL, OS_OK},
+        {&badmol, NULL, NULL, "molecules/broken.xyz:3: expected 4 fields", 0.01, 0, NULL, "xyz", NULL, OS_OK},
+        {&F2.mol, &F2.bs, &F2.res, "SCF did not converge in 100 iterations\n(dE 1e-3)", 9.0, 0, NULL, "xyz", NULL, OS_OK},
+        {&B.mol, &B.bs, &B.res, NULL, 5.0, 0, NULL, "xyz", NULL, OS_OK},
+        {&C1.mol, &C1.bs, &C1.res, NULL, 1.0, 0, NULL, "xyz", NULL, OS_OK},
+        {&T2.mol, &T2.bs, &T2.res, NULL, 0.5, 0, NULL, "xyz", NULL, OS_OK},
+        {&W.mol, &W.bs, &W.res, NULL, 0.25, 0, NULL, "xyz", NULL, OS_OK},
     };
     const int n = (int)(sizeof e / sizeof e[0]);
 
@@ -940,8 +945,22 @@ int main(int argc, char **argv)
         check_close("json: TFSI rank", jnum(mA, "rank"), 4, 0);
         check_close("json: TFSI n_basis", jnum(mA, "n_basis"), A.bs.nbf, 0);
         check_close("json: TFSI n_electrons (9+1+1+1)", jnum(mA, "n_electrons"), 12, 0);
-        const jv *oe = jget(mA, "orbital_energies_ev");
+        /* Orbital energies always per spin; restricted: beta = alpha. */
+        const jv *oe = jget(jget(mA, "orbital_energies_ev"), "alpha");
+        const jv *oeb = jget(jget(mA, "orbital_energies_ev"), "beta");
         check_close("json: TFSI orbital energies (nmo)", oe && oe->type == J_ARR ? oe->n : -1, A.res.nmo, 0);
+        check_true("json: restricted beta orbital energies = alpha",
+                   oeb && oe && oeb->n == oe->n && oe->n > 4 && oeb->items[4].num == oe->items[4].num);
+        const jv *occ = jget(jget(mA, "occupations"), "alpha");
+        check_true("json: occupations per orbital", occ && occ->n == A.res.nmo);
+        const jv *geo = jget(jget(mA, "geometry"), "coordinates");
+        check_true("json: geometry has one row per atom", geo && geo->n == A.mol.natom);
+        if (geo && geo->n > 1 && geo->items[1].n == 3)
+            check_close("json: atom 2 z in Angstrom", geo->items[1].items[2].num,
+                        A.mol.xyz[5] * 0.529177210903, 1e-9);
+        const jv *conv = jget(&mols->items[5], "converged");
+        check_true("json: failed molecule has converged false (not null)",
+                   conv && conv->type == J_BOOL && conv->num == 0);
         if (oe && oe->n == A.res.nmo)
             check_close("json: TFSI 5th orbital energy (eV)", oe->items[4].num, A.res.eps_a[4] * 27.211386245988, 1e-6);
         const jv *ref = jget(mB, "reference");

@@ -3,6 +3,7 @@
 #ifndef OS_CLI_H
 #define OS_CLI_H
 #include "orbscreen.h"
+#include "report/report.h"
 
 enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 
@@ -12,6 +13,10 @@ typedef struct {
     const char *basis_dir; /* --basis-dir, else found next to the executable, else NULL */
     const char *json;      /* NULL, "-" or a path */
     const char *out_dir;   /* results folder; NULL with --no-results */
+    const char *qcschema_dir; /* --qcschema: one QCSchema file per molecule here, or NULL */
+    const char *qcschema_in;  /* --qcschema-in: run this AtomicInput ("-": stdin), or NULL */
+    os_cube_orbital cube[OS_CUBE_MAX_ORBITALS]; /* --cube: orbitals written as cube files */
+    int ncube;
     int charge, mult, has_charge, has_mult;
     int pure;
     int threads, jobs;
@@ -27,5 +32,9 @@ int cli_parse(int argc, char **argv, cli_options *o);
 
 /* Run every input and write the results; returns the exit code. */
 int cli_run_batch(const cli_options *o, int argc, char **argv);
+
+/* --qcschema-in: one AtomicInput in, its AtomicResult (or FailedOperation)
+ * on stdout (qcschema_in.c); returns the exit code. */
+int cli_run_qcschema(const cli_options *o);
 
 #endif

@@ -1,0 +1,13 @@
+/* Pieces of orbscreen.json that the QCSchema writer repeats in its extras
+ * (json.c). */
+#ifndef OS_JSON_PARTS_H
+#define OS_JSON_PARTS_H
+#include "report/json_writer.h"
+#include "report/report.h"
+
+/* "input": {path, format, sha256, frame, frames} and "tags": [{key, value}]. */
+void os_report_json_input(os_json *j, const os_report_entry *e);
+/* "iterations", "scf_thresholds" and "scf_residuals" of an SCF. */
+void os_report_json_convergence(os_json *j, const os_scf_result *r);
+
+#endif
