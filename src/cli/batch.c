@@ -61,7 +61,21 @@ static double now_s(void)
 
 /* ------------------------------------------------------------ the workers */
 
-/* One molecule: its frame -> molecule -> basis -> SCF. */
+os_status cli_compute(const cli_options *o, const os_molecule *mol, os_basis *bs, int *have_bs,
+                      os_scf_result *res, int *have_res, os_error *err)
+{
+    os_status st = os_basis_load(mol, o->basis, o->basis_dir, o->pure, bs, err);
+    *have_bs = st == OS_OK;
+    if (st != OS_OK) return st;
+    os_scf_options so = o->scf;
+    so.nthreads = o->threads;
+    so.log = o->verbose ? stderr : NULL;
+    st = os_scf_run(mol, bs, &so, res, err);
+    *have_res = 1;
+    return st;
+}
+
+/* One molecule: its frame -> molecule -> charge and multiplicity -> basis -> SCF. */
 static void run_job(const cli_options *o, job *j)
 {
     double t0 = now_s();
@@ -75,17 +89,7 @@ static void run_job(const cli_options *o, job *j)
         int mult = j->mol.has_mult ? j->mol.mult : (o->has_mult ? o->mult : 1);
         st = os_molecule_set_state(&j->mol, charge, mult, &j->err);
     }
-    if (st == OS_OK) {
-        st = os_basis_load(&j->mol, o->basis, o->basis_dir, o->pure, &j->bs, &j->err);
-        j->have_bs = st == OS_OK;
-    }
-    if (st == OS_OK) {
-        os_scf_options so = o->scf;
-        so.nthreads = o->threads;
-        so.log = o->verbose ? stderr : NULL;
-        st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
-        j->have_res = 1;
-    }
+    if (st == OS_OK) st = cli_compute(o, &j->mol, &j->bs, &j->have_bs, &j->res, &j->have_res, &j->err);
     j->failed = st != OS_OK;
     j->status = st;
     j->wall_s = now_s() - t0;

@@ -33,6 +33,16 @@ int cli_parse(int argc, char **argv, cli_options *o);
 /* Run every input and write the results; returns the exit code. */
 int cli_run_batch(const cli_options *o, int argc, char **argv);
 
+/* Basis and SCF of a molecule whose charge and multiplicity are set, with
+ * the options' basis, method and threads (batch.c). */
+os_status cli_compute(const cli_options *o, const os_molecule *mol, os_basis *bs, int *have_bs,
+                      os_scf_result *res, int *have_res, os_error *err);
+
+/* Basis and SCF of a molecule whose charge and multiplicity are set, with
+ * the options' basis, method and threads (batch.c). */
+os_status cli_compute(const cli_options *o, const os_molecule *mol, os_basis *bs, int *have_bs,
+                      os_scf_result *res, int *have_res, os_error *err);
+
 /* --qcschema-in: one AtomicInput in, its AtomicResult (or FailedOperation)
  * on stdout (qcschema_in.c); returns the exit code. */
 int cli_run_qcschema(const cli_options *o);

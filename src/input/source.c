@@ -8,14 +8,12 @@
 #include "input/input.h"
 #include "input/textfile.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* No molecule file of ours comes near this; beyond it the input is hostile. */
 #define INPUT_MAX_BYTES ((size_t)64 << 20)
-#define STDIN_LABEL "<stdin>"
+#define STDIN_LABEL "<stdin>" /* as textfile.c names it */
 
 struct os_input {
     char *path;       /* as given */
@@ -47,42 +45,6 @@ void os_frames_free(os_frames *fr)
     memset(fr, 0, sizeof *fr);
 }
 
-/* Standard input, bounded like a file. */
-static os_status read_stdin(char **text, size_t *len, os_error *err)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) return OS_NOMEM(err, "standard input");
-    for (;;) {
-        if (n == cap) {
-            if (cap > INPUT_MAX_BYTES) break;
-            char *nb = realloc(buf, 2 * cap + 1);
-            if (!nb) {
-                free(buf);
-                return OS_NOMEM(err, "standard input");
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t got = read(STDIN_FILENO, buf + n, cap - n);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            free(buf);
-            return os_fail(err, OS_ERR_IO, "%s: read error: %s", STDIN_LABEL, strerror(errno));
-        }
-        if (got == 0) break;
-        n += (size_t)got;
-    }
-    if (n > INPUT_MAX_BYTES) {
-        free(buf);
-        return os_fail(err, OS_ERR_IO, "%s: larger than %zu bytes", STDIN_LABEL, INPUT_MAX_BYTES);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return OS_OK;
-}
-
 os_status os_input_open(const char *path, os_input **out, os_error *err)
 {
     *out = NULL;
@@ -97,7 +59,7 @@ os_status os_input_open(const char *path, os_input **out, os_error *err)
         snprintf(in->stem, sizeof in->stem, "stdin");
     else
         os_molecule_name_from_path(path, in->stem, sizeof in->stem);
-    os_status st = is_stdin ? read_stdin(&in->text, &in->len, err)
+    os_status st = is_stdin ? os_text_read_stdin(INPUT_MAX_BYTES, &in->text, &in->len, err)
                             : os_text_read(path, INPUT_MAX_BYTES, "a molecule file", &in->text,
                                            &in->len, err);
     if (st == OS_OK) {

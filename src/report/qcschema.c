@@ -30,7 +30,8 @@ static void molecule(os_json *j, const os_molecule *m)
     os_json_array_inline(j, "symbols");
     for (int a = 0; a < m->natom; ++a) os_json_str(j, NULL, os_element_symbol(m->Z[a]));
     os_json_end(j);
-    os_json_num_array(j, "geometry", m->xyz, 3 * m->natom, 1.0, "%.12f"); /* bohr */
+    /* bohr, every digit: the same geometry read back gives the same energy */
+    os_json_num_array(j, "geometry", m->xyz, 3 * m->natom, 1.0, "%.17g");
     os_json_num(j, "molecular_charge", "%.1f", (double)m->charge);
     os_json_int(j, "molecular_multiplicity", m->mult);
     /* as given: orbscreen neither moves nor turns the molecule */
