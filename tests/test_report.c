@@ -1074,7 +1074,22 @@ int main(int argc, char **argv)
     check_close("svg: one column group per succeeded molecule", count_substr(txt, "class=\"molecule\""), 8, 0);
     check_true("svg: axis label", strstr(txt, "Energy (eV)") != NULL);
     check_true("svg: anion label has a superscript minus", strstr(txt, "TFSI<tspan baseline-shift=\"super\"") != NULL);
-    check_true("svg: escaped name", strstr(txt, "we&quot;ird, name\\x\xc3\xa9") != NULL);
+    /* A long label is split in two lines at its comma. */
+    check_true("svg: escaped name, on two lines",
+               strstr(txt, ">we&quot;ird,</text>") && strstr(txt, ">name\\x\xc3\xa9</text>"));
+    check_true("svg: formula with subscripts",
+               strstr(txt, "FH<tspan baseline-shift=\"sub\" font-size=\"75%\">2</tspan>") != NULL);
+    check_true("svg: level of theory and phase in the caption",
+               strstr(txt, "B3LYP/6-31+G*, gas phase.</text>") != NULL);
+    {
+        /* Ranked anions first in rank order, then the rest: radical (1),
+         * BF4 (2), TFPAA (3), TFSI (4), then DME. */
+        const char *r1 = strstr(txt, ">radical"), *r2 = strstr(txt, ">BF4"), *r3 = strstr(txt, ">TFPAA"),
+                   *r4 = strstr(txt, ">TFSI"), *n1 = strstr(txt, ">DME");
+        check_true("svg: columns in rank order, neutrals after",
+                   r1 && r2 && r3 && r4 && n1 && r1 < r2 && r2 < r3 && r3 < r4 && r4 < n1);
+        check_true("svg: rank numbers drawn", strstr(txt, "font-weight=\"bold\">4</text>") != NULL);
+    }
     {
         char lab[32];
         snprintf(lab, sizeof lab, "%.2f eV", (A.res.lumo - A.res.homo) * 27.211386245988);
