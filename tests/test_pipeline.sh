@@ -104,5 +104,11 @@ check $(grep -q 'libint2  2\.' "$T/v" && grep -q 'libxc    [0-9]' "$T/v" && grep
 "$B" --method hf --basis STO-3G --out "$T/c" --cube homo,lumo --quiet "$REF/geom/water.xyz" > /dev/null 2>&1
 check $([ "$(sed -n 3p "$T/c/water.homo.cube" | awk '{print $1}')" = -3 ] && [ -s "$T/c/water.lumo.cube" ]; echo $?) "water.homo.cube and water.lumo.cube written"
 
+# 10. The man page renders without warnings.
+if command -v groff > /dev/null 2>&1; then
+    w=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$SRC/docs/orbscreen.1" 2>&1)
+    check $([ -z "$w" ]; echo $?) "docs/orbscreen.1 renders without warnings"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
