@@ -7,18 +7,10 @@ B=$1
 REF=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() { # check STATUS WHAT
-    if [ "$1" -eq 0 ]; then pass=$((pass + 1)); echo "PASS $2"
-    else fail=$((fail + 1)); echo "FAIL $2"; fi
-}
+. "$(dirname "$0")/check.sh"
 # energy NAME FILE: the "energy" of molecule NAME in an orbscreen.json
 energy() {
     awk -v n="\"name\": \"$1\"," '$0 ~ n {f = 1} f && /"energy":/ {gsub(/[",]/, "", $2); print $2; exit}' "$2"
-}
-close_to() { # close_to GOT WANT TOL
-    awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'
 }
 ref_energy() { awk '$1 == "energy" {print $2}' "$REF/$1.ref"; }
 
@@ -118,5 +110,4 @@ check $([ -z "$(ls "$T/kill" | grep tmp)" ]; echo $?) "SIGKILL: no temporary fil
 "$B" --method hf --basis STO-3G --out "$T/kill" --quiet "$REF/geom/water.xyz" 2> /dev/null; rc=$?
 check $([ $rc -eq 0 ]; echo $?) "SIGKILL: the lock died with the run ($rc)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+check_finish

@@ -12,15 +12,7 @@ PY=/usr/bin/python3 # Debian's, with python3-qcelemental and python3-jsonschema
 CHK="$PY $SRC/tests/pipeline_check.py"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() { # check STATUS WHAT
-    if [ "$1" -eq 0 ]; then pass=$((pass + 1)); echo "PASS $2"
-    else fail=$((fail + 1)); echo "FAIL $2"; fi
-}
-close_to() { # close_to GOT WANT TOL
-    awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'
-}
+. "$(dirname "$0")/check.sh"
 ref_energy() { awk '$1 == "energy" {print $2}' "$REF/$1.ref"; }
 HF="--method hf --basis cc-pVDZ"
 
@@ -110,5 +102,4 @@ if command -v groff > /dev/null 2>&1; then
     check $([ -z "$w" ]; echo $?) "docs/orbscreen.1 renders without warnings"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+check_finish

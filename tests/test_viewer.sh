@@ -14,15 +14,7 @@ if ! command -v java > /dev/null 2>&1 || [ ! -f "$JAR" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-check() { # check STATUS WHAT
-    if [ "$1" -eq 0 ]; then pass=$((pass + 1)); echo "PASS $2"
-    else fail=$((fail + 1)); echo "FAIL $2"; fi
-}
-close_to() { # close_to GOT WANT TOL
-    awk -v g="$1" -v w="$2" -v t="$3" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'
-}
+. "$(dirname "$0")/check.sh"
 
 "$B" --method hf --basis STO-3G --out "$T/r" --cube homo,lumo --quiet "$REF/geom/water.xyz" > /dev/null 2>&1
 check $? "orbscreen wrote water.molden and its cube files"
@@ -59,5 +51,4 @@ for o in homo lumo; do
     check $([ "$a" = 3 ] && [ "${v:-0}" -gt 100 ]; echo $?) "Jmol reads water.$o.cube: $a atoms, isosurface of $v vertices"
 done
 [ "$fail" -eq 0 ] || cat "$T/jmol.out" | tail -20
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+check_finish

@@ -9,6 +9,7 @@
 #include "orbscreen.h"
 #include "core/error.h"
 #include "input/input.h"
+#include "input/lines.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,27 +18,6 @@
 #include <string.h>
 
 #define SDF_MAX_COORD_ANGSTROM 1.0e5
-
-typedef struct {
-    const char *p, *end;
-    int lineno;
-    const char *label;
-} reader;
-
-/* Next line as [*b, *e) without the newline and a trailing CR; 0 at the end. */
-static int next_line(reader *r, const char **b, const char **e)
-{
-    if (r->p >= r->end) return 0;
-    const char *s = r->p;
-    const char *nl = memchr(s, '\n', (size_t)(r->end - s));
-    const char *t = nl ? nl : r->end;
-    r->p = nl ? nl + 1 : r->end;
-    if (t > s && t[-1] == '\r') --t;
-    r->lineno++;
-    *b = s;
-    *e = t;
-    return 1;
-}
 
 static int starts(const char *b, const char *e, const char *w)
 {
@@ -84,7 +64,7 @@ static int parse_int(const char *s, int *out)
     return 1;
 }
 
-static os_status parse_coord(reader *r, const char *s, double *bohr, os_error *err)
+static os_status parse_coord(os_lines *r, const char *s, double *bohr, os_error *err)
 {
     char *end;
     double v = strtod(s, &end);
@@ -98,7 +78,7 @@ static os_status parse_coord(reader *r, const char *s, double *bohr, os_error *e
     return OS_OK;
 }
 
-static os_status element(reader *r, const char *sym, int *Z, os_error *err)
+static os_status element(os_lines *r, const char *sym, int *Z, os_error *err)
 {
     *Z = os_element_from_symbol(sym);
     if (!*Z)
@@ -113,7 +93,7 @@ typedef struct {
     int any_charge, any_radical;
 } states;
 
-static os_status alloc_atoms(os_molecule *mol, int natom, states *q, int **lines, reader *r,
+static os_status alloc_atoms(os_molecule *mol, int natom, states *q, int **lines, os_lines *r,
                              os_error *err)
 {
     if (natom < 1)
@@ -132,7 +112,7 @@ static os_status alloc_atoms(os_molecule *mol, int natom, states *q, int **lines
 }
 
 /* "M  CHG" and "M  RAD": a count, then (atom, value) pairs. */
-static os_status property_line(reader *r, const char *b, const char *e, int natom, states *q,
+static os_status property_line(os_lines *r, const char *b, const char *e, int natom, states *q,
                                os_error *err)
 {
     int is_chg = starts(b, e, "M  CHG"), is_rad = starts(b, e, "M  RAD");
@@ -160,7 +140,7 @@ static os_status property_line(reader *r, const char *b, const char *e, int nato
 }
 
 /* V2000 atom line: x, y, z in columns 1-30, symbol 32-34, charge code 37-39. */
-static os_status v2000_atom(reader *r, const char *b, const char *e, os_molecule *mol, int i,
+static os_status v2000_atom(os_lines *r, const char *b, const char *e, os_molecule *mol, int i,
                             states *q, os_error *err)
 {
     char x[16], y[16], z[16], sym[8], chg[8];
@@ -186,7 +166,7 @@ static os_status v2000_atom(reader *r, const char *b, const char *e, os_molecule
     return OS_OK;
 }
 
-static os_status v2000_body(reader *r, const char *counts_b, const char *counts_e,
+static os_status v2000_body(os_lines *r, const char *counts_b, const char *counts_e,
                             os_molecule *mol, states *q, int **lines, os_error *err)
 {
     char na[8], nb[8];
@@ -199,7 +179,7 @@ static os_status v2000_body(reader *r, const char *counts_b, const char *counts_
     if (st != OS_OK) return st;
     const char *b, *e;
     for (int i = 0; i < natom; ++i) {
-        if (!next_line(r, &b, &e))
+        if (!os_lines_next(r, &b, &e))
             return os_fail(err, OS_ERR_PARSE, "%s:%d: expected %d atoms, found %d", r->label,
                            r->lineno + 1, natom, i);
         (*lines)[i] = r->lineno;
@@ -207,10 +187,10 @@ static os_status v2000_body(reader *r, const char *counts_b, const char *counts_
         mol->natom = i + 1;
     }
     for (int i = 0; i < nbond; ++i)
-        if (!next_line(r, &b, &e))
+        if (!os_lines_next(r, &b, &e))
             return os_fail(err, OS_ERR_PARSE, "%s:%d: expected %d bonds, found %d", r->label,
                            r->lineno + 1, nbond, i);
-    while (next_line(r, &b, &e)) {
+    while (os_lines_next(r, &b, &e)) {
         if (starts(b, e, "M  END")) return OS_OK;
         if ((st = property_line(r, b, e, natom, q, err)) != OS_OK) return st;
     }
@@ -219,13 +199,13 @@ static os_status v2000_body(reader *r, const char *counts_b, const char *counts_
 
 /* One logical V3000 line: "M  V30 " lines joined where a line ends in '-'.
  * Returns 0 at the end of text; the text goes into buf (truncated to n). */
-static int v30_line(reader *r, char *buf, size_t n, os_error *err, os_status *st)
+static int v30_line(os_lines *r, char *buf, size_t n, os_error *err, os_status *st)
 {
     const char *b, *e;
     size_t len = 0;
     buf[0] = '\0';
     for (;;) {
-        if (!next_line(r, &b, &e)) return 0;
+        if (!os_lines_next(r, &b, &e)) return 0;
         if (!starts(b, e, "M  V30 ")) {
             if (starts(b, e, "M  END") && len == 0) {
                 snprintf(buf, n, "M  END");
@@ -251,7 +231,7 @@ static int v30_line(reader *r, char *buf, size_t n, os_error *err, os_status *st
 }
 
 /* V3000 atom: "index type x y z aamap [KEY=VALUE...]". */
-static os_status v3000_atom(reader *r, const char *line, os_molecule *mol, int i, states *q,
+static os_status v3000_atom(os_lines *r, const char *line, os_molecule *mol, int i, states *q,
                             os_error *err)
 {
     char tok[32][64];
@@ -278,7 +258,7 @@ static os_status v3000_atom(reader *r, const char *line, os_molecule *mol, int i
     return st;
 }
 
-static os_status v3000_body(reader *r, os_molecule *mol, states *q, int **lines, os_error *err)
+static os_status v3000_body(os_lines *r, os_molecule *mol, states *q, int **lines, os_error *err)
 {
     char line[8192];
     os_status st = OS_OK;
@@ -319,16 +299,16 @@ static os_status v3000_body(reader *r, os_molecule *mol, states *q, int **lines,
 
 /* Data items after "M  END": "> <NAME>" (or ">  <NAME> (1)"), then value
  * lines up to a blank line; each becomes a tag. */
-static os_status data_items(reader *r, os_molecule *mol, os_error *err)
+static os_status data_items(os_lines *r, os_molecule *mol, os_error *err)
 {
     const char *b, *e;
-    while (next_line(r, &b, &e)) {
+    while (os_lines_next(r, &b, &e)) {
         if (b == e || *b != '>') continue;
         const char *lt = memchr(b, '<', (size_t)(e - b));
         const char *gt = lt ? memchr(lt, '>', (size_t)(e - lt)) : NULL;
         if (!lt || !gt) continue;
         const char *v0 = r->p, *v1 = r->p;
-        while (next_line(r, &b, &e) && b != e) v1 = e;
+        while (os_lines_next(r, &b, &e) && b != e) v1 = e;
         os_status st = os_molecule_add_tag(mol, lt + 1, (size_t)(gt - lt - 1), v0,
                                            v1 > v0 ? (size_t)(v1 - v0) : 0, err);
         if (st != OS_OK) return st;
@@ -357,10 +337,10 @@ static os_status apply_states(const states *q, os_molecule *mol, os_error *err)
     return os_molecule_set_state(mol, charge, unpaired + 1, err);
 }
 
-static os_status parse_record(reader *r, os_molecule *mol, states *q, int **lines, os_error *err)
+static os_status parse_record(os_lines *r, os_molecule *mol, states *q, int **lines, os_error *err)
 {
     const char *b, *e, *tb, *te;
-    if (!next_line(r, &tb, &te))
+    if (!os_lines_next(r, &tb, &te))
         return os_fail(err, OS_ERR_PARSE, "%s:%d: empty record", r->label, r->lineno + 1);
     /* Title: a name when it says something. */
     const char *s = tb, *t = te;
@@ -371,7 +351,7 @@ static os_status parse_record(reader *r, os_molecule *mol, states *q, int **line
         if (st != OS_OK) return st;
         snprintf(mol->label, sizeof mol->label, "%.*s", (int)(t - s), s);
     }
-    if (!next_line(r, &b, &e))
+    if (!os_lines_next(r, &b, &e))
         return os_fail(err, OS_ERR_PARSE, "%s:%d: missing program line", r->label, r->lineno + 1);
     char dim[4];
     field(b, e, 20, 22, dim, sizeof dim);
@@ -380,7 +360,7 @@ static os_status parse_record(reader *r, os_molecule *mol, states *q, int **line
                        "%s:%d: 2D coordinates; orbscreen needs a 3D structure with explicit "
                        "hydrogens (e.g. obabel --gen3d)",
                        r->label, r->lineno);
-    if (!next_line(r, &b, &e) || !next_line(r, &b, &e))
+    if (!os_lines_next(r, &b, &e) || !os_lines_next(r, &b, &e))
         return os_fail(err, OS_ERR_PARSE, "%s:%d: missing counts line", r->label, r->lineno + 1);
     char ver[8];
     field(b, e, 33, 39, ver, sizeof ver);
@@ -406,7 +386,7 @@ os_status os_sdf_parse_record(const char *text, size_t len, const char *label, i
     if (!label) label = "sdf";
     snprintf(mol->file, sizeof mol->file, "%s", label);
     os_molecule_name_from_path(label, mol->name, sizeof mol->name);
-    reader r = {text ? text : "", (text ? text : "") + len, line0, mol->file};
+    os_lines r = {text ? text : "", (text ? text : "") + len, line0, mol->file};
     if (text && memchr(text, '\0', len))
         return os_fail(err, OS_ERR_PARSE, "%s: NUL byte in text", label);
     states q = {0};
@@ -433,13 +413,13 @@ os_status os_sdf_parse_record(const char *text, size_t len, const char *label, i
  * The title line (a record's first) is its name. */
 os_status os_sdf_split(const char *text, size_t len, os_frames *fr, os_error *err)
 {
-    reader r = {text, text + len, 0, ""};
+    os_lines r = {text, text + len, 0, ""};
     const char *b, *e;
     while (r.p < r.end) {
         os_frame f = {.off = (size_t)(r.p - text), .line0 = r.lineno};
         const char *body_end = r.end;
         int first = 1, blank = 1;
-        while (next_line(&r, &b, &e)) {
+        while (os_lines_next(&r, &b, &e)) {
             if (first) {
                 field(b, e, 0, 80, f.name, sizeof f.name);
                 first = 0;

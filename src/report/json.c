@@ -91,6 +91,22 @@ void os_report_json_convergence(os_json *j, const os_scf_result *r)
     os_json_end(j);
 }
 
+void os_report_json_frontier(os_json *j, const os_scf_result *r)
+{
+    os_json_num(j, "homo_ev", "%.6f", r->homo * OS_HARTREE_EV);
+    os_json_num(j, "lumo_ev", "%.6f", r->lumo * OS_HARTREE_EV);
+    os_json_num(j, "gap_ev", "%.6f", (r->lumo - r->homo) * OS_HARTREE_EV);
+}
+
+void os_report_json_per_spin(os_json *j, const char *key, const double *a, const double *b, int n,
+                             double scale, const char *fmt)
+{
+    os_json_object(j, key);
+    os_json_num_array(j, "alpha", a, n, scale, fmt);
+    os_json_num_array(j, "beta", b ? b : a, n, scale, fmt);
+    os_json_end(j);
+}
+
 static void scf_fields(os_json *j, const os_scf_result *r)
 {
     os_json_str(j, "reference", os_report_reference(r));
@@ -105,23 +121,14 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     os_report_json_convergence(j, r);
     os_json_num(j, "energy", "%.10f", r->energy);
     os_json_num(j, "nuclear_repulsion_energy", "%.10f", r->e_nuc);
-    os_json_num(j, "homo_ev", "%.6f", r->homo * OS_HARTREE_EV);
-    os_json_num(j, "lumo_ev", "%.6f", r->lumo * OS_HARTREE_EV);
-    os_json_num(j, "gap_ev", "%.6f", (r->lumo - r->homo) * OS_HARTREE_EV);
+    os_report_json_frontier(j, r);
     os_json_int(j, "n_alpha", r->nalpha);
     os_json_int(j, "n_beta", r->nbeta);
-    int n = r->eps_a ? r->nmo : 0;
-    const double *eb = r->eps_b ? r->eps_b : r->eps_a;
-    os_json_object(j, "orbital_energies_ev");
-    os_json_num_array(j, "alpha", r->eps_a, n, OS_HARTREE_EV, "%.6f");
-    os_json_num_array(j, "beta", eb, n, OS_HARTREE_EV, "%.6f");
-    os_json_end(j);
-    /* electrons per orbital and spin (0..1); restricted: beta = alpha */
-    int no = r->occ_a ? r->nmo : 0;
-    os_json_object(j, "occupations");
-    os_json_num_array(j, "alpha", r->occ_a, no, 1.0, "%.6g");
-    os_json_num_array(j, "beta", r->occ_b ? r->occ_b : r->occ_a, no, 1.0, "%.6g");
-    os_json_end(j);
+    os_report_json_per_spin(j, "orbital_energies_ev", r->eps_a, r->eps_b, r->eps_a ? r->nmo : 0,
+                            OS_HARTREE_EV, "%.6f");
+    /* electrons per orbital and spin (0..1) */
+    os_report_json_per_spin(j, "occupations", r->occ_a, r->occ_b, r->occ_a ? r->nmo : 0, 1.0,
+                            "%.6g");
     os_json_array(j, "warnings");
     if (r->warning[0]) os_json_str(j, NULL, r->warning);
     os_json_end(j);
@@ -171,16 +178,14 @@ os_status os_report_write_json_entry(FILE *f, const os_report_run *run, const os
     return json_status(f, err);
 }
 
-static void build_fields(os_json *j)
+void os_report_json_build(os_json *j)
 {
     os_build_info bi;
     os_build_info_get(&bi);
-    os_json_object(j, "build");
     os_json_str(j, "git_commit", bi.git_commit);
     os_json_str(j, "libint2", bi.libint2);
     os_json_str(j, "libxc", bi.libxc);
     os_json_str(j, "openblas", bi.openblas);
-    os_json_end(j);
 }
 
 /* The thresholds asked for (each molecule also records those it used). */
@@ -215,7 +220,9 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_int(&j, "schema_version", OS_RESULTS_SCHEMA_VERSION);
     os_json_str(&j, "program", run->program ? run->program : "orbscreen");
     os_json_str(&j, "version", run->version ? run->version : OS_VERSION);
-    build_fields(&j);
+    os_json_object(&j, "build");
+    os_report_json_build(&j);
+    os_json_end(&j);
     os_json_str(&j, "method", run->method);
     os_json_str(&j, "basis", run->basis);
     os_json_str(&j, "grid", run->grid);

@@ -76,16 +76,11 @@ static void model(os_json *j, const os_report_run *run, const os_report_entry *e
 
 static void provenance(os_json *j)
 {
-    os_build_info bi;
-    os_build_info_get(&bi);
     os_json_object(j, "provenance");
     os_json_str(j, "creator", "orbscreen");
-    os_json_str(j, "version", bi.version);
+    os_json_str(j, "version", OS_VERSION);
     os_json_str(j, "routine", "orbscreen.scf");
-    os_json_str(j, "git_commit", bi.git_commit);
-    os_json_str(j, "libint2", bi.libint2);
-    os_json_str(j, "libxc", bi.libxc);
-    os_json_str(j, "openblas", bi.openblas);
+    os_report_json_build(j); /* Provenance allows more fields */
     os_json_end(j);
 }
 
@@ -118,21 +113,14 @@ static void extras(os_json *j, const os_report_run *run, const os_report_entry *
         os_report_json_convergence(j, r);
         os_json_num(j, "homo_eh", "%.10f", r->homo);
         os_json_num(j, "lumo_eh", "%.10f", r->lumo);
-        os_json_num(j, "homo_ev", "%.6f", r->homo * OS_HARTREE_EV);
-        os_json_num(j, "lumo_ev", "%.6f", r->lumo * OS_HARTREE_EV);
-        os_json_num(j, "gap_ev", "%.6f", (r->lumo - r->homo) * OS_HARTREE_EV);
+        os_report_json_frontier(j, r);
         if (e->rank > 0) os_json_int(j, "rank", e->rank);
         else os_json_null(j, "rank");
         os_json_str(j, "ranking_convention", OS_REPORT_RANKING_CONVENTION);
-        int n = r->eps_a ? r->nmo : 0, no = r->occ_a ? r->nmo : 0;
-        os_json_object(j, "orbital_energies_eh");
-        os_json_num_array(j, "alpha", r->eps_a, n, 1.0, "%.10f");
-        os_json_num_array(j, "beta", r->eps_b ? r->eps_b : r->eps_a, n, 1.0, "%.10f");
-        os_json_end(j);
-        os_json_object(j, "occupations");
-        os_json_num_array(j, "alpha", r->occ_a, no, 1.0, "%.6g");
-        os_json_num_array(j, "beta", r->occ_b ? r->occ_b : r->occ_a, no, 1.0, "%.6g");
-        os_json_end(j);
+        os_report_json_per_spin(j, "orbital_energies_eh", r->eps_a, r->eps_b,
+                                r->eps_a ? r->nmo : 0, 1.0, "%.10f");
+        os_report_json_per_spin(j, "occupations", r->occ_a, r->occ_b, r->occ_a ? r->nmo : 0, 1.0,
+                                "%.6g");
         os_json_int(j, "n_dropped", r->n_dropped);
         os_json_num(j, "overlap_min_eigenvalue", "%.3e", r->s_min_eig);
         os_json_num(j, "integrated_density", "%.8f", r->nelec_grid);
