@@ -22,6 +22,10 @@ check $([ $rc -eq 0 ]; echo $?) "two molecules: exit 0 ($rc)"
 check $(grep -q '^rank  name' "$T/out" && grep -q ' water ' "$T/out" && grep -q ' oh ' "$T/out"; echo $?) "the table is on stdout"
 check $(! grep -q '^rank  name' "$T/err" && grep -q '^\[2/2\]' "$T/err"; echo $?) "stderr has the progress, not the table"
 
+# With --json -, stdout is the JSON document alone and the table moves to stderr.
+"$B" $HF --no-results --json - "$REF/geom/water.xyz" > "$T/out" 2> "$T/err"
+check $($PY -c 'import json, sys; json.load(open(sys.argv[1]))' "$T/out" && grep -q '^rank  name' "$T/err"; echo $?) "--json -: stdout parses as JSON, the table is on stderr"
+
 # 2. A multi-frame XYZ file (three conformers of water): three molecules.
 for z in 0.1173 0.1200 0.1100; do
     printf '3\nconformer E=-76\nO 0 0 %s\nH 0 0.7572 -0.4692\nH 0 -0.7572 -0.4692\n' "$z"
