@@ -268,6 +268,8 @@ static os_status v3000_body(os_lines *r, os_molecule *mol, states *q, int **line
         char tok[4][64];
         int nt = tokens(line, line + strlen(line), tok, 4);
         if (nt >= 3 && !strcmp(tok[0], "COUNTS")) {
+            if (natom >= 0)
+                return os_fail(err, OS_ERR_PARSE, "%s:%d: a second COUNTS line", r->label, r->lineno);
             if (!parse_int(tok[1], &natom))
                 return os_fail(err, OS_ERR_PARSE, "%s:%d: bad COUNTS line", r->label, r->lineno);
             if ((st = alloc_atoms(mol, natom, q, lines, r, err)) != OS_OK) return st;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Colours: LUMO red, HOMO blue (the usual acceptor/donor reading). */
 #define COL_LUMO "#c0392b"
@@ -196,7 +197,7 @@ static int glyphs(const char *s)
 #define MARGIN_R 22.0
 #define HEADER_H 78.0
 #define ROW_TOP 44.0   /* group headings and rank numbers above each plot */
-#define PLOT_H 250.0
+#define PLOT_H 210.0
 #define ROW_LABELS 62.0 /* name and formula below each plot */
 #define CAPTION_H 58.0
 #define LABEL_FONT 13.0
@@ -234,12 +235,31 @@ static int place(const os_report_entry *e, int n, placed *pl, int *nrow, double 
         if (x > wmax) wmax = x;
     }
     *nrow = m > 0 ? row + 1 : 1;
-    *width = fmax(wmax + MARGIN_R, 560.0);
+    *width = fmax(wmax + 10 + MARGIN_R, 560.0);
     return m;
 }
 
-/* A label too wide for its column is split in two lines at a hyphen, comma,
- * space or slash near its middle; still too wide, it gets a smaller font. */
+/* Where a chemical name may break: after a hyphen, comma, space, slash or
+ * closing parenthesis, or after a substituent prefix inside a word
+ * ("pentafluoro|phenylacetate", "4-(trifluoro|methyl)benzoate"). */
+static int may_break_after(const char *lab, size_t i)
+{
+    static const char *const prefix[] = {"fluoro", "chloro", "bromo", "iodo", "methyl", "ethyl",
+                                         "propyl", "butyl", "phenyl", "benzyl", "sulfonyl",
+                                         "amino", "hydroxy", "methoxy", "oxy"};
+    if (strchr("-, /)", lab[i])) return 1;
+    for (size_t k = 0; k < sizeof prefix / sizeof *prefix; ++k) {
+        size_t n = strlen(prefix[k]);
+        if (i + 1 >= n && strncasecmp(lab + i + 1 - n, prefix[k], n) == 0 && lab[i + 1] &&
+            lab[i + 1] != '-' && lab[i + 1] != ',')
+            return 1;
+    }
+    return 0;
+}
+
+/* Name and formula under a column.  A name too wide for the column is
+ * split in two lines where a chemical name may break, so that the longer
+ * line is as short as possible; still too wide, it gets a smaller font. */
 static void molecule_label(FILE *f, const placed *p, double y)
 {
     const os_molecule *mol = p->e->mol;
@@ -248,15 +268,16 @@ static void molecule_label(FILE *f, const placed *p, double y)
     double room = COL_W - 8, fs = LABEL_FONT;
     int g = glyphs(lab);
     first[0] = '\0';
-    if (g * 0.6 * fs > room && strlen(lab) < sizeof first) {
-        size_t len = strlen(lab), best = 0;
-        for (size_t i = 1; i + 1 < len; ++i)
-            if (strchr("-, /", lab[i]) &&
-                (!best || fabs((double)i - len / 2.0) < fabs((double)best - len / 2.0)))
-                best = i;
+    size_t len = strlen(lab);
+    if (g * 0.6 * fs > room && len < sizeof first) {
+        size_t best = 0, best_len = len;
+        for (size_t i = 1; i + 2 < len; ++i) {
+            if (!may_break_after(lab, i)) continue;
+            size_t a = i + 1, b = len - i - 1, longer = a > b ? a : b;
+            if (longer < best_len) best = i, best_len = longer;
+        }
         if (best) {
-            /* "2,4-difluoro-|phenylacetate": a hyphen or comma stays on line 1. */
-            size_t cut = lab[best] == ' ' ? best : best + 1;
+            size_t cut = lab[best] == ' ' ? best : best + 1; /* a hyphen stays on line 1 */
             memcpy(first, lab, cut);
             first[cut] = '\0';
             lab += best + 1;
@@ -425,14 +446,13 @@ os_status os_report_write_svg(FILE *f, const os_report_run *run, const os_report
         yaxis ax = {top, top + PLOT_H, hi, lo};
         double x1 = MARGIN_L;
         for (int k = 0; k < m; ++k)
-            if (pl[k].row == row) x1 = pl[k].x + COL_W / 2;
+            if (pl[k].row == row) x1 = pl[k].x + COL_W / 2 + 10; /* room for a gap label */
         if (m == 0) x1 = W - MARGIN_R;
         row_axis(f, &ax, step, MARGIN_L, x1);
         for (int k = 0; k < m; ++k) {
             if (pl[k].row != row) continue;
-            /* Group headings, and a dashed line between the groups. */
-            int first = k == 0 || pl[k - 1].group != pl[k].group || pl[k - 1].row != row;
-            if (first) {
+            /* A group's heading where it starts; a dashed line before the second group. */
+            if (k == 0 || pl[k - 1].group != pl[k].group) {
                 fprintf(f, "  <text x=\"%.1f\" y=\"%.1f\" font-size=\"12.5\" font-style=\"italic\" "
                            "fill=\"#555555\">%s</text>\n",
                         pl[k].x - COL_W / 2 + 2, top - 26,
