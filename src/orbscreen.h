@@ -73,6 +73,9 @@ void os_build_info_get(os_build_info *bi);
  * os_blas_set_threads(1)). */
 void os_blas_set_threads(int n);
 
+/* Memory the machine can give now (Linux MemAvailable), MiB; 0 if unknown. */
+size_t os_memory_available_mb(void);
+
 /* ---------------------------------------------------------------- molecule */
 
 #define OS_MAX_ATOMS 5000
@@ -235,7 +238,8 @@ typedef struct {
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
     int nthreads;          /* threads for every parallel loop of this SCF; 0 = OpenMP's default */
-    size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the machine's memory */
+    size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the memory
+                              available when the SCF starts (os_memory_available_mb) */
     int unrestricted;      /* -1 auto (UHF/UKS when mult > 1), 0 force restricted, 1 force unrestricted */
     int guess;             /* OS_GUESS_*; default OS_GUESS_SAD */
     const os_scf_result *guess_orbitals; /* OS_GUESS_ORBITALS: a result in a basis of the same
@@ -291,6 +295,81 @@ void os_scf_result_free(os_scf_result *res);
 /* Spin density matrix (nbf*nbf) of a result: spin 0 alpha, 1 beta (the
  * alpha one again when restricted). */
 os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error *err);
+
+/* ----------------------------------------------------------------- solvent */
+
+/* Conductor-like implicit solvent (C-PCM / COSMO): the solute's potential
+ * polarizes Gaussian surface charges q on a cavity of atomic spheres,
+ *   q = -f(eps) A^-1 (V + lambda 1),
+ * whose potential enters the Fock matrix (an os_scf_potential) and whose
+ * polarization energy G_pol = 1/2 q.V is added to the SCF energy.
+ * docs/solvent.md describes the model, its parameters and their sources. */
+
+/* How the cavity surface is discretized. */
+enum {
+    OS_CAVITY_SWIG = 0,   /* Lebedev points on each sphere, switching/Gaussian elements of
+                             Lange & Herbert (J. Chem. Phys. 133, 244111 (2010)) (default) */
+    OS_CAVITY_NWCHEM      /* NWChem 7.0.2's York-Karplus COSMO: subdivided octahedron,
+                             its switching and Gaussian widths (reproduces its numbers) */
+};
+/* Screening factor f(eps). */
+enum {
+    OS_SOLVENT_CPCM = 0,  /* (eps - 1)/eps (default; NWChem's "screen st") */
+    OS_SOLVENT_COSMO      /* (eps - 1)/(eps + 1/2) (Klamt's COSMO) */
+};
+/* Atomic radii before scaling. */
+enum {
+    OS_RADII_BONDI = 0,   /* Bondi 1964, Mantina et al. 2009 for main-group elements Bondi lacks */
+    OS_RADII_UFF          /* UFF (Rappe et al. 1992), half the van der Waals distance x_i */
+};
+
+typedef struct {
+    double eps;            /* static dielectric constant of the solvent (> 1) */
+    int scaling;           /* OS_SOLVENT_CPCM or OS_SOLVENT_COSMO */
+    int radii;             /* OS_RADII_* */
+    double radii_scale;    /* cavity radius = scale x table radius; default 1.2 */
+    const double *radii_bohr; /* per-atom cavity radii (bohr) instead of the table; NULL */
+    int cavity;            /* OS_CAVITY_SWIG or OS_CAVITY_NWCHEM */
+    int npoints;           /* SWIG: Lebedev points per sphere (default 110);
+                              NWCHEM: tessellation level minbem (default 2: 32 per sphere) */
+    int icosahedron;       /* NWCHEM only: start from the icosahedron (ificos 1) */
+    int charge_constraint; /* 1 (default): sum q = -f Q exactly (NWChem's Lagrangian
+                              correction); 0: none */
+    int nthreads;          /* threads for the surface integrals; 0 = OpenMP's default */
+    size_t memory_mb;      /* basis-surface integrals kept in memory up to this, MiB (else
+                              recomputed each SCF cycle); 0 = 1024 */
+} os_solvent_options;
+
+typedef struct os_solvent os_solvent;
+
+/* Defaults: eps 78.4 (water), C-PCM, Bondi x 1.2, SWIG with 110 points,
+ * charge constraint on. */
+void os_solvent_options_default(os_solvent_options *o);
+/* The cavity, its factorized A matrix and the basis-surface integrals for
+ * `mol` (at its current geometry) in basis `bs`; both must outlive the model. */
+os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
+                         const os_solvent_options *o, os_solvent **out, os_error *err);
+/* The model as an external term for os_scf_options.potentials (valid while
+ * the model lives). */
+os_scf_potential os_solvent_potential(os_solvent *s);
+/* G_pol = 1/2 q.V (Eh) at the last density the SCF passed in (0 before any). */
+double os_solvent_energy(const os_solvent *s);
+/* Number of surface points (elements) of the cavity. */
+int os_solvent_npoints(const os_solvent *s);
+/* The surface: positions (3n, bohr) and the last charges q (n, e); either may be NULL. */
+void os_solvent_surface(const os_solvent *s, const double **xyz, const double **q);
+/* One-line description of the model ("C-PCM f=(eps-1)/eps eps=7.2, SWIG 110 Lebedev
+ * points/sphere, 457 elements, Bondi radii x 1.20, charge constraint"). */
+const char *os_solvent_describe(const os_solvent *s);
+void os_solvent_free(os_solvent *s);
+
+/* Dielectric constant of a named solvent (case-insensitive: water,
+ * acetonitrile, thf, dme, dol, dme-dol, ec, dmc, dec; see docs/solvents.md);
+ * *canonical gets the table's name.  OS_ERR_INPUT listing the names when unknown. */
+os_status os_solvent_lookup(const char *name, double *eps, const char **canonical,
+                            os_error *err);
+/* 1 kcal/mol in Eh units: E_kcal = E_Eh * OS_HARTREE_KCAL. */
+#define OS_HARTREE_KCAL 627.509474063 /* CODATA 2018 Eh, 4.184 J/cal */
 
 #ifdef __cplusplus
 }

@@ -3,11 +3,7 @@
 # file and line, a bad molecule in a batch costs only itself, results of the
 # good ones are kept and right (energies vs the Psi4 references, 1e-6 Eh).
 # usage: test_cli.sh ORBSCREEN REFERENCE_DIR
-B=$1
-REF=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. "$(dirname "$0")/check.sh"
+. "$(dirname "$0")/cli_check.sh"
 # energy NAME FILE: the "energy" of molecule NAME in an orbscreen.json
 energy() {
     awk -v n="\"name\": \"$1\"," '$0 ~ n {f = 1} f && /"energy":/ {gsub(/[",]/, "", $2); print $2; exit}' "$2"
@@ -110,4 +106,4 @@ check $([ -z "$(ls "$T/kill" | grep tmp)" ]; echo $?) "SIGKILL: no temporary fil
 "$B" --method hf --basis STO-3G --out "$T/kill" --quiet "$REF/geom/water.xyz" 2> /dev/null; rc=$?
 check $([ $rc -eq 0 ]; echo $?) "SIGKILL: the lock died with the run ($rc)"
 
-check_finish
+finish

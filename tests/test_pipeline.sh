@@ -5,14 +5,10 @@
 # giving the XYZ route's energy; orbscreen.json valid against its JSON
 # Schema; --version naming the libraries.
 # usage: test_pipeline.sh ORBSCREEN REFERENCE_DIR SOURCE_DIR
-B=$1
-REF=$2
 SRC=$3
 PY=/usr/bin/python3 # Debian's, with python3-qcelemental and python3-jsonschema
 CHK="$PY $SRC/tests/pipeline_check.py"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. "$(dirname "$0")/check.sh"
+. "$(dirname "$0")/cli_check.sh"
 ref_energy() { awk '$1 == "energy" {print $2}' "$REF/$1.ref"; }
 HF="--method hf --basis cc-pVDZ"
 
@@ -100,10 +96,20 @@ check $(grep -q 'libint2  2\.' "$T/v" && grep -q 'libxc    [0-9]' "$T/v" && grep
 "$B" --method hf --basis STO-3G --out "$T/c" --cube homo,lumo --quiet "$REF/geom/water.xyz" > /dev/null 2>&1
 check $([ "$(sed -n 3p "$T/c/water.homo.cube" | awk '{print $1}')" = -3 ] && [ -s "$T/c/water.lumo.cube" ]; echo $?) "water.homo.cube and water.lumo.cube written"
 
+# 11. In a solvent: the phase is named in the JSON and the figure, the
+#     solvation block validates, the QCSchema result too.
+"$B" --method hf --basis STO-3G --solvent water --out "$T/solv" --qcschema "$T/solvq" --quiet \
+    "$REF/geom/water.xyz" > /dev/null 2>&1; rc=$?
+ph=$($CHK field "$T/solv/orbscreen.json" phase)
+check $([ $rc -eq 0 ] && [ "$ph" = "in water (C-PCM, eps = 78.4)" ] && grep -q "STO-3G, in water (C-PCM, eps = 78.4)" "$T/solv/orbitals.svg"; echo $?) "solvent: phase '$ph' in the JSON and the figure's caption"
+v=$($CHK schema "$SRC/docs/orbscreen-results.schema.json" "$T/solv/orbscreen.json" "$T/solv/orbscreen.jsonl" 2>&1)
+q=$($CHK qcschema "$T/solvq" 1 2>&1)
+check $([ "$v" = ok ] && [ "$q" = "ok 1 0" ]; echo $?) "solvent: JSON Schema ($v) and qcelemental ($q)"
+
 # 10. The man page renders without warnings.
 if command -v groff > /dev/null 2>&1; then
     w=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$SRC/docs/orbscreen.1" 2>&1)
     check $([ -z "$w" ]; echo $?) "docs/orbscreen.1 renders without warnings"
 fi
 
-check_finish
+finish

@@ -883,16 +883,16 @@ int main(int argc, char **argv)
     fake_build(&F2, "unconverged", 3, Z3, X3, -2, 1, basA, 10, 0, 99);
 
     os_report_entry e[] = {
-        {&N1.mol, &N1.bs, &N1.res, NULL, 1.5, -7, NULL, "xyz", NULL, OS_OK},
-        {&N2.mol, &N2.bs, &N2.res, NULL, 2.5, 0, NULL, "xyz", NULL, OS_OK},
-        {&A.mol, &A.bs, &A.res, NULL, 3.25, 0, "TFSI-", "xyz", NULL, OS_OK},
-        {&T1.mol, &T1.bs, &T1.res, NULL, 4.0, 0, NULL, "xyz", NULL, OS_OK},
-        {&badmol, NULL, NULL, "molecules/broken.xyz:3: expected 4 fields", 0.01, 0, NULL, "xyz", NULL, OS_OK},
-        {&F2.mol, &F2.bs, &F2.res, "SCF did not converge in 100 iterations\n(dE 1e-3)", 9.0, 0, NULL, "xyz", NULL, OS_OK},
-        {&B.mol, &B.bs, &B.res, NULL, 5.0, 0, NULL, "xyz", NULL, OS_OK},
-        {&C1.mol, &C1.bs, &C1.res, NULL, 1.0, 0, NULL, "xyz", NULL, OS_OK},
-        {&T2.mol, &T2.bs, &T2.res, NULL, 0.5, 0, NULL, "xyz", NULL, OS_OK},
-        {&W.mol, &W.bs, &W.res, NULL, 0.25, 0, NULL, "xyz", NULL, OS_OK},
+        {&N1.mol, &N1.bs, &N1.res, NULL, 1.5, -7, NULL, NULL, "xyz", NULL, OS_OK},
+        {&N2.mol, &N2.bs, &N2.res, NULL, 2.5, 0, NULL, NULL, "xyz", NULL, OS_OK},
+        {&A.mol, &A.bs, &A.res, NULL, 3.25, 0, "TFSI-", NULL, "xyz", NULL, OS_OK},
+        {&T1.mol, &T1.bs, &T1.res, NULL, 4.0, 0, NULL, NULL, "xyz", NULL, OS_OK},
+        {&badmol, NULL, NULL, "molecules/broken.xyz:3: expected 4 fields", 0.01, 0, NULL, NULL, "xyz", NULL, OS_OK},
+        {&F2.mol, &F2.bs, &F2.res, "SCF did not converge in 100 iterations\n(dE 1e-3)", 9.0, 0, NULL, NULL, "xyz", NULL, OS_OK},
+        {&B.mol, &B.bs, &B.res, NULL, 5.0, 0, NULL, NULL, "xyz", NULL, OS_OK},
+        {&C1.mol, &C1.bs, &C1.res, NULL, 1.0, 0, NULL, NULL, "xyz", NULL, OS_OK},
+        {&T2.mol, &T2.bs, &T2.res, NULL, 0.5, 0, NULL, NULL, "xyz", NULL, OS_OK},
+        {&W.mol, &W.bs, &W.res, NULL, 0.25, 0, NULL, NULL, "xyz", NULL, OS_OK},
     };
     const int n = (int)(sizeof e / sizeof e[0]);
 

@@ -5,16 +5,12 @@
 # occupations of orbscreen.json (1e-6 Eh), and a non-empty isosurface in
 # each cube.  Skipped (exit 77) only when Java or JmolData.jar is missing.
 # usage: test_viewer.sh ORBSCREEN REFERENCE_DIR
-B=$1
-REF=$2
 JAR=${JMOLDATA_JAR:-/usr/share/java/JmolData.jar}
 if ! command -v java > /dev/null 2>&1 || [ ! -f "$JAR" ]; then
     echo "SKIP Jmol is not installed (java and $JAR; Debian: apt-get install libjmol-java default-jre-headless)"
     exit 77
 fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. "$(dirname "$0")/check.sh"
+. "$(dirname "$0")/cli_check.sh"
 
 "$B" --method hf --basis STO-3G --out "$T/r" --cube homo,lumo --quiet "$REF/geom/water.xyz" > /dev/null 2>&1
 check $? "orbscreen wrote water.molden and its cube files"
@@ -51,4 +47,4 @@ for o in homo lumo; do
     check $([ "$a" = 3 ] && [ "${v:-0}" -gt 100 ]; echo $?) "Jmol reads water.$o.cube: $a atoms, isosurface of $v vertices"
 done
 [ "$fail" -eq 0 ] || cat "$T/jmol.out" | tail -20
-check_finish
+finish

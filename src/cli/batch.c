@@ -34,9 +34,8 @@ typedef struct {
     int index;              /* molecule index within in */
     char stem[OS_REPORT_STEM_MAX];
     os_molecule mol;
-    os_basis bs;
-    os_scf_result res;
-    int have_bs, have_res, failed;
+    cli_calc c;             /* basis, SCF result, solvation */
+    int failed;
     os_status status;
     os_error err;
     double wall_s;
@@ -61,21 +60,65 @@ static double now_s(void)
 
 /* ------------------------------------------------------------ the workers */
 
-os_status cli_compute(const cli_options *o, const os_molecule *mol, os_basis *bs, int *have_bs,
-                      os_scf_result *res, int *have_res, os_error *err)
+/* In a solvent: the gas-phase SCF (for the solvation energy, and its
+ * orbitals to start from), then the solvated SCF into c->res. */
+static os_status run_solvated(const cli_options *o, const os_molecule *mol, cli_calc *c,
+                              os_scf_options so, os_error *err)
 {
-    os_status st = os_basis_load(mol, o->basis, o->basis_dir, o->pure, bs, err);
-    *have_bs = st == OS_OK;
+    os_scf_result gas;
+    os_status st = os_scf_run(mol, &c->bs, &so, &gas, err);
+    if (st != OS_OK) {
+        c->res = gas; /* kept for inspection, reported as failed */
+        return st;
+    }
+    os_solvent_options sopt;
+    os_solvent_options_default(&sopt);
+    sopt.eps = o->eps;
+    sopt.nthreads = so.nthreads;
+    os_solvent *sv;
+    st = os_solvent_new(mol, &c->bs, &sopt, &sv, err);
+    if (st == OS_OK) {
+        os_scf_potential p = os_solvent_potential(sv);
+        so.potentials = &p;
+        so.npotentials = 1;
+        so.guess = OS_GUESS_ORBITALS;
+        so.guess_orbitals = &gas;
+        st = os_scf_run(mol, &c->bs, &so, &c->res, err);
+        snprintf(c->model, sizeof c->model, "%s", os_solvent_describe(sv));
+        c->solv = (os_report_solvation){.solvent = o->solvent, .eps = o->eps, .model = c->model,
+                                        .e_gas = gas.energy, .e_pol = os_solvent_energy(sv)};
+        c->have_solv = st == OS_OK;
+        os_solvent_free(sv);
+    }
+    os_scf_result_free(&gas);
+    return st;
+}
+
+os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c, os_error *err)
+{
+    os_status st = os_basis_load(mol, o->basis, o->basis_dir, o->pure, &c->bs, err);
+    c->have_bs = st == OS_OK;
     if (st != OS_OK) return st;
     os_scf_options so = o->scf;
     so.nthreads = o->threads;
     so.log = o->verbose ? stderr : NULL;
-    st = os_scf_run(mol, bs, &so, res, err);
-    *have_res = 1;
+    if (o->eps > 0.0)
+        st = run_solvated(o, mol, c, so, err);
+    else
+        st = os_scf_run(mol, &c->bs, &so, &c->res, err);
+    c->have_res = 1;
     return st;
 }
 
-/* One molecule: its frame -> molecule -> charge and multiplicity -> basis -> SCF. */
+void cli_calc_free(cli_calc *c)
+{
+    if (c->have_res) os_scf_result_free(&c->res);
+    if (c->have_bs) os_basis_free(&c->bs);
+    c->have_res = c->have_bs = c->have_solv = 0;
+}
+
+/* One molecule: its frame -> molecule -> charge and multiplicity -> basis ->
+ * SCF (gas phase, then solvent). */
 static void run_job(const cli_options *o, job *j)
 {
     double t0 = now_s();
@@ -89,7 +132,7 @@ static void run_job(const cli_options *o, job *j)
         int mult = j->mol.has_mult ? j->mol.mult : (o->has_mult ? o->mult : 1);
         st = os_molecule_set_state(&j->mol, charge, mult, &j->err);
     }
-    if (st == OS_OK) st = cli_compute(o, &j->mol, &j->bs, &j->have_bs, &j->res, &j->have_res, &j->err);
+    if (st == OS_OK) st = cli_compute(o, &j->mol, &j->c, &j->err);
     j->failed = st != OS_OK;
     j->status = st;
     j->wall_s = now_s() - t0;
@@ -138,12 +181,13 @@ static os_report_entry entry_of(job *j)
         e.input_format = os_input_format(j->in);
         e.input_sha256 = os_input_sha256(j->in);
     }
-    e.bs = j->have_bs ? &j->bs : NULL;
+    e.bs = j->c.have_bs ? &j->c.bs : NULL;
     e.status = j->status;
     if (j->failed)
         e.error = j->err.msg;
     else
-        e.res = &j->res;
+        e.res = &j->c.res;
+    if (j->c.have_solv) e.solv = &j->c.solv;
     return e;
 }
 
@@ -160,15 +204,19 @@ static void progress(const cli_options *o, const job *j, int k, int n)
         return;
     }
     char lumo[32];
-    if (isfinite(j->res.lumo))
-        snprintf(lumo, sizeof lumo, "%.3f eV", j->res.lumo * OS_HARTREE_EV);
+    if (isfinite(j->c.res.lumo))
+        snprintf(lumo, sizeof lumo, "%.3f eV", j->c.res.lumo * OS_HARTREE_EV);
     else
         snprintf(lumo, sizeof lumo, "none (no virtual orbital)");
-    fprintf(stderr, "[%d/%d] %s: E = %.8f Eh, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n", k,
-            n, j->mol.name, j->res.energy, j->res.homo * OS_HARTREE_EV, lumo, j->res.iterations,
-            j->wall_s);
-    if (j->res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
-                                   j->res.warning);
+    char solv[64] = "";
+    if (j->c.have_solv)
+        snprintf(solv, sizeof solv, ", dG_solv %.2f kcal/mol",
+                 (j->c.res.energy - j->c.solv.e_gas) * OS_HARTREE_KCAL);
+    fprintf(stderr, "[%d/%d] %s: E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
+            k, n, j->mol.name, j->c.res.energy, solv, j->c.res.homo * OS_HARTREE_EV, lumo,
+            j->c.res.iterations, j->wall_s);
+    if (j->c.res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
+                                   j->c.res.warning);
 }
 
 typedef struct {
@@ -232,7 +280,8 @@ static int final_outputs(const cli_options *o, const os_report_run *run, os_repo
 /* --------------------------------------------------------------- the run */
 
 static void run_header(const cli_options *o, int argc, char **argv, os_report_run *run,
-                       char *cmdline, size_t ncmd, char *date, size_t ndate)
+                       char *cmdline, size_t ncmd, char *date, size_t ndate, char *phase,
+                       size_t nphase)
 {
     cmdline[0] = '\0';
     for (int i = 0; i < argc; ++i) {
@@ -251,6 +300,17 @@ static void run_header(const cli_options *o, int argc, char **argv, os_report_ru
     run->date = date;
     run->nthreads = o->threads;
     run->scf = &o->scf;
+    run->phase = cli_phase(o, phase, nphase);
+}
+
+const char *cli_phase(const cli_options *o, char *buf, size_t n)
+{
+    if (!(o->eps > 0.0)) return "gas phase";
+    if (o->solvent)
+        snprintf(buf, n, "in %s (C-PCM, eps = %.4g)", o->solvent, o->eps);
+    else
+        snprintf(buf, n, "in a dielectric (C-PCM, eps = %.4g)", o->eps);
+    return buf;
 }
 
 typedef struct {
@@ -342,9 +402,9 @@ static int write_finished(os_report_run *run, writer_state *w, job *jobs, const 
     hold_signals(&h);
     int ok = molecule_outputs(run, w, &jobs[k]);
     /* The coefficients are written; the summaries need energies only. */
-    free(jobs[k].res.C_a);
-    free(jobs[k].res.C_b);
-    jobs[k].res.C_a = jobs[k].res.C_b = NULL;
+    free(jobs[k].c.res.C_a);
+    free(jobs[k].c.res.C_b);
+    jobs[k].c.res.C_a = jobs[k].c.res.C_b = NULL;
     double t = now_s();
     int due = w->results && (w->nwritten == 0 ||
                              (t - w->t_last >= SUMMARY_MIN_INTERVAL_S &&
@@ -438,8 +498,7 @@ static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
 static void free_jobs(job *jobs, int n, os_input **inputs, int ninput)
 {
     for (int i = 0; i < n; ++i) {
-        if (jobs[i].have_res) os_scf_result_free(&jobs[i].res);
-        if (jobs[i].have_bs) os_basis_free(&jobs[i].bs);
+        cli_calc_free(&jobs[i].c);
         os_molecule_free(&jobs[i].mol);
     }
     for (int i = 0; i < ninput; ++i) os_input_free(inputs[i]);
@@ -482,10 +541,10 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     }
     if (o.jobs > n) o.jobs = n > 0 ? n : 1;
     if (o.scf.memory_mb == 0 && o.jobs > 1) {
-        /* The library's default (half the RAM) is per SCF: share it among the jobs. */
-        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-        if (pages > 0 && page > 0)
-            o.scf.memory_mb = (size_t)pages / 2 / (size_t)o.jobs * (size_t)page >> 20;
+        /* The library's default (half the available memory) is per SCF:
+         * share it among the jobs. */
+        o.scf.memory_mb = os_memory_available_mb() / 2 / (size_t)o.jobs;
+        if (o.scf.memory_mb == 0) o.scf.memory_mb = 1;
     }
     if (o.threads == 0) {
         o.threads = omp_get_num_procs() / o.jobs;
@@ -508,7 +567,9 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
 
     char cmdline[4096], date[32];
     os_report_run run;
-    run_header(&o, argc, argv, &run, cmdline, sizeof cmdline, date, sizeof date);
+    char phase[128];
+    run_header(&o, argc, argv, &run, cmdline, sizeof cmdline, date, sizeof date, phase,
+               sizeof phase);
 
     queue q = {.opt = &o, .jobs = jobs, .njob = n, .finished = finished};
     pthread_mutex_init(&q.lock, NULL);

@@ -1,5 +1,6 @@
 /* The command line's parts: options (options.c), the batch of molecules run
- * on worker threads with results written as they finish (batch.c). */
+ * on worker threads with results written as they finish (batch.c), and one
+ * QCSchema AtomicInput run for a harness (qcschema_in.c). */
 #ifndef OS_CLI_H
 #define OS_CLI_H
 #include "orbscreen.h"
@@ -20,6 +21,8 @@ typedef struct {
     int charge, mult, has_charge, has_mult;
     int pure;
     int threads, jobs;
+    const char *solvent;   /* --solvent: the name (canonical after cli_parse), or NULL */
+    double eps;            /* --eps, else --solvent's dielectric constant; 0 = gas phase */
     int verbose, quiet;
     char **inputs;
     int ninput;
@@ -33,15 +36,24 @@ int cli_parse(int argc, char **argv, cli_options *o);
 /* Run every input and write the results; returns the exit code. */
 int cli_run_batch(const cli_options *o, int argc, char **argv);
 
-/* Basis and SCF of a molecule whose charge and multiplicity are set, with
- * the options' basis, method and threads (batch.c). */
-os_status cli_compute(const cli_options *o, const os_molecule *mol, os_basis *bs, int *have_bs,
-                      os_scf_result *res, int *have_res, os_error *err);
+/* One molecule's computation: basis, SCF, and in a solvent its solvation. */
+typedef struct {
+    os_basis bs;
+    os_scf_result res;            /* in a solvent: the solvated SCF */
+    os_report_solvation solv;     /* valid when have_solv */
+    char model[320];              /* the solvent model's description */
+    int have_bs, have_res, have_solv;
+} cli_calc;
 
-/* Basis and SCF of a molecule whose charge and multiplicity are set, with
- * the options' basis, method and threads (batch.c). */
-os_status cli_compute(const cli_options *o, const os_molecule *mol, os_basis *bs, int *have_bs,
-                      os_scf_result *res, int *have_res, os_error *err);
+/* Basis and SCF (gas phase, then solvated with --solvent/--eps) of a
+ * molecule whose charge and multiplicity are set, with the options' basis,
+ * method and threads (batch.c).  c starts zeroed; free with cli_calc_free. */
+os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c, os_error *err);
+void cli_calc_free(cli_calc *c);
+
+/* The phase for reports: "gas phase", or the solvent ("in dme (C-PCM, eps =
+ * 7.2)") written into buf. */
+const char *cli_phase(const cli_options *o, char *buf, size_t n);
 
 /* --qcschema-in: one AtomicInput in, its AtomicResult (or FailedOperation)
  * on stdout (qcschema_in.c); returns the exit code. */

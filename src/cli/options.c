@@ -28,6 +28,9 @@ static void usage(FILE *f, const char *basis_dir)
             "  --charge N        net charge when the XYZ comment line has no charge=\n"
             "  --mult N          spin multiplicity when the XYZ comment line has no mult=\n"
             "  --unrestricted    UHF/UKS even for singlets\n"
+            "  --solvent NAME    implicit solvent (C-PCM): water, acetonitrile, thf, dme, dol,\n"
+            "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
+            "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --qcschema DIR    one QCSchema AtomicResult (JSON) per molecule in DIR\n"
@@ -38,7 +41,7 @@ static void usage(FILE *f, const char *basis_dir)
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
-            "  --memory MB       integrals kept in memory between SCF cycles (default: half the RAM)\n"
+            "  --memory MB       integrals kept in memory between SCF cycles (default: half the available memory)\n"
             "  --basis-dir DIR   Gaussian94 basis library (default %s)\n"
             "  --verbose         SCF iterations on stderr\n"
             "  --quiet           nothing on stderr but errors\n"
@@ -68,6 +71,16 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 1;
 }
 
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > lo) || v > hi) return 0;
+    *out = v;
+    return 1;
+}
+
 /* An installed orbscreen (bin/orbscreen) finds its basis library in
  * ../share/orbscreen/basis next to the executable; $ORBSCREEN_BASIS_DIR
  * overrides it, and a build-tree binary falls back to the library's
@@ -93,8 +106,8 @@ static const char *installed_basis_dir(cli_options *o)
 
 int cli_parse(int argc, char **argv, cli_options *o)
 {
-    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM, O_QCS,
-           O_QCSIN, O_CUBE };
+    enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
+           O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -108,6 +121,8 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"max-iter", required_argument, 0, O_MAXIT},
         {"unrestricted", no_argument, 0, O_UHF},
         {"memory", required_argument, 0, O_MEM},
+        {"solvent", required_argument, 0, O_SOLVENT},
+        {"eps", required_argument, 0, O_EPS},
         {"qcschema", required_argument, 0, O_QCS},
         {"qcschema-in", required_argument, 0, O_QCSIN},
         {"cube", required_argument, 0, O_CUBE},
@@ -157,6 +172,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
             o->scf.memory_mb = (size_t)mb;
             break;
         }
+        case O_SOLVENT: o->solvent = optarg; break;
+        case O_EPS:
+            if (!parse_double(optarg, 1.0, 1e6, &o->eps)) goto bad_value;
+            break;
         case O_QCS: o->qcschema_dir = optarg; break;
         case O_QCSIN: o->qcschema_in = optarg; break;
         case O_CUBE: {
@@ -201,6 +220,12 @@ int cli_parse(int argc, char **argv, cli_options *o)
     /* A bad method, grid, basis or output folder is the same for every
      * molecule: say so once, before any work. */
     os_error err;
+    double eps;
+    if (o->solvent && os_solvent_lookup(o->solvent, &eps, &o->solvent, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;

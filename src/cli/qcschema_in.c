@@ -88,10 +88,8 @@ int cli_run_qcschema(const cli_options *o)
     memset(&mol, 0, sizeof mol);
     snprintf(mol.name, sizeof mol.name, "molecule");
     snprintf(mol.file, sizeof mol.file, "%s", label);
-    os_basis bs;
-    os_scf_result res;
-    memset(&res, 0, sizeof res);
-    int have_bs = 0, have_res = 0;
+    cli_calc c;
+    memset(&c, 0, sizeof c);
     os_jvalue root = {0};
     int have_root = 0;
     char *text = NULL;
@@ -112,21 +110,24 @@ int cli_run_qcschema(const cli_options *o)
         if ((st = os_scf_options_check(&q.scf, &err)) == OS_OK) st = os_basis_check(q.basis, &err);
         if (st != OS_OK) st = OS_ERR_INPUT;
     }
-    if (st == OS_OK) st = cli_compute(&q, &mol, &bs, &have_bs, &res, &have_res, &err);
+    if (st == OS_OK) st = cli_compute(&q, &mol, &c, &err);
 
-    os_report_entry e = {.mol = &mol, .bs = have_bs ? &bs : NULL, .wall_s = now_s() - t0,
+    os_report_entry e = {.mol = &mol, .bs = c.have_bs ? &c.bs : NULL, .wall_s = now_s() - t0,
                          .label = mol.label[0] ? mol.label : NULL, .input_format = "qcschema",
                          .input_sha256 = sha[0] ? sha : NULL, .status = st};
-    if (st == OS_OK) e.res = &res;
+    if (st == OS_OK) e.res = &c.res;
     else {
         e.error = err.msg;
-        if (have_res) e.res = &res;
+        if (c.have_res) e.res = &c.res;
     }
+    if (c.have_solv) e.solv = &c.solv;
+    char phase[128];
     os_report_run run;
     os_report_run_init(&run);
     run.method = q.scf.method;
     run.basis = q.basis;
     run.scf = &q.scf;
+    run.phase = cli_phase(&q, phase, sizeof phase);
     os_qcschema_echo echo = {0};
     char *kw = NULL, *pr = NULL, *ex = NULL;
     if (have_root) {
@@ -145,8 +146,7 @@ int cli_run_qcschema(const cli_options *o)
     free(ex);
     free(text);
     if (have_root) os_jvalue_free(&root);
-    if (have_res) os_scf_result_free(&res);
-    if (have_bs) os_basis_free(&bs);
+    cli_calc_free(&c);
     os_molecule_free(&mol);
     return st == OS_OK && ok ? EXIT_ALL_OK : EXIT_SOME_FAILED;
 }

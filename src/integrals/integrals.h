@@ -13,6 +13,26 @@ os_status os_int1e_overlap(const os_basis *bs, int nthreads, double *S, os_error
 os_status os_int1e_kinetic(const os_basis *bs, int nthreads, double *T, os_error *err);
 os_status os_int1e_nuclear(const os_basis *bs, const os_molecule *mol, int nthreads, double *V,
                            os_error *err);
+/* Potential of ncharge point charges q (e) at xyz (bohr): V = -sum_c q_c <a|1/|r - C||b>. */
+os_status os_int1e_potential(const os_basis *bs, int ncharge, const double *q,
+                             const double *xyz, int nthreads, double *V, os_error *err);
+/* Integrals <a|1/|r - C||b> between the basis and npt fixed points xyz
+ * (bohr; the array must outlive the object), kept in memory when they fit in
+ * max_bytes, else recomputed at each use (point_ints.c).  Shell pairs whose
+ * product is negligible are skipped. */
+typedef struct os_point_ints os_point_ints;
+os_status os_point_ints_new(const os_basis *bs, int npt, const double *xyz, size_t max_bytes,
+                            int nthreads, os_point_ints **out, os_error *err);
+/* Potential of the electrons of density P (nbf*nbf, symmetric, electrons
+ * counted positive) at the points: phi_c = -sum_ab P_ab <a|1/|r - C||b> (Eh/e). */
+os_status os_point_ints_density_potential(const os_point_ints *pi, const double *P, double *phi,
+                                          os_error *err);
+/* Matrix of charges q (e) at the points: M = -sum_c q_c <a|1/|r - C||b>. */
+os_status os_point_ints_charges_matrix(const os_point_ints *pi, const double *q, double *M,
+                                       os_error *err);
+/* Bytes of integrals kept (0: recomputed at each use). */
+size_t os_point_ints_bytes(const os_point_ints *pi);
+void os_point_ints_free(os_point_ints *pi);
 
 /* Per-thread two-electron integral engine. omega = 0: 1/r12;
  * omega > 0: erf(omega r12)/r12 (long-range part, for range-separated hybrids).

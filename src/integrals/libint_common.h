@@ -5,6 +5,7 @@
 #define OS_LIBINT_COMMON_H
 
 #include <libint2.h>
+#include <math.h>
 #include <stddef.h>
 
 #include "orbscreen.h"
@@ -28,6 +29,16 @@ void os_sph_tf_init(os_sph_tf *tf, int l);
 /* out[pre][nsph][post] = sum_c T[m][c] in[pre][c][post]. */
 void os_sph_apply(const os_sph_tf *tf, int l, const double *in, double *out, size_t pre,
                   size_t post);
+
+/* Unique shell pair number ab = a(a+1)/2 + b (a >= b) back to (a, b). */
+static inline void os_pair_index(long ab, int *a, int *b)
+{
+    int i = (int)((sqrt(8.0 * (double)ab + 1.0) - 1.0) / 2.0);
+    while ((long)i * (i + 1) / 2 > ab) --i;
+    while ((long)(i + 1) * (i + 2) / 2 <= ab) ++i;
+    *a = i;
+    *b = (int)(ab - (long)i * (i + 1) / 2);
+}
 
 /* OS_OK when every shell of bs has 0 <= l <= max_l and at least one primitive. */
 os_status os_integrals_check_basis(const os_basis *bs, int max_l, os_error *err);

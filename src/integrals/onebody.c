@@ -1,5 +1,6 @@
-/* One-electron integrals (overlap, kinetic energy, nuclear attraction) over
- * shell pairs through libint2's C API; primitive data as described in eri.c. */
+/* One-electron integrals (overlap, kinetic energy, potential of point charges
+ * such as the nuclei) over shell pairs through libint2's C API; primitive
+ * data as described in eri.c. */
 #include "integrals/integrals.h"
 
 #include <math.h>
@@ -9,32 +10,18 @@
 #include "core/error.h"
 #include "core/threads.h"
 #include "integrals/boys.h"
-#include "integrals/libint_common.h"
+#include "integrals/onebody.h"
 
 _Static_assert(offsetof(Libint_t, LIBINT_T_S_ELECPOT_S(10)) - offsetof(Libint_t, LIBINT_T_S_ELECPOT_S(0)) ==
                    10 * sizeof(double),
                "ElecPot (s|s)^(m) fields are not contiguous");
 
 #define MAX_AM (LIBINT2_MAX_AM_eri < OS_MAX_L ? LIBINT2_MAX_AM_eri : OS_MAX_L)
-#define MAX_NCART ((MAX_AM + 1) * (MAX_AM + 2) / 2)
-
-enum { OP_OVERLAP, OP_KINETIC, OP_NUCLEAR };
-
-typedef struct {
-    Libint_t *pd;
-    double cart[MAX_NCART * MAX_NCART], tmp[MAX_NCART * MAX_NCART], acc[MAX_NCART * MAX_NCART];
-} onebody_ws;
-
-/* Nuclei per libint call in the nuclear-attraction integrals (bounds the
- * per-thread Libint_t array at max_nprim^2 * NUC_BATCH). */
-#ifndef NUC_BATCH
-#define NUC_BATCH 32
-#endif
 
 /* Fill pd with the primitive data of shell pair (A = sa, B = sb); returns the
- * number of entries.  Nuclear attraction: one entry per (pair, nucleus) for
- * nuclei c0..c1-1. */
-static int onebody_primdata(int op, const os_shell *sa, const os_shell *sb, const os_molecule *mol,
+ * number of entries.  Potential: one entry per (pair, charge) for charges
+ * c0..c1-1. */
+static int onebody_primdata(int op, const os_shell *sa, const os_shell *sb, const os_charges *ch,
                             int c0, int c1, Libint_t *pd)
 {
     const double *A = sa->origin, *B = sb->origin;
@@ -71,16 +58,16 @@ static int onebody_primdata(int op, const os_shell *sa, const os_shell *sb, cons
                 t->_0_Overlap_0_z[0] = ozz;
                 t->two_alpha0_bra[0] = 2.0 * a;
                 t->two_alpha0_ket[0] = 2.0 * b;
-                if (op == OP_NUCLEAR) {
-                    const double *Cx = mol->xyz + 3 * C;
+                if (op == OS_OP_POTENTIAL) {
+                    const double *Cx = ch->xyz + 3 * C;
                     double PC[3] = {P[0] - Cx[0], P[1] - Cx[1], P[2] - Cx[2]};
                     t->PC_x[0] = PC[0];
                     t->PC_y[0] = PC[1];
                     t->PC_z[0] = PC[2];
                     double *F = &t->LIBINT_T_S_ELECPOT_S(0)[0];
                     os_boys(mmax, zeta * (PC[0] * PC[0] + PC[1] * PC[1] + PC[2] * PC[2]), F);
-                    /* -Z 2 pi/zeta exp(-rho AB^2) c_a c_b = -Z sqrt(zeta) 2/sqrt(pi) ox oy oz */
-                    double pf = -mol->Z[C] * sqrt(zeta) * (2.0 / OS_SQRT_PI) * ox * oy * ozz;
+                    /* -q 2 pi/zeta exp(-rho AB^2) c_a c_b = -q sqrt(zeta) 2/sqrt(pi) ox oy oz */
+                    double pf = -ch->q[C] * sqrt(zeta) * (2.0 / OS_SQRT_PI) * ox * oy * ozz;
                     for (int m = 0; m <= mmax; ++m) F[m] *= pf;
                 }
             }
@@ -89,74 +76,115 @@ static int onebody_primdata(int op, const os_shell *sa, const os_shell *sb, cons
     return n;
 }
 
-/* Block <a|op|b> in the shells' final representation into ws->cart (na x nb). */
-/* Cartesian block <a|op|b> (nuclei c0..c1-1 for OP_NUCLEAR); the pointer is
- * libint's target or ws->cart. */
-static const double *onebody_cart(int op, const os_shell *sa, const os_shell *sb,
-                                  const os_molecule *mol, int c0, int c1, onebody_ws *ws)
+os_onebody_ws *os_onebody_ws_new(int op, int max_l, int max_nprim, int ncharge)
 {
-    int la = sa->l, lb = sb->l;
-    int n = onebody_primdata(op, sa, sb, mol, c0, c1, ws->pd);
-    if (la == 0 && lb == 0 && op != OP_KINETIC) {
+    os_onebody_ws *ws = malloc(sizeof *ws);
+    if (!ws) return NULL;
+    int nc = op == OS_OP_POTENTIAL ? (ncharge < OS_CHARGE_BATCH ? ncharge : OS_CHARGE_BATCH) : 1;
+    if (nc < 1) nc = 1;
+    ws->op = op;
+    ws->pd = malloc((size_t)max_nprim * max_nprim * nc * sizeof *ws->pd);
+    if (!ws->pd) {
+        free(ws);
+        return NULL;
+    }
+    if (op == OS_OP_OVERLAP)
+        libint2_init_overlap(ws->pd, max_l, NULL);
+    else if (op == OS_OP_KINETIC)
+        libint2_init_kinetic(ws->pd, max_l, NULL);
+    else
+        libint2_init_elecpot(ws->pd, max_l, NULL);
+    return ws;
+}
+
+void os_onebody_ws_free(os_onebody_ws *ws)
+{
+    if (!ws) return;
+    if (ws->op == OS_OP_OVERLAP)
+        libint2_cleanup_overlap(ws->pd);
+    else if (ws->op == OS_OP_KINETIC)
+        libint2_cleanup_kinetic(ws->pd);
+    else
+        libint2_cleanup_elecpot(ws->pd);
+    free(ws->pd);
+    free(ws);
+}
+
+const double *os_onebody_cart_range(const os_shell *sa, const os_shell *sb,
+                                    const os_charges *ch, int c0, int c1, os_onebody_ws *ws)
+{
+    int op = ws->op, la = sa->l, lb = sb->l;
+    int n = onebody_primdata(op, sa, sb, ch, c0, c1, ws->pd);
+    if (la == 0 && lb == 0 && op != OS_OP_KINETIC) {
         /* (s|s) and (s|A|s) are not generated by libint: sum directly. */
         double s = 0.0;
         for (int k = 0; k < n; ++k) {
             const Libint_t *t = &ws->pd[k];
-            s += op == OP_OVERLAP ? t->_0_Overlap_0_x[0] * t->_0_Overlap_0_y[0] * t->_0_Overlap_0_z[0]
-                                  : t->LIBINT_T_S_ELECPOT_S(0)[0];
+            s += op == OS_OP_OVERLAP
+                     ? t->_0_Overlap_0_x[0] * t->_0_Overlap_0_y[0] * t->_0_Overlap_0_z[0]
+                     : t->LIBINT_T_S_ELECPOT_S(0)[0];
         }
         ws->cart[0] = s;
         return ws->cart;
     }
     ws->pd[0].contrdepth = n;
-    if (op == OP_OVERLAP)
+    if (op == OS_OP_OVERLAP)
         libint2_build_overlap[la][lb](ws->pd);
-    else if (op == OP_KINETIC)
+    else if (op == OS_OP_KINETIC)
         libint2_build_kinetic[la][lb](ws->pd);
     else
         libint2_build_elecpot[la][lb](ws->pd);
     return ws->pd[0].targets[0];
 }
 
-static void onebody_block(int op, const os_shell *sa, const os_shell *sb, const os_molecule *mol,
-                          const os_sph_tf *tf, onebody_ws *ws)
+void os_onebody_cart(const os_shell *sa, const os_shell *sb, const os_charges *ch,
+                     os_onebody_ws *ws)
+{
+    int ncent = ws->op == OS_OP_POTENTIAL ? ch->n : 1;
+    size_t nab = (size_t)os_ncart(sa->l) * os_ncart(sb->l);
+    if (ncent <= OS_CHARGE_BATCH) {
+        const double *r = os_onebody_cart_range(sa, sb, ch, 0, ncent, ws);
+        if (r != ws->cart) memcpy(ws->cart, r, nab * sizeof(double));
+        return;
+    }
+    /* Bounded workspace: charges in batches, summed here. */
+    memset(ws->acc, 0, nab * sizeof(double));
+    for (int c0 = 0; c0 < ncent; c0 += OS_CHARGE_BATCH) {
+        int c1 = c0 + OS_CHARGE_BATCH < ncent ? c0 + OS_CHARGE_BATCH : ncent;
+        const double *r = os_onebody_cart_range(sa, sb, ch, c0, c1, ws);
+        for (size_t i = 0; i < nab; ++i) ws->acc[i] += r[i];
+    }
+    memcpy(ws->cart, ws->acc, nab * sizeof(double));
+}
+
+/* Block <a|op|b> in the shells' final representation into ws->cart. */
+static void onebody_block(const os_shell *sa, const os_shell *sb, const os_charges *ch,
+                          const os_sph_tf *tf, os_onebody_ws *ws)
 {
     int la = sa->l, lb = sb->l;
     int nca = os_ncart(la), ncb = os_ncart(lb);
-    int ncent = op == OP_NUCLEAR ? mol->natom : 1;
-    const double *src;
-    if (ncent <= NUC_BATCH) {
-        src = onebody_cart(op, sa, sb, mol, 0, ncent, ws);
-    } else {
-        /* Bounded workspace: nuclei in batches, summed here. */
-        memset(ws->acc, 0, (size_t)nca * ncb * sizeof(double));
-        for (int c0 = 0; c0 < ncent; c0 += NUC_BATCH) {
-            int c1 = c0 + NUC_BATCH < ncent ? c0 + NUC_BATCH : ncent;
-            const double *r = onebody_cart(op, sa, sb, mol, c0, c1, ws);
-            for (int i = 0; i < nca * ncb; ++i) ws->acc[i] += r[i];
-        }
-        src = ws->acc;
-    }
+    os_onebody_cart(sa, sb, ch, ws);
+    const double *src = ws->cart;
     if (sa->pure && la > 1) {
         os_sph_apply(&tf[la], la, src, ws->tmp, 1, ncb);
         src = ws->tmp;
         nca = os_nsph(la);
     }
     if (sb->pure && lb > 1) {
-        os_sph_apply(&tf[lb], lb, src, ws->cart, nca, 1);
-    } else if (src != ws->cart) {
-        memcpy(ws->cart, src, (size_t)nca * ncb * sizeof(double));
+        double *dst = src == ws->tmp ? ws->acc : ws->tmp;
+        os_sph_apply(&tf[lb], lb, src, dst, nca, 1);
+        src = dst;
+        ncb = os_nsph(lb);
     }
+    if (src != ws->cart) memcpy(ws->cart, src, (size_t)nca * ncb * sizeof(double));
 }
 
-static os_status onebody(int op, const os_basis *bs, const os_molecule *mol, int nthreads,
+static os_status onebody(int op, const os_basis *bs, const os_charges *ch, int nthreads,
                          double *M, os_error *err)
 {
     os_status st = os_integrals_init(err);
     if (st != OS_OK) return st;
     if ((st = os_integrals_check_basis(bs, MAX_AM, err)) != OS_OK) return st;
-    if (op == OP_NUCLEAR && (!mol || mol->natom < 1))
-        return os_fail(err, OS_ERR_INPUT, "nuclear attraction needs at least one atom");
 
     os_sph_tf tf[MAX_AM + 1];
     for (int l = 0; l <= bs->max_l; ++l) os_sph_tf_init(&tf[l], l);
@@ -164,51 +192,32 @@ static os_status onebody(int op, const os_basis *bs, const os_molecule *mol, int
     int maxp = 0;
     for (int s = 0; s < bs->nshell; ++s)
         if (bs->shells[s].nprim > maxp) maxp = bs->shells[s].nprim;
-    size_t npd = (size_t)maxp * maxp * (op == OP_NUCLEAR ? (size_t)(mol->natom < NUC_BATCH ? mol->natom : NUC_BATCH) : 1);
     long npair = (long)bs->nshell * (bs->nshell + 1) / 2;
     int nbf = bs->nbf;
     int failed = 0;
 
 #pragma omp parallel num_threads(os_threads_for(nthreads, npair, 64))
     {
-        onebody_ws *ws = malloc(sizeof *ws);
-        Libint_t *pd = ws ? malloc(npd * sizeof *pd) : NULL;
-        if (!pd) {
+        os_onebody_ws *ws = os_onebody_ws_new(op, bs->max_l, maxp, ch ? ch->n : 0);
+        if (!ws) {
 #pragma omp atomic write
             failed = 1;
-        } else {
-            ws->pd = pd;
-            if (op == OP_OVERLAP)
-                libint2_init_overlap(pd, bs->max_l, NULL);
-            else if (op == OP_KINETIC)
-                libint2_init_kinetic(pd, bs->max_l, NULL);
-            else
-                libint2_init_elecpot(pd, bs->max_l, NULL);
-#pragma omp for schedule(dynamic, 4)
-            for (long ab = 0; ab < npair; ++ab) {
-                /* ab -> (a >= b) */
-                int a = (int)((sqrt(8.0 * ab + 1.0) - 1.0) / 2.0);
-                while ((long)a * (a + 1) / 2 > ab) --a;
-                while ((long)(a + 1) * (a + 2) / 2 <= ab) ++a;
-                int b = (int)(ab - (long)a * (a + 1) / 2);
-                const os_shell *sa = &bs->shells[a], *sb = &bs->shells[b];
-                onebody_block(op, sa, sb, mol, tf, ws);
-                for (int i = 0; i < sa->nbf; ++i)
-                    for (int j = 0; j < sb->nbf; ++j) {
-                        double v = ws->cart[i * sb->nbf + j];
-                        M[(size_t)(sa->bf0 + i) * nbf + sb->bf0 + j] = v;
-                        M[(size_t)(sb->bf0 + j) * nbf + sa->bf0 + i] = v;
-                    }
-            }
-            if (op == OP_OVERLAP)
-                libint2_cleanup_overlap(pd);
-            else if (op == OP_KINETIC)
-                libint2_cleanup_kinetic(pd);
-            else
-                libint2_cleanup_elecpot(pd);
         }
-        free(pd);
-        free(ws);
+#pragma omp for schedule(dynamic, 4)
+        for (long ab = 0; ab < npair; ++ab) {
+            if (!ws) continue;
+            int a, b;
+            os_pair_index(ab, &a, &b);
+            const os_shell *sa = &bs->shells[a], *sb = &bs->shells[b];
+            onebody_block(sa, sb, ch, tf, ws);
+            for (int i = 0; i < sa->nbf; ++i)
+                for (int j = 0; j < sb->nbf; ++j) {
+                    double v = ws->cart[i * sb->nbf + j];
+                    M[(size_t)(sa->bf0 + i) * nbf + sb->bf0 + j] = v;
+                    M[(size_t)(sb->bf0 + j) * nbf + sa->bf0 + i] = v;
+                }
+        }
+        os_onebody_ws_free(ws);
     }
     if (failed) return OS_NOMEM(err, "one-electron integral workspace");
     return OS_OK;
@@ -216,17 +225,40 @@ static os_status onebody(int op, const os_basis *bs, const os_molecule *mol, int
 
 os_status os_int1e_overlap(const os_basis *bs, int nthreads, double *S, os_error *err)
 {
-    return onebody(OP_OVERLAP, bs, NULL, nthreads, S, err);
+    return onebody(OS_OP_OVERLAP, bs, NULL, nthreads, S, err);
 }
 
 os_status os_int1e_kinetic(const os_basis *bs, int nthreads, double *T, os_error *err)
 {
-    return onebody(OP_KINETIC, bs, NULL, nthreads, T, err);
+    return onebody(OS_OP_KINETIC, bs, NULL, nthreads, T, err);
+}
+
+os_status os_int1e_potential(const os_basis *bs, int ncharge, const double *q,
+                             const double *xyz, int nthreads, double *V, os_error *err)
+{
+    if (ncharge < 1) return os_fail(err, OS_ERR_INPUT, "potential integrals need a charge");
+    os_charges ch = {ncharge, q, xyz};
+    return onebody(OS_OP_POTENTIAL, bs, &ch, nthreads, V, err);
+}
+
+os_status os_nuclear_charges(const os_molecule *mol, double **q, os_error *err)
+{
+    *q = NULL;
+    if (!mol || mol->natom < 1)
+        return os_fail(err, OS_ERR_INPUT, "nuclear attraction needs at least one atom");
+    *q = malloc((size_t)mol->natom * sizeof(double));
+    if (!*q) return OS_NOMEM(err, "nuclear charges");
+    for (int A = 0; A < mol->natom; ++A) (*q)[A] = mol->Z[A];
+    return OS_OK;
 }
 
 os_status os_int1e_nuclear(const os_basis *bs, const os_molecule *mol, int nthreads, double *V,
                            os_error *err)
 {
-    return onebody(OP_NUCLEAR, bs, mol, nthreads, V, err);
+    double *q;
+    os_status st = os_nuclear_charges(mol, &q, err);
+    if (st != OS_OK) return st;
+    st = os_int1e_potential(bs, mol->natom, q, mol->xyz, nthreads, V, err);
+    free(q);
+    return st;
 }
-

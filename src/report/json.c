@@ -134,6 +134,21 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     os_json_end(j);
 }
 
+/* The solvent, its model and the electrostatic solvation energy
+ * E_sol - E_gas (both SCF energies at the same geometry). */
+void os_report_json_solvation(os_json *j, const os_report_solvation *sv, const os_scf_result *r)
+{
+    os_json_object(j, "solvation");
+    os_json_str(j, "solvent", sv->solvent);
+    os_json_num(j, "eps", "%.6g", sv->eps);
+    os_json_str(j, "model", sv->model);
+    os_json_num(j, "energy_gas", "%.10f", sv->e_gas);
+    os_json_num(j, "solvation_energy", "%.10f", r->energy - sv->e_gas);
+    os_json_num(j, "solvation_energy_kcal_mol", "%.4f", (r->energy - sv->e_gas) * OS_HARTREE_KCAL);
+    os_json_num(j, "polarization_energy", "%.10f", sv->e_pol);
+    os_json_end(j);
+}
+
 static void molecule_json(os_json *j, const os_report_run *run, const os_report_entry *e)
 {
     const os_scf_result *r = os_report_entry_ok(e) ? e->res : NULL;
@@ -147,6 +162,7 @@ static void molecule_json(os_json *j, const os_report_run *run, const os_report_
         os_json_null(j, "n_basis");
     if (r) {
         scf_fields(j, r);
+        if (e->solv) os_report_json_solvation(j, e->solv, r);
         os_json_null(j, "error");
     } else {
         /* Never a result: no energies.  An SCF that ran keeps its residuals. */
@@ -236,6 +252,7 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     static const char *const ev_keys[] = {"homo_ev", "lumo_ev", "gap_ev", "orbital_energies_ev"};
     os_json_str(&j, "energy", "Eh");
     os_json_str(&j, "nuclear_repulsion_energy", "Eh");
+    os_json_str(&j, "solvation", "Eh, except solvation_energy_kcal_mol");
     for (size_t k = 0; k < sizeof ev_keys / sizeof *ev_keys; ++k) os_json_str(&j, ev_keys[k], "eV");
     os_json_str(&j, "coordinates", "angstrom");
     os_json_str(&j, "wall_s", "s");

@@ -20,4 +20,7 @@ void os_report_json_frontier(os_json *j, const os_scf_result *r);
 void os_report_json_per_spin(os_json *j, const char *key, const double *a, const double *b, int n,
                              double scale, const char *fmt);
 
+/* "solvation": {solvent, eps, model, energy_gas, solvation_energy, ...}. */
+void os_report_json_solvation(os_json *j, const os_report_solvation *sv, const os_scf_result *r);
+
 #endif

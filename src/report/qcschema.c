@@ -121,6 +121,7 @@ static void extras(os_json *j, const os_report_run *run, const os_report_entry *
                                 r->eps_a ? r->nmo : 0, 1.0, "%.10f");
         os_report_json_per_spin(j, "occupations", r->occ_a, r->occ_b, r->occ_a ? r->nmo : 0, 1.0,
                                 "%.6g");
+        if (e->solv && os_report_entry_ok(e)) os_report_json_solvation(j, e->solv, r);
         os_json_int(j, "n_dropped", r->n_dropped);
         os_json_num(j, "overlap_min_eigenvalue", "%.3e", r->s_min_eig);
         os_json_num(j, "integrated_density", "%.8f", r->nelec_grid);

@@ -20,6 +20,15 @@
 
 #include <stdio.h>
 
+/* A molecule's continuum-solvent result (NULL in the gas phase). */
+typedef struct {
+    const char *solvent;       /* e.g. "dme", or NULL when only --eps was given */
+    double eps;                /* dielectric constant */
+    const char *model;         /* os_solvent_describe() */
+    double e_gas;              /* gas-phase SCF energy at the same geometry, Eh */
+    double e_pol;              /* polarization energy G_pol = 1/2 q.V of the solvated SCF, Eh */
+} os_report_solvation;
+
 /* One molecule of the run. */
 typedef struct {
     const os_molecule *mol;    /* always set (name/file at least); natom = 0 when parsing failed */
@@ -30,6 +39,7 @@ typedef struct {
     int rank;                  /* filled by os_report_rank: 1 = lowest LUMO among anions; 0 = not ranked */
     const char *label;         /* display name for the figure, e.g. "TFSI-" (a trailing charge
                                   sign is drawn as a superscript); NULL: mol->name */
+    const os_report_solvation *solv; /* in a solvent: res is the solvated SCF; NULL: gas phase */
     const char *input_format;  /* format of the input it came from ("xyz", "sdf"); NULL: unknown */
     const char *input_sha256;  /* SHA-256 of that input's bytes (64 hex digits); NULL: unknown */
     os_status status;          /* why it failed (OS_OK when it did not, or unknown) */

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-static void table_row(FILE *f, const os_report_entry *e, int wname)
+static void table_row(FILE *f, const os_report_entry *e, int wname, int solvated)
 {
     const os_molecule *m = e->mol;
     const os_scf_result *r = e->res;
@@ -27,6 +27,12 @@ static void table_row(FILE *f, const os_report_entry *e, int wname)
             fprintf(f, " %9.3f", v[k]);
         else
             fprintf(f, " %9s", "n/a");
+    }
+    if (solvated) {
+        if (e->solv)
+            fprintf(f, " %11.3f", (r->energy - e->solv->e_gas) * OS_HARTREE_KCAL);
+        else
+            fprintf(f, " %11s", "gas");
     }
     fprintf(f, "  %-4s %8.1f  %s\n", r->converged ? "yes" : "no", e->wall_s,
             e->rank > 0 ? "" : (m->charge < 0 ? "not ranked (no LUMO)" : "not ranked"));
@@ -51,18 +57,26 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
         fprintf(f, "%s %s  %s/%s%s%s\n\n", run->program ? run->program : "orbscreen",
                 run->version ? run->version : "", run->method ? run->method : "?",
                 run->basis ? run->basis : "?", grid ? "  grid " : "", grid ? grid : "");
-    fprintf(f, "%4s  %-*s  %-14s %3s %4s  %18s %9s %9s %9s  %-4s %8s\n", "rank", wname, "name",
-            "formula", "chg", "mult", "energy (Eh)", "HOMO (eV)", "LUMO (eV)", "gap (eV)", "conv",
-            "time (s)");
+    /* In a solvent: the model once, and dG_solv = E_sol - E_gas per molecule. */
+    const os_report_solvation *sv = NULL;
+    for (int i = 0; i < n && !sv; ++i)
+        if (os_report_entry_ok(&e[i])) sv = e[i].solv;
+    if (sv)
+        fprintf(f, "solvent %s: %s; energies and orbitals in solvent\n\n",
+                sv->solvent ? sv->solvent : "(--eps)", sv->model);
+    fprintf(f, "%4s  %-*s  %-14s %3s %4s  %18s %9s %9s %9s", "rank", wname, "name", "formula",
+            "chg", "mult", "energy (Eh)", "HOMO (eV)", "LUMO (eV)", "gap (eV)");
+    if (sv) fprintf(f, " %11s", "dG_solv");
+    fprintf(f, "  %-4s %8s\n", "conv", "time (s)");
     /* Ranked anions in rank order, then every other success, then failures. */
     int nranked = 0;
     for (int i = 0; i < n; ++i)
         if (e[i].rank > 0) ++nranked;
     for (int r = 1; r <= nranked; ++r)
         for (int i = 0; i < n; ++i)
-            if (e[i].rank == r) table_row(f, &e[i], wname);
+            if (e[i].rank == r) table_row(f, &e[i], wname, sv != NULL);
     for (int i = 0; i < n; ++i)
-        if (e[i].rank == 0 && os_report_entry_ok(&e[i])) table_row(f, &e[i], wname);
+        if (e[i].rank == 0 && os_report_entry_ok(&e[i])) table_row(f, &e[i], wname, sv != NULL);
     int nfail = 0;
     for (int i = 0; i < n; ++i) {
         if (os_report_entry_ok(&e[i])) continue;
@@ -70,6 +84,9 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
         fprintf(f, "  %-*s  %s\n", wname, e[i].mol->name,
                 e[i].error ? e[i].error : "no result");
     }
+    if (sv)
+        fprintf(f, "\ndG_solv: E(solvent) - E(gas) at the same geometry, kcal/mol "
+                   "(electrostatic; no cavitation/dispersion term).\n");
     fprintf(f, "\nranking: %s.\n", OS_REPORT_RANKING_CONVENTION);
     return os_report_stream_status(f, "table", err);
 }

@@ -8,17 +8,15 @@
 #include "scf/stages.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "core/error.h"
 #include "core/linalg.h"
 
-/* Bytes the integral cache may use: the option, else half the machine's memory. */
+/* Bytes the integral cache may use: the option, else half the memory available now. */
 static size_t cache_budget(const os_scf_options *o)
 {
-    if (o->memory_mb > 0) return (size_t)o->memory_mb << 20;
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    return pages > 0 && page > 0 ? (size_t)pages * (size_t)page / 2 : 0;
+    size_t mb = o->memory_mb > 0 ? o->memory_mb : os_memory_available_mb() / 2;
+    return mb << 20;
 }
 
 static os_status two_electron_new(scf_state *s, os_scf_result *res, os_error *err)
