@@ -207,6 +207,18 @@ os_status os_basis_check(const char *name, os_error *err);
 const char *os_basis_default_dir(void);
 void os_basis_free(os_basis *bs);
 
+/* The fitting (auxiliary) basis of density fitting for `mol`: the JKFIT set
+ * `aux` (case-insensitive, e.g. "cc-pVDZ-JKFIT"), or with aux NULL the set
+ * Psi4 1.3.2 pairs with the orbital basis (heavy-aug-cc-pVDZ-JKFIT for
+ * 6-31+G*, ...).  Elements the set lacks come from def2-QZVPP-JKFIT (then the
+ * name says "+def2-QZVPP-JKFIT"); spherical or Cartesian as `orbital` is. */
+os_status os_basis_load_aux(const os_molecule *mol, const os_basis *orbital, const char *aux,
+                            const char *basis_dir, os_basis *bs, os_error *err);
+/* OS_OK when `name` is a known fitting set. */
+os_status os_basis_check_aux(const char *name, os_error *err);
+/* Canonical name of Psi4's default fitting set for an orbital basis name, NULL if none. */
+const char *os_basis_default_aux(const char *orbital);
+
 /* --------------------------------------------------------------------- SCF */
 
 /* A potential added to the Fock matrix by a model outside the SCF (the
@@ -218,6 +230,11 @@ typedef struct {
     const char *name;      /* e.g. "pcm", for logs and reports */
     void *ctx;             /* the model's own state, passed back to build */
     os_status (*build)(void *ctx, const double *P, double *V, double *energy, os_error *err);
+    /* Optional (NULL: the term adds nothing to nuclear gradients): adds the
+     * derivative of the term's energy with respect to the nuclei, for the
+     * converged total density P, to grad (natom*3, Eh/bohr).  Called by
+     * os_scf_gradient. */
+    os_status (*gradient)(void *ctx, const double *P, double *grad, os_error *err);
 } os_scf_potential;
 
 /* Where the SCF starts. */
@@ -234,9 +251,15 @@ typedef struct {
     const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
     int max_iter;          /* default 100 */
     double e_conv;         /* |dE| threshold, Eh; default 1e-9 */
-    double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
+    double g_conv;         /* RMS of the orbital gradient X^T (FDS-SDF) X (Psi4's d_convergence);
+                              default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
+    const char *jk;        /* two-electron integrals: "df" (density fitting, the default when
+                              NULL) or "exact" (four-centre integrals) */
+    const char *aux;       /* fitting basis for "df" (e.g. "cc-pVDZ-JKFIT"); NULL: the set
+                              Psi4 pairs with the orbital basis (os_basis_load_aux) */
+    const char *basis_dir; /* library the fitting basis is read from; NULL: the default */
     int nthreads;          /* threads for every parallel loop of this SCF; 0 = OpenMP's default */
     size_t memory_mb;      /* integral cache (semi-direct SCF), MiB; 0 = half the memory
                               available when the SCF starts (os_memory_available_mb) */
@@ -251,7 +274,8 @@ typedef struct {
 
 /* Fill `opt` with the defaults above. */
 void os_scf_options_default(os_scf_options *opt);
-/* OS_OK when the method and grid in `opt` are known (checked before any work). */
+/* OS_OK when the method, grid, J/K choice and fitting basis in `opt` are
+ * known (checked before any work). */
 os_status os_scf_options_check(const os_scf_options *opt, os_error *err);
 
 struct os_scf_result {
@@ -266,6 +290,9 @@ struct os_scf_result {
     double e_xc;           /* exchange-correlation energy, Eh (0 for HF) */
     double e_ext;          /* energy of the external potentials (options.potentials), Eh */
     double nelec_grid;     /* integrated density (DFT), electrons */
+    size_t peak_memory_bytes; /* most memory this SCF held at once: integrals kept by the J/K
+                                 builder, grid, XC work space, matrices, DIIS history (bytes);
+                                 counted per molecule, so it holds with several side by side */
     int nbf, nmo;          /* basis functions; orbitals kept after orthogonalization */
     int n_dropped;         /* functions dropped as linearly dependent */
     double s_min_eig;      /* smallest overlap eigenvalue */
@@ -281,7 +308,8 @@ struct os_scf_result {
     char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */
-    char jk[16];           /* J/K builder used ("direct") */
+    char jk[16];           /* two-electron integrals used: "df" or "exact" */
+    char aux[64];          /* fitting basis of "df" (e.g. "heavy-aug-cc-pVDZ-JKFIT"), else "" */
 };
 
 /* HOMO-LUMO gaps below this (Eh) make the aufbau occupation ambiguous. */
@@ -370,6 +398,17 @@ os_status os_solvent_lookup(const char *name, double *eps, const char **canonica
                             os_error *err);
 /* 1 kcal/mol in Eh units: E_kcal = E_Eh * OS_HARTREE_KCAL. */
 #define OS_HARTREE_KCAL 627.509474063 /* CODATA 2018 Eh, 4.184 J/cal */
+/* ---------------------------------------------------------------- gradient */
+
+/* Nuclear gradient dE/dR of a converged SCF result, grad[3*A + k] (natom*3,
+ * Eh/bohr; atoms in the molecule's order, k = x, y, z).  mol, bs and opt
+ * must be those the SCF ran with (its method, grid, J/K and external
+ * potentials); each potential's gradient callback adds its term.  For DFT
+ * the grid's response is included (its points move with their atoms, the
+ * Becke weights with every atom), so the gradient is the derivative of the
+ * energy the SCF computes. */
+os_status os_scf_gradient(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
+                          const os_scf_result *res, double *grad, os_error *err);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static int n_pass, n_fail;
 
@@ -20,6 +21,43 @@ int check_true(const char *what, int cond)
     printf("%s %s\n", cond ? "PASS" : "FAIL", what);
     cond ? ++n_pass : ++n_fail;
     return cond;
+}
+
+int check_read_keys(const char *path, void (*fn)(const char *key, char *value, void *ctx),
+                    void *ctx)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 0;
+    }
+    static char line[1 << 20];
+    while (fgets(line, sizeof line, f)) {
+        char key[64];
+        int off = 0;
+        if (line[0] == '#' || sscanf(line, "%63s %n", key, &off) != 1) continue;
+        char *rest = line + off;
+        rest[strcspn(rest, "\r\n")] = 0;
+        fn(key, rest, ctx);
+    }
+    fclose(f);
+    return 1;
+}
+
+double check_urand(void)
+{
+    static unsigned long long rng = 88172645463325252ULL;
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0 - 0.5;
+}
+
+double check_maxdiff(size_t len, const double *a, const double *b)
+{
+    double m = 0;
+    for (size_t k = 0; k < len; ++k) m = fmax(m, fabs(a[k] - b[k]));
+    return m;
 }
 
 int check_finish(void)

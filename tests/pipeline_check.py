@@ -67,6 +67,27 @@ def atomicinput(args):
     print(json.dumps(ai))
 
 
+def gradient(args):
+    """An AtomicResult of driver gradient (qcelemental-valid): the largest
+    deviation of return_result (Eh/bohr) from the 'gradient' line of a
+    tests/reference/grad .ref file."""
+    from qcelemental.models import AtomicResult
+    r = AtomicResult(**json.load(open(args[0])))
+    if r.driver != "gradient":
+        fail(f"{args[0]}: driver {r.driver}, want gradient")
+    ref = next(l.split()[1:] for l in open(args[1]) if l.startswith("gradient "))
+    got = [x for x in r.return_result.ravel()]
+    if len(got) != len(ref):
+        fail(f"{len(got)} gradient components, want {len(ref)}")
+    print(max(abs(a - float(b)) for a, b in zip(got, ref)))
+
+
+def set_driver(args):
+    d = json.load(open(args[0]))
+    d["driver"] = args[1]
+    print(json.dumps(d))
+
+
 def field(args):
     v = json.load(open(args[0]))
     for k in args[1:]:
@@ -76,7 +97,8 @@ def field(args):
 
 if __name__ == "__main__":
     cmds = {"schema": schema, "qcschema": qcschema, "energy": energy,
-            "atomicinput": atomicinput, "field": field}
+            "atomicinput": atomicinput, "field": field, "gradient": gradient,
+            "set_driver": set_driver}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         fail(__doc__)
     try:

@@ -2,7 +2,8 @@
  * (tests/reference/molecule/psi4_refs.txt), unit self-overlap of every
  * contracted shell (analytic Gaussian integral, independent of the
  * normalization formula in basis.c), Gaussian94 parser details (SP split,
- * scale factors, Fortran exponents, ECP sections), name aliases, and errors.
+ * scale factors, Fortran exponents, ECP sections), name aliases, errors, and
+ * the fitting (JKFIT) sets Psi4 pairs with each orbital basis.
  *
  * `test_basis --corpus [--must-fail] DIR...` feeds every file in the
  * directories to os_g94_parse and checks for one-line errors, not crashes. */
@@ -11,6 +12,7 @@
 #include "check.h"
 #include "orbscreen.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -447,6 +449,99 @@ static void test_library_parses(void)
     }
 }
 
+/* Fitting bases against Psi4 1.3.2's own choice (tests/reference/df/pairing.txt,
+ * from pairing.in): for each orbital basis (default and forced spherical
+ * puream), the default fitting set's name (Psi4's "Blend", as a set of names),
+ * puream, function count and highest l, on water and LiF (Li is missing from
+ * the cc-pVXZ-JKFIT family: it comes from def2-QZVPP-JKFIT). */
+static int same_blend(const char *ours, const char *psi4)
+{
+    char a[256], b[256];
+    snprintf(a, sizeof a, "+%s+", ours);
+    snprintf(b, sizeof b, "+%s+", psi4);
+    for (char *c = a; *c; ++c) *c = (char)toupper((unsigned char)*c);
+    int na = 0, nb = 0;
+    for (char *c = a; *c; ++c) na += *c == '+';
+    for (char *c = b; *c; ++c) nb += *c == '+';
+    if (na != nb) return 0;
+    for (char *tok = strtok(b + 1, "+"); tok; tok = strtok(NULL, "+")) {
+        char key[128];
+        snprintf(key, sizeof key, "+%s+", tok);
+        if (!strstr(a, key)) return 0;
+    }
+    return 1;
+}
+
+static void test_fitting_pairing(void)
+{
+    static const char lif_xyz[] = "2\ncharge=0 mult=1\nLi 0 0 0\nF 0 0 1.6\n";
+    FILE *f = fopen(OS_REF_DIR "/df/pairing.txt", "r");
+    if (!check_true("read df/pairing.txt", f != NULL)) return;
+    char line[512];
+    int nlines = 0;
+    while (fgets(line, sizeof line, f)) {
+        char mname[32], orb[32], user[32], blend[128];
+        int orb_pure, aux_pure, naux, lmax;
+        if (line[0] == '#' || sscanf(line, "%31s %31s %31s %d %127s %d %d %d", mname, orb, user,
+                                     &orb_pure, blend, &aux_pure, &naux, &lmax) != 8)
+            continue;
+        os_molecule mol;
+        os_error err = {""};
+        int ok = strcmp(mname, "LiF") == 0
+                     ? os_molecule_parse_xyz(lif_xyz, sizeof lif_xyz - 1, "LiF", &mol, &err) == OS_OK
+                     : load_mol("water", &mol);
+        os_basis bs, aux;
+        int pure = strcmp(user, "puream=1") == 0 ? OS_SPHERICAL : OS_PURE_DEFAULT;
+        ok = ok && os_basis_load(&mol, orb, BASIS_DIR, pure, &bs, &err) == OS_OK;
+        ok = ok && os_basis_load_aux(&mol, &bs, NULL, BASIS_DIR, &aux, &err) == OS_OK;
+        char what[400];
+        snprintf(what, sizeof what, "%s %s %s: default fitting basis loads", mname, orb, user);
+        if (!check_true(what, ok)) {
+            printf("  %s\n", err.msg);
+            continue;
+        }
+        ++nlines;
+        snprintf(what, sizeof what, "%s %s %s: %s is Psi4's %s", mname, orb, user, aux.name, blend);
+        check_true(what, same_blend(aux.name, blend));
+        snprintf(what, sizeof what, "%s %s %s: fitting functions as Psi4", mname, orb, user);
+        check_close(what, aux.nbf, naux, 0);
+        snprintf(what, sizeof what, "%s %s %s: fitting puream and l_max as Psi4", mname, orb, user);
+        check_true(what, aux.shells[0].pure == aux_pure && aux.max_l == lmax);
+        check_structure(what, &mol, &aux);
+        os_basis_free(&aux);
+        os_basis_free(&bs);
+        os_molecule_free(&mol);
+    }
+    fclose(f);
+    check_true("pairing.txt: 18 cases", nlines == 18);
+    /* every fitting set parses and loads for water; a user-chosen set; errors */
+    os_molecule mol;
+    if (!load_mol("water", &mol)) return;
+    os_basis bs, aux;
+    os_error err = {""};
+    if (check_true("water cc-pVDZ", os_basis_load(&mol, "cc-pVDZ", BASIS_DIR, OS_PURE_DEFAULT, &bs,
+                                                    &err) == OS_OK)) {
+        static const char *sets[] = {"cc-pvdz-jkfit", "CC-PVTZ-JKFIT", "cc-pVQZ-JKFIT",
+                                     "heavy-aug-cc-pVDZ-JKFIT", "heavy-aug-cc-pVTZ-JKFIT",
+                                     "aug-cc-pVDZ-JKFIT", "aug-cc-pVTZ-JKFIT", "aug-cc-pVQZ-JKFIT",
+                                     "def2-SVP-JKFIT", "def2-TZVP-JKFIT", "def2-QZVPP-JKFIT"};
+        for (size_t i = 0; i < sizeof sets / sizeof *sets; ++i) {
+            char what[128];
+            snprintf(what, sizeof what, "--aux %s loads for water", sets[i]);
+            int ok = os_basis_load_aux(&mol, &bs, sets[i], BASIS_DIR, &aux, &err) == OS_OK;
+            if (check_true(what, ok)) os_basis_free(&aux);
+            else printf("  %s\n", err.msg);
+        }
+        check_true("unknown fitting set refused",
+                   os_basis_load_aux(&mol, &bs, "cc-pVDZ", BASIS_DIR, &aux, &err) == OS_ERR_BASIS &&
+                       strstr(err.msg, "unknown fitting basis"));
+        check_true("os_basis_check_aux", os_basis_check_aux("Def2-QZVPP-JKFIT", &err) == OS_OK &&
+                                             os_basis_check_aux("6-31G*", &err) != OS_OK);
+        os_basis_free(&bs);
+    }
+    os_molecule_free(&mol);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--corpus") == 0) {
@@ -464,5 +559,6 @@ int main(int argc, char **argv)
     test_g94_buffer();
     test_errors();
     test_normalize();
+    test_fitting_pairing();
     return check_finish();
 }

@@ -19,17 +19,33 @@ rc=$?
 check $([ $rc -eq 1 ]; echo $?) "batch with one bad file exits 1 (got $rc)"
 check $(grep -q "bad.xyz:4: non-numeric coordinate 'abc'" "$T/err"; echo $?) "error names file and line"
 check $([ "$(grep -c 'bad.xyz' "$T/err")" -eq 1 ]; echo $?) "one error line for the bad file"
-for m in water:water_hf_ccpvdz oh:oh_uhf_ccpvdz; do
+# Density fitting is the default: Psi4's scf_type df references (same fitting basis).
+for m in water:df/water_hf_ccpvdz_df oh:df/oh_uhf_ccpvdz_df; do
     name=${m%%:*}; ref=${m#*:}
     got=$(energy "$name" "$T/out/orbscreen.json")
     want=$(ref_energy "$ref")
     close_to "$got" "$want" 1e-6
-    check $? "$name energy in orbscreen.json $got vs Psi4 $want (tol 1e-6 Eh)"
+    check $? "$name energy in orbscreen.json $got vs Psi4 DF $want (tol 1e-6 Eh)"
     check $([ -s "$T/out/$name.molden" ]; echo $?) "$name.molden written"
 done
 check $([ ! -e "$T/out/bad.molden" ]; echo $?) "no Molden file for the failed molecule"
 check $(grep -q '"error": "' "$T/out/orbscreen.json"; echo $?) "failed molecule carries an error in the JSON"
 check $([ -z "$(ls "$T/out" | grep tmp)" ]; echo $?) "no temporary files left in the results folder"
+check $(grep -q '"jk": "df",' "$T/out/orbscreen.json" && grep -q '"aux": "cc-pVDZ-JKFIT",' "$T/out/orbscreen.json"; echo $?) "JSON names density fitting and the fitting basis"
+
+# 1b. --jk exact: four-centre integrals, Psi4's exact (pk) energy; --aux chooses the fitting set.
+"$B" --method hf --basis cc-pVDZ --jk exact --json "$T/exact.json" --no-results --quiet "$REF/geom/water.xyz"
+got=$(energy water "$T/exact.json")
+want=$(ref_energy water_hf_ccpvdz)
+close_to "$got" "$want" 1e-6
+check $? "--jk exact: water energy $got vs Psi4 exact $want (tol 1e-6 Eh)"
+check $(grep -q '"jk": "exact",' "$T/exact.json" && grep -q '"aux": null,' "$T/exact.json"; echo $?) "JSON names the exact integrals"
+"$B" --method hf --basis cc-pVDZ --aux def2-qzvpp-jkfit --json "$T/aux.json" --no-results --quiet "$REF/geom/water.xyz"
+check $(grep -q '"aux": "def2-QZVPP-JKFIT",' "$T/aux.json"; echo $?) "--aux: the chosen fitting basis is used"
+"$B" --jk fast "$REF/geom/water.xyz" --no-results 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && grep -q "unknown J/K method" "$T/err"; echo $?) "unknown --jk: exit 2 ($rc)"
+"$B" --aux cc-pVDZ "$REF/geom/water.xyz" --no-results 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && grep -q "unknown fitting basis" "$T/err"; echo $?) "unknown --aux: exit 2 ($rc)"
 
 # 2. usage errors exit 2 before any work.
 "$B" --method nosuch "$REF/geom/water.xyz" --no-results 2> "$T/err"; rc=$?
@@ -95,15 +111,27 @@ while [ "$(cat "$T/kill/orbscreen.jsonl" 2> /dev/null | wc -l)" -lt 2 ] && [ $i 
 kill -KILL $pid 2> /dev/null
 wait $pid 2> /dev/null
 check $([ "$(wc -l < "$T/kill/orbscreen.jsonl")" -eq 2 ]; echo $?) "SIGKILL: both finished molecules are in the journal"
-want=$(ref_energy oh_uhf_ccpvdz)
+want=$(ref_energy df/oh_uhf_ccpvdz_df)
 got=$(grep '"name": "oh"' "$T/kill/orbscreen.jsonl" | sed 's/.*"energy": \([-0-9.]*\).*/\1/')
 close_to "$got" "$want" 1e-6
-check $? "SIGKILL: OH energy recoverable from the journal $got vs Psi4 $want (tol 1e-6 Eh)"
+check $? "SIGKILL: OH energy recoverable from the journal $got vs Psi4 DF $want (tol 1e-6 Eh)"
 check $(python3 -c 'import json, sys
 for line in open(sys.argv[1]): json.loads(line)
 json.load(open(sys.argv[2]))' "$T/kill/orbscreen.jsonl" "$T/kill/orbscreen.json"; echo $?) "SIGKILL: journal lines and orbscreen.json parse as JSON"
 check $([ -z "$(ls "$T/kill" | grep tmp)" ]; echo $?) "SIGKILL: no temporary files"
 "$B" --method hf --basis STO-3G --out "$T/kill" --quiet "$REF/geom/water.xyz" 2> /dev/null; rc=$?
 check $([ $rc -eq 0 ]; echo $?) "SIGKILL: the lock died with the run ($rc)"
+
+# 9. --gradient: printed per molecule, and in the JSON (Eh/bohr) matching
+#    Psi4's analytic gradient (tol 1e-6 Eh/bohr).
+"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
+    "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
+check $(python3 -c 'import json, sys
+g = json.load(open(sys.argv[1]))["molecules"][0]["gradient_eh_bohr"]
+want = [float(x) for l in open(sys.argv[2]) if l.startswith("gradient ") for x in l.split()[1:]]
+got = [x for row in g for x in row]
+sys.exit(not (len(g) == 3 and len(got) == len(want) and max(abs(a - b) for a, b in zip(got, want)) <= 1e-6))' \
+    "$T/grad.json" "$REF/grad/water_hf_ccpvdz.ref"; echo $?) "--gradient: JSON gradient_eh_bohr vs Psi4 (tol 1e-6 Eh/bohr)"
 
 finish

@@ -10,7 +10,13 @@
  *     different atoms (tol 1e-12; sph with omega = 0, cart with omega = 0.3);
  *   - cart case (N, H; s p d f Cartesian, 40 functions): the same vs Psi4;
  *   - h case (O s d h, H s p h; spherical, 32 functions): l = 5 vs Psi4,
- *     symmetry to 1e-10 (roundoff in libint's h recursions reaches 4e-11).
+ *     symmetry to 1e-10 (roundoff in libint's h recursions reaches 4e-11);
+ *   - density fitting (psi4_df_ints.in): three-centre (P|ab) and two-centre
+ *     (P|Q), 1/r12 and erf(0.4 r12)/r12, checksums per shell block vs Psi4
+ *     (tol 1e-9) with fitting shells up to i (l = 6) spherical and g
+ *     Cartesian; and vs the four-centre engine with a unit shell appended,
+ *     (P|ab) = (P u|ab), on the sph, cart (omega 0.3) and h cases (tol as the
+ *     symmetry test's, relative).
  * The basis is built here from the Psi4 dump (exponents and raw coefficients),
  * normalized per orbscreen.h: each contracted x^l component has unit norm. */
 #include <math.h>
@@ -57,11 +63,11 @@ static void system_free(test_system *s)
     free(s->coef);
 }
 
-/* Read <tag>_basis.txt (format in psi4_ints.in). */
-static int load_system(const char *tag, test_system *s)
+/* Read integrals/<tag>_<what>.txt (format in psi4_ints.in). */
+static int load_basis_file(const char *tag, const char *what, test_system *s)
 {
     char path[1024], line[256];
-    snprintf(path, sizeof path, "%s/integrals/%s_basis.txt", OS_REF_DIR, tag);
+    snprintf(path, sizeof path, "%s/integrals/%s_%s.txt", OS_REF_DIR, tag, what);
     FILE *f = fopen(path, "r");
     if (!f) return 0;
     memset(s, 0, sizeof *s);
@@ -118,6 +124,8 @@ static int load_system(const char *tag, test_system *s)
     }
     return ia == natom && is == nshell - 1 && natom > 0;
 }
+
+static int load_system(const char *tag, test_system *s) { return load_basis_file(tag, "basis", s); }
 
 static void test_cart2sph(void)
 {
@@ -352,6 +360,154 @@ static void test_eri_symmetry(const char *tag, test_system *s, double omega, int
     os_eri_free(e);
 }
 
+/* ------------------------------------------------ density-fitting integrals */
+
+/* Per-shell-block checksums of (P|ab) (a >= b) or (P|Q) (P >= Q) against
+ * integrals/<tag>_<kind>.txt from psi4_df_ints.in. */
+static void test_df_sums(const char *tag, const char *kind, double omega, test_system *orb,
+                         test_system *aux)
+{
+    int three = kind[3] == '3';
+    os_eri3 *e3 = NULL;
+    os_eri2 *e2 = NULL;
+    os_error err;
+    char what[160], path[1024], line[256];
+    os_status st = three ? os_eri3_new(&aux->bs, &orb->bs, omega, &e3, &err)
+                         : os_eri2_new(&aux->bs, omega, &e2, &err);
+    snprintf(what, sizeof what, "%s %s: engine created", tag, kind);
+    if (!check_true(what, st == OS_OK)) {
+        printf("  %s\n", err.msg);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/integrals/%s_%s.txt", OS_REF_DIR, tag, kind);
+    FILE *f = fopen(path, "r");
+    double d2 = 0, dw = 0;
+    int cnt = 0;
+    const os_shell *sa = aux->bs.shells, *sb = three ? orb->bs.shells : aux->bs.shells;
+    while (f && fgets(line, sizeof line, f)) {
+        int P, a, b = 0;
+        double r2, rw;
+        if (line[0] == '#') continue;
+        if (three ? sscanf(line, "%d %d %d %lf %lf", &P, &a, &b, &r2, &rw) != 5
+                  : sscanf(line, "%d %d %lf %lf", &P, &a, &r2, &rw) != 4)
+            continue;
+        const double *I = three ? os_eri3_compute(e3, P, a, b) : os_eri2_compute(e2, P, a);
+        int nb = three ? sb[b].nbf : 1;
+        double s2 = 0, sw = 0;
+        for (int i = 0; i < sa[P].nbf; ++i)
+            for (int j = 0; j < sb[a].nbf; ++j)
+                for (int k = 0; k < nb; ++k) {
+                    double v = I[(i * sb[a].nbf + j) * nb + k];
+                    double w = three ? cos(0.1 * (sa[P].bf0 + i) + 0.2 * (sb[a].bf0 + j) +
+                                           0.3 * (sb[b].bf0 + k))
+                                     : cos(0.1 * (sa[P].bf0 + i) + 0.3 * (sb[a].bf0 + j));
+                    s2 += v * v;
+                    sw += w * v;
+                }
+        dw = fmax(dw, fabs(sw - rw));
+        d2 = fmax(d2, fabs(s2 - r2) / fmax(1.0, sqrt(r2)));
+        if (!isfinite(s2)) d2 = NAN;
+        ++cnt;
+    }
+    if (f) fclose(f);
+    int na = aux->bs.nshell, no = orb->bs.nshell;
+    int want = three ? na * no * (no + 1) / 2 : na * (na + 1) / 2;
+    snprintf(what, sizeof what, "%s %s: read all %d shell blocks", tag, kind, want);
+    check_true(what, cnt == want);
+    snprintf(what, sizeof what, "%s %s: max |sum I^2 - Psi4|/max(1,|I|)", tag, kind);
+    check_close(what, d2, 0.0, TOL_SUM);
+    snprintf(what, sizeof what, "%s %s: max |sum w I - Psi4|", tag, kind);
+    check_close(what, dw, 0.0, TOL_SUM);
+    os_eri3_free(e3);
+    os_eri2_free(e2);
+}
+
+/* With libint's unit shell u (one s primitive, exponent 0, coefficient 1)
+ * appended to a basis, the four-centre engine gives (P u|a b) = (P|ab) and
+ * (P u|Q u) = (P|Q): an independent route (libint's 4-centre recursions and
+ * centre swaps) for every shell of the test basis as fitting shell, every
+ * ordered orbital pair (exercising the l_a < l_b transposition), 1/r12 and
+ * erf(omega r12)/r12. */
+static void test_df_vs_four_centre(const char *tag, test_system *s, double omega)
+{
+    static const double zero = 0.0, one = 1.0;
+    int ns = s->bs.nshell;
+    os_basis wide = s->bs;
+    wide.shells = malloc(sizeof(os_shell) * (ns + 1));
+    memcpy(wide.shells, s->bs.shells, sizeof(os_shell) * ns);
+    os_shell *u = &wide.shells[ns];
+    *u = (os_shell){.l = 0, .pure = 1, .nprim = 1, .alpha = &zero, .coef = &one,
+                    .atom = 0, .bf0 = s->bs.nbf, .nbf = 1};
+    wide.nshell = ns + 1;
+    wide.nbf = s->bs.nbf + 1;
+    os_eri *e4 = NULL;
+    os_eri3 *e3 = NULL;
+    os_eri2 *e2 = NULL;
+    os_error err;
+    char what[160];
+    snprintf(what, sizeof what, "%s omega=%g: 4-, 3-, 2-centre engines", tag, omega);
+    int ok = os_eri_new(&wide, omega, &e4, &err) == OS_OK &&
+             os_eri3_new(&s->bs, &s->bs, omega, &e3, &err) == OS_OK &&
+             os_eri2_new(&s->bs, omega, &e2, &err) == OS_OK;
+    if (check_true(what, ok)) {
+        double d3 = 0, d2 = 0, big = 0, tol = s->bs.max_l > 4 ? TOL_SYM_H : TOL_SYM;
+        size_t maxb = (size_t)os_ncart(s->bs.max_l);
+        double *ref = malloc(sizeof(double) * maxb * maxb * maxb);
+        for (int P = 0; P < ns; ++P) {
+            int nP = s->bs.shells[P].nbf;
+            for (int a = 0; a < ns; ++a) {
+                int na = s->bs.shells[a].nbf;
+                for (int b = 0; b < ns; ++b) {
+                    int nb = s->bs.shells[b].nbf;
+                    memcpy(ref, os_eri_compute(e4, P, ns, a, b), sizeof(double) * nP * na * nb);
+                    const double *I = os_eri3_compute(e3, P, a, b);
+                    for (int k = 0; k < nP * na * nb; ++k) {
+                        d3 = fmax(d3, fabs(I[k] - ref[k]));
+                        big = fmax(big, fabs(ref[k]));
+                        if (!isfinite(I[k])) d3 = NAN;
+                    }
+                }
+                memcpy(ref, os_eri_compute(e4, P, ns, a, ns), sizeof(double) * nP * na);
+                const double *I = os_eri2_compute(e2, P, a);
+                for (int k = 0; k < nP * na; ++k) {
+                    d2 = fmax(d2, fabs(I[k] - ref[k]));
+                    if (!isfinite(I[k])) d2 = NAN;
+                }
+            }
+        }
+        free(ref);
+        snprintf(what, sizeof what, "%s omega=%g: max |(P|ab) - (P u|ab)|, all ordered shells", tag,
+                 omega);
+        check_close(what, d3, 0.0, tol * fmax(1.0, big));
+        snprintf(what, sizeof what, "%s omega=%g: max |(P|Q) - (P u|Q u)|", tag, omega);
+        check_close(what, d2, 0.0, tol * fmax(1.0, big));
+    } else {
+        printf("  %s\n", err.msg);
+    }
+    os_eri_free(e4);
+    os_eri3_free(e3);
+    os_eri2_free(e2);
+    free(wide.shells);
+}
+
+static void test_df(void)
+{
+    static const char *tags[] = {"dfsph", "dfcart"};
+    for (int t = 0; t < 2; ++t) {
+        test_system orb, aux;
+        char what[64];
+        snprintf(what, sizeof what, "load %s basis and fitting basis", tags[t]);
+        if (!check_true(what, load_system(tags[t], &orb) && load_basis_file(tags[t], "aux", &aux)))
+            continue;
+        test_df_sums(tags[t], "eri3", 0.0, &orb, &aux);
+        test_df_sums(tags[t], "erf3", 0.4, &orb, &aux);
+        test_df_sums(tags[t], "eri2", 0.0, &orb, &aux);
+        test_df_sums(tags[t], "erf2", 0.4, &orb, &aux);
+        system_free(&orb);
+        system_free(&aux);
+    }
+}
+
 int main(void)
 {
     os_error err;
@@ -365,6 +521,7 @@ int main(void)
         test_eri_sums("sph", "erf", 0.4, &sph);
         test_eri_pick("sph", &sph);
         test_eri_symmetry("sph", &sph, 0.0, 1);
+        test_df_vs_four_centre("sph", &sph, 0.0);
         system_free(&sph);
     }
     if (check_true("load cart_basis.txt", load_system("cart", &cart))) {
@@ -372,6 +529,7 @@ int main(void)
         test_eri_sums("cart", "eri", 0.0, &cart);
         test_eri_pick("cart", &cart);
         test_eri_symmetry("cart", &cart, 0.3, 1);
+        test_df_vs_four_centre("cart", &cart, 0.3);
         system_free(&cart);
     }
     test_system hs;
@@ -380,7 +538,9 @@ int main(void)
         test_eri_sums("h", "eri", 0.0, &hs);
         test_eri_pick("h", &hs);
         test_eri_symmetry("h", &hs, 0.0, 0);
+        test_df_vs_four_centre("h", &hs, 0.0);
         system_free(&hs);
     }
+    test_df();
     return check_finish();
 }

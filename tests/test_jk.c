@@ -22,31 +22,17 @@
 
 #define TOL 1e-10
 
-static unsigned long long rng = 88172645463325252ULL;
-static double urand(void) /* xorshift64, [-0.5, 0.5) */
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0 - 0.5;
-}
 
 /* A symmetric "density" with a decaying off-diagonal, like a real one. */
 static void random_density(int n, double scale, double *D)
 {
     for (int i = 0; i < n; ++i)
         for (int j = 0; j <= i; ++j) {
-            double v = scale * urand() / (1.0 + 0.05 * (i - j));
+            double v = scale * check_urand() / (1.0 + 0.05 * (i - j));
             D[i * n + j] = D[j * n + i] = v;
         }
 }
 
-static double maxdiff(size_t len, const double *a, const double *b)
-{
-    double m = 0;
-    for (size_t k = 0; k < len; ++k) m = fmax(m, fabs(a[k] - b[k]));
-    return m;
-}
 
 /* Oracle J of the total density and K per spin. */
 static void oracle(const os_basis *bs, double omega, int nspin, const double *D, double *J,
@@ -95,12 +81,12 @@ static void check_builder(const char *what, const os_basis *bs, int nspin, size_
             break;
         }
         oracle(bs, 0.0, nspin, D, Jr, Kr);
-        worst_j = fmax(worst_j, maxdiff(n2, J, Jr));
-        worst_k = fmax(worst_k, maxdiff(len, K, Kr));
+        worst_j = fmax(worst_j, check_maxdiff(n2, J, Jr));
+        worst_k = fmax(worst_k, check_maxdiff(len, K, Kr));
         if (omega > 0) {
             double *Jlr = calloc(n2, sizeof(double));
             oracle(bs, omega, nspin, D, Jlr, Klrr);
-            worst_klr = fmax(worst_klr, maxdiff(len, Klr, Klrr));
+            worst_klr = fmax(worst_klr, check_maxdiff(len, Klr, Klrr));
             free(Jlr);
         }
     }

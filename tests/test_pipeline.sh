@@ -10,7 +10,7 @@ PY=/usr/bin/python3 # Debian's, with python3-qcelemental and python3-jsonschema
 CHK="$PY $SRC/tests/pipeline_check.py"
 . "$(dirname "$0")/cli_check.sh"
 ref_energy() { awk '$1 == "energy" {print $2}' "$REF/$1.ref"; }
-HF="--method hf --basis cc-pVDZ"
+HF="--method hf --basis cc-pVDZ --jk exact" # exact integrals, as the Psi4 pk references
 
 # 1. The ranked table is the answer on stdout; progress goes to stderr.
 "$B" $HF --no-results "$REF/geom/water.xyz" "$REF/geom/oh.xyz" > "$T/out" 2> "$T/err"; rc=$?
@@ -78,9 +78,17 @@ e_in=$($CHK energy "$T/ar.json")
 close_to "$e_in" "$e_xyz" 1e-10
 check $? "AtomicInput energy $e_in vs XYZ route $e_xyz (tol 1e-10 Eh)"
 check $([ "$($CHK field "$T/ar.json" id)" = pipeline-test ] && [ "$($CHK field "$T/ar.json" extras requested_by)" = pipeline_check.py ]; echo $?) "id and extras echoed"
-echo '{"molecule": {"symbols": ["He"], "geometry": [0, 0, 0]}, "driver": "gradient", "model": {"method": "hf", "basis": "cc-pVDZ"}}' |
-    "$B" --qcschema-in - > "$T/fo.json" 2> /dev/null; rc=$?
-check $([ $rc -eq 1 ] && [ "$($CHK field "$T/fo.json" error error_type)" = input_error ]; echo $?) "a gradient request: FailedOperation, input_error ($rc)"
+# driver gradient: the analytic gradient as return_result, against Psi4's
+# (water HF/cc-pVDZ, exact integrals as scf_type pk; tol 1e-6 Eh/bohr).
+"$B" $HF --no-results --qcschema "$T/qg" "$REF/grad/geom/water_d.xyz" > /dev/null 2>&1
+$CHK atomicinput "$T/qg/water_d.json" > "$T/gi0.json"
+$CHK set_driver "$T/gi0.json" gradient > "$T/gi.json"
+"$B" --qcschema-in "$T/gi.json" > "$T/gr.json" 2> "$T/err"; rc=$?
+d=$($CHK gradient "$T/gr.json" "$REF/grad/water_hf_ccpvdz.ref" 2>&1)
+close_to "$d" 0 1e-6
+check $? "driver gradient: AtomicResult, max |g - Psi4| $d Eh/bohr (tol 1e-6; rc $rc)"
+$CHK set_driver "$T/gi0.json" hessian | "$B" --qcschema-in - > "$T/fo.json" 2> /dev/null; rc=$?
+check $([ $rc -eq 1 ] && [ "$($CHK field "$T/fo.json" error error_type)" = input_error ]; echo $?) "a hessian request: FailedOperation, input_error ($rc)"
 
 # 7. orbscreen.json and the journal validate against docs/orbscreen-results.schema.json.
 v=$($CHK schema "$SRC/docs/orbscreen-results.schema.json" "$T/q/orbscreen.json" "$T/q/orbscreen.jsonl" 2>&1)

@@ -748,6 +748,7 @@ static void check_psi4_molden(const char *basis, int pure, const char *ref, cons
     os_scf_options opt;
     os_scf_options_default(&opt);
     opt.method = "hf";
+    opt.jk = "exact"; /* Psi4's Molden files come from exact (pk) runs */
     opt.e_conv = 1e-11;
     opt.g_conv = 1e-9;
     opt.nthreads = 1;
@@ -882,17 +883,19 @@ int main(int argc, char **argv)
     fake F2;
     fake_build(&F2, "unconverged", 3, Z3, X3, -2, 1, basA, 10, 0, 99);
 
+    /* TFSI carries a gradient (3 atoms), written as gradient_eh_bohr rows. */
+    const double gradA[9] = {0.0125, -0.5, 1e-7, 0.25, 0.125, -0.0625, -0.2625, 0.375, 0.0624999};
     os_report_entry e[] = {
-        {&N1.mol, &N1.bs, &N1.res, NULL, 1.5, -7, NULL, NULL, "xyz", NULL, OS_OK},
-        {&N2.mol, &N2.bs, &N2.res, NULL, 2.5, 0, NULL, NULL, "xyz", NULL, OS_OK},
-        {&A.mol, &A.bs, &A.res, NULL, 3.25, 0, "TFSI-", NULL, "xyz", NULL, OS_OK},
-        {&T1.mol, &T1.bs, &T1.res, NULL, 4.0, 0, NULL, NULL, "xyz", NULL, OS_OK},
-        {&badmol, NULL, NULL, "molecules/broken.xyz:3: expected 4 fields", 0.01, 0, NULL, NULL, "xyz", NULL, OS_OK},
-        {&F2.mol, &F2.bs, &F2.res, "SCF did not converge in 100 iterations\n(dE 1e-3)", 9.0, 0, NULL, NULL, "xyz", NULL, OS_OK},
-        {&B.mol, &B.bs, &B.res, NULL, 5.0, 0, NULL, NULL, "xyz", NULL, OS_OK},
-        {&C1.mol, &C1.bs, &C1.res, NULL, 1.0, 0, NULL, NULL, "xyz", NULL, OS_OK},
-        {&T2.mol, &T2.bs, &T2.res, NULL, 0.5, 0, NULL, NULL, "xyz", NULL, OS_OK},
-        {&W.mol, &W.bs, &W.res, NULL, 0.25, 0, NULL, NULL, "xyz", NULL, OS_OK},
+        {.mol = &N1.mol, .bs = &N1.bs, .res = &N1.res, .input_format = "xyz", .wall_s = 1.5, .rank = -7},
+        {.mol = &N2.mol, .bs = &N2.bs, .res = &N2.res, .input_format = "xyz", .wall_s = 2.5},
+        {.mol = &A.mol, .bs = &A.bs, .res = &A.res, .input_format = "xyz", .wall_s = 3.25, .label = "TFSI-", .gradient = gradA},
+        {.mol = &T1.mol, .bs = &T1.bs, .res = &T1.res, .input_format = "xyz", .wall_s = 4.0},
+        {.mol = &badmol, .error = "molecules/broken.xyz:3: expected 4 fields", .input_format = "xyz", .wall_s = 0.01},
+        {.mol = &F2.mol, .bs = &F2.bs, .res = &F2.res, .error = "SCF did not converge in 100 iterations\n(dE 1e-3)", .input_format = "xyz", .wall_s = 9.0},
+        {.mol = &B.mol, .bs = &B.bs, .res = &B.res, .input_format = "xyz", .wall_s = 5.0},
+        {.mol = &C1.mol, .bs = &C1.bs, .res = &C1.res, .input_format = "xyz", .wall_s = 1.0},
+        {.mol = &T2.mol, .bs = &T2.bs, .res = &T2.res, .input_format = "xyz", .wall_s = 0.5},
+        {.mol = &W.mol, .bs = &W.bs, .res = &W.res, .input_format = "xyz", .wall_s = 0.25},
     };
     const int n = (int)(sizeof e / sizeof e[0]);
 
@@ -945,6 +948,11 @@ int main(int argc, char **argv)
         check_close("json: TFSI rank", jnum(mA, "rank"), 4, 0);
         check_close("json: TFSI n_basis", jnum(mA, "n_basis"), A.bs.nbf, 0);
         check_close("json: TFSI n_electrons (9+1+1+1)", jnum(mA, "n_electrons"), 12, 0);
+        const jv *gA = jget(mA, "gradient_eh_bohr");
+        check_close("json: TFSI gradient rows (atoms)", gA && gA->type == J_ARR ? gA->n : -1, 3, 0);
+        if (gA && gA->type == J_ARR && gA->n == 3 && gA->items[2].type == J_ARR && gA->items[2].n == 3)
+            check_close("json: TFSI gradient atom 3 y (Eh/bohr)", gA->items[2].items[1].num, 0.375, 1e-12);
+        check_true("json: no gradient when not computed", jget(mB, "gradient_eh_bohr") == NULL);
         /* Orbital energies always per spin; restricted: beta = alpha. */
         const jv *oe = jget(jget(mA, "orbital_energies_ev"), "alpha");
         const jv *oeb = jget(jget(mA, "orbital_energies_ev"), "beta");

@@ -147,6 +147,7 @@ static int run_scf(const os_molecule *mol, const os_basis *bs, const scf_setup *
     o.e_conv = su->e_conv > 0 ? su->e_conv : 1e-10;
     o.g_conv = 1e-7;
     o.max_iter = 200;
+    o.jk = "exact"; /* NWChem's references use exact integrals */
     if (su->guess) {
         o.guess = OS_GUESS_ORBITALS;
         o.guess_orbitals = su->guess;

@@ -94,6 +94,20 @@ static os_status run_solvated(const cli_options *o, const os_molecule *mol, cli_
     return st;
 }
 
+/* The nuclear gradient of the converged SCF (--gradient). */
+static os_status run_gradient(const os_molecule *mol, cli_calc *c, const os_scf_options *so,
+                              os_error *err)
+{
+    c->grad = calloc((size_t)3 * mol->natom, sizeof(double));
+    if (!c->grad) return os_fail(err, OS_ERR_NOMEM, "%s: out of memory (gradient)", mol->name);
+    os_status st = os_scf_gradient(mol, &c->bs, so, &c->res, c->grad, err);
+    if (st != OS_OK) {
+        free(c->grad);
+        c->grad = NULL;
+    }
+    return st;
+}
+
 os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c, os_error *err)
 {
     os_status st = os_basis_load(mol, o->basis, o->basis_dir, o->pure, &c->bs, err);
@@ -107,6 +121,7 @@ os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c,
     else
         st = os_scf_run(mol, &c->bs, &so, &c->res, err);
     c->have_res = 1;
+    if (st == OS_OK && o->gradient) st = run_gradient(mol, c, &so, err);
     return st;
 }
 
@@ -114,11 +129,13 @@ void cli_calc_free(cli_calc *c)
 {
     if (c->have_res) os_scf_result_free(&c->res);
     if (c->have_bs) os_basis_free(&c->bs);
+    free(c->grad);
+    c->grad = NULL;
     c->have_res = c->have_bs = c->have_solv = 0;
 }
 
 /* One molecule: its frame -> molecule -> charge and multiplicity -> basis ->
- * SCF (gas phase, then solvent). */
+ * SCF (gas phase, then solvent) (-> gradient). */
 static void run_job(const cli_options *o, job *j)
 {
     double t0 = now_s();
@@ -183,12 +200,29 @@ static os_report_entry entry_of(job *j)
     }
     e.bs = j->c.have_bs ? &j->c.bs : NULL;
     e.status = j->status;
+    e.gradient = j->c.grad;
     if (j->failed)
         e.error = j->err.msg;
     else
         e.res = &j->c.res;
     if (j->c.have_solv) e.solv = &j->c.solv;
     return e;
+}
+
+static void print_gradient(const os_molecule *m, const double *g, int k, int n)
+{
+    double gmax = 0.0, ss = 0.0;
+    fprintf(stderr, "[%d/%d] %s: gradient (Eh/bohr)\n", k, n, m->name);
+    for (int a = 0; a < m->natom; ++a) {
+        fprintf(stderr, "    %3d %-2s %15.9f %15.9f %15.9f\n", a + 1, os_element_symbol(m->Z[a]),
+                g[3 * a], g[3 * a + 1], g[3 * a + 2]);
+        for (int c = 0; c < 3; ++c) {
+            gmax = fmax(gmax, fabs(g[3 * a + c]));
+            ss += g[3 * a + c] * g[3 * a + c];
+        }
+    }
+    fprintf(stderr, "    max |g| %.3e, rms %.3e Eh/bohr\n", gmax,
+            m->natom > 0 ? sqrt(ss / (3.0 * m->natom)) : 0.0);
 }
 
 static void progress(const cli_options *o, const job *j, int k, int n)
@@ -217,6 +251,7 @@ static void progress(const cli_options *o, const job *j, int k, int n)
             j->c.res.iterations, j->wall_s);
     if (j->c.res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
                                    j->c.res.warning);
+    if (j->c.grad) print_gradient(&j->mol, j->c.grad, k, n);
 }
 
 typedef struct {
@@ -296,6 +331,10 @@ static void run_header(const cli_options *o, int argc, char **argv, os_report_ru
     /* HF has no grid; DFT runs name the grid they used. */
     int is_hf = o->scf.method && strcasecmp(o->scf.method, "hf") == 0;
     run->grid = is_hf ? NULL : (o->scf.grid ? o->scf.grid : "default");
+    run->jk = o->scf.jk ? o->scf.jk : "df";
+    run->aux = strcmp(run->jk, "df") != 0 ? NULL
+               : o->scf.aux                 ? o->scf.aux
+                                            : os_basis_default_aux(o->basis);
     run->command_line = cmdline;
     run->date = date;
     run->nthreads = o->threads;

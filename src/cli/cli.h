@@ -24,6 +24,7 @@ typedef struct {
     const char *solvent;   /* --solvent: the name (canonical after cli_parse), or NULL */
     double eps;            /* --eps, else --solvent's dielectric constant; 0 = gas phase */
     int verbose, quiet;
+    int gradient;          /* --gradient: nuclear gradient after each SCF */
     char **inputs;
     int ninput;
     char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */
@@ -32,6 +33,9 @@ typedef struct {
 /* Parse argv into o.  Returns -1 to go on, else the exit code (usage errors,
  * --help, --version), having printed what the user needs. */
 int cli_parse(int argc, char **argv, cli_options *o);
+
+/* The J/K choice a gradient run takes when none was given. */
+void cli_gradient_defaults(cli_options *o);
 
 /* Run every input and write the results; returns the exit code. */
 int cli_run_batch(const cli_options *o, int argc, char **argv);
@@ -43,10 +47,11 @@ typedef struct {
     os_report_solvation solv;     /* valid when have_solv */
     char model[320];              /* the solvent model's description */
     int have_bs, have_res, have_solv;
+    double *grad;                 /* --gradient: natom*3, Eh/bohr; NULL otherwise */
 } cli_calc;
 
-/* Basis and SCF (gas phase, then solvated with --solvent/--eps) of a
- * molecule whose charge and multiplicity are set, with the options' basis,
+/* Basis and SCF (gas phase, then solvated with --solvent/--eps) and, with
+ * --gradient, the nuclear gradient of a molecule whose charge and multiplicity are set, with the options' basis,
  * method and threads (batch.c).  c starts zeroed; free with cli_calc_free. */
 os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c, os_error *err);
 void cli_calc_free(cli_calc *c);

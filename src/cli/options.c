@@ -31,6 +31,8 @@ static void usage(FILE *f, const char *basis_dir)
             "  --solvent NAME    implicit solvent (C-PCM): water, acetonitrile, thf, dme, dol,\n"
             "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
+            "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
+            "                    (exact integrals unless --jk says otherwise)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --qcschema DIR    one QCSchema AtomicResult (JSON) per molecule in DIR\n"
@@ -42,6 +44,9 @@ static void usage(FILE *f, const char *basis_dir)
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
             "  --memory MB       integrals kept in memory between SCF cycles (default: half the available memory)\n"
+            "  --jk METHOD       two-electron integrals: df (density fitting, default) or exact\n"
+            "  --aux NAME        fitting basis for df (default: Psi4's pairing, e.g.\n"
+            "                    heavy-aug-cc-pVDZ-JKFIT for 6-31+G*); e.g. def2-QZVPP-JKFIT\n"
             "  --basis-dir DIR   Gaussian94 basis library (default %s)\n"
             "  --verbose         SCF iterations on stderr\n"
             "  --quiet           nothing on stderr but errors\n"
@@ -104,10 +109,18 @@ static const char *installed_basis_dir(cli_options *o)
     return o->exe_basis_dir;
 }
 
+/* Until the density-fitted gradient exists, a gradient run differentiates
+ * exact integrals unless the J/K choice was given (DF is then refused per
+ * molecule with its reason). */
+void cli_gradient_defaults(cli_options *o)
+{
+    if (o->gradient && !o->scf.jk) o->scf.jk = "exact";
+}
+
 int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
-           O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE };
+           O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -126,6 +139,8 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"qcschema", required_argument, 0, O_QCS},
         {"qcschema-in", required_argument, 0, O_QCSIN},
         {"cube", required_argument, 0, O_CUBE},
+        {"gradient", no_argument, 0, O_GRAD},
+        {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -166,6 +181,9 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_NORES: o->out_dir = NULL; break;
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
+        case O_GRAD: o->gradient = 1; break;
+        case O_JK: o->scf.jk = optarg; break;
+        case O_AUX: o->scf.aux = optarg; break;
         case O_MEM: {
             int mb;
             if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;
@@ -217,8 +235,9 @@ int cli_parse(int argc, char **argv, cli_options *o)
     o->inputs = argv + optind;
     o->ninput = argc - optind;
     if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
-    /* A bad method, grid, basis or output folder is the same for every
-     * molecule: say so once, before any work. */
+    o->scf.basis_dir = o->basis_dir; /* the fitting basis comes from the same library */
+    /* A bad method, grid, J/K choice, basis or output folder is the same for
+     * every molecule: say so once, before any work. */
     os_error err;
     double eps;
     if (o->solvent && os_solvent_lookup(o->solvent, &eps, &o->solvent, &err) != OS_OK) {
@@ -226,6 +245,12 @@ int cli_parse(int argc, char **argv, cli_options *o)
         return EXIT_USAGE;
     }
     if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
+    if (o->gradient && o->eps > 0.0) {
+        fprintf(stderr, "orbscreen: --gradient in a solvent needs the solvent's gradient term, "
+                        "which is not there yet: use --gradient in the gas phase\n");
+        return EXIT_USAGE;
+    }
+    cli_gradient_defaults(o);
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;

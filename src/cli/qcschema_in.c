@@ -69,6 +69,10 @@ static cli_options task_options(const cli_options *o, const os_qcschema_task *t)
     if (t->max_iter > 0) q.scf.max_iter = t->max_iter;
     if (t->unrestricted >= 0) q.scf.unrestricted = t->unrestricted;
     if (t->pure != OS_PURE_DEFAULT) q.pure = t->pure;
+    if (t->jk) q.scf.jk = t->jk;
+    if (t->aux) q.scf.aux = t->aux;
+    q.gradient = t->gradient;
+    cli_gradient_defaults(&q);
     return q;
 }
 
@@ -100,7 +104,7 @@ int cli_run_qcschema(const cli_options *o)
                        : os_text_read(o->qcschema_in, QCSCHEMA_MAX_BYTES, "a QCSchema JSON file",
                                       &text, &len, &err);
     if (st == OS_OK) have_root = (st = os_json_parse(text, len, label, &root, &err)) == OS_OK;
-    os_qcschema_task task;
+    os_qcschema_task task = {0};
     cli_options q = *o;
     char sha[65] = "";
     if (text) os_sha256_hex(text, len, sha);
@@ -114,7 +118,8 @@ int cli_run_qcschema(const cli_options *o)
 
     os_report_entry e = {.mol = &mol, .bs = c.have_bs ? &c.bs : NULL, .wall_s = now_s() - t0,
                          .label = mol.label[0] ? mol.label : NULL, .input_format = "qcschema",
-                         .input_sha256 = sha[0] ? sha : NULL, .status = st};
+                         .input_sha256 = sha[0] ? sha : NULL, .status = st,
+                         .gradient = c.grad};
     if (st == OS_OK) e.res = &c.res;
     else {
         e.error = err.msg;
@@ -133,6 +138,7 @@ int cli_run_qcschema(const cli_options *o)
     if (have_root) {
         const os_jvalue *id = os_jvalue_get(&root, "id");
         echo.id = id && id->type == OS_JSTR ? id->str : NULL;
+        echo.driver = task.gradient ? "gradient" : "energy";
         echo.keywords_json = kw = echo_member(&root, "keywords");
         echo.protocols_json = pr = echo_member(&root, "protocols");
         echo.extras_json = ex = echo_member(&root, "extras");

@@ -28,6 +28,11 @@ os_status os_orthogonalizer(int n, const double *S, double lindep, double **X, i
 os_status os_diagonalize(int n, int nmo, const double *X, const double *F, double *C, double *eps,
                          double *work, os_error *err);
 
+/* Large uninitialized allocation (free() it), page-aligned; transparent huge
+ * pages, where the kernel offers them, cut the page faults of first touch
+ * by 512x.  NULL on failure. */
+double *os_big_alloc(size_t bytes);
+
 /* Allocate n doubles set to zero; NULL on failure. */
 double *os_zeros(size_t n);
 

@@ -9,6 +9,7 @@ typedef struct {
     int npt;            /* total points (after dropping zero weights) */
     double *xyz;        /* npt*3, bohr */
     double *w;          /* npt, quadrature weights including partition function */
+    int *atom;          /* npt: the atom whose grid holds the point (it moves with that atom) */
     int nblock;
     int *block0;        /* nblock+1: block b holds points block0[b]..block0[b+1]-1 */
 } os_grid;
@@ -21,5 +22,7 @@ os_status os_grid_parse_spec(const char *spec, int *nrad, int *nang, os_error *e
 os_status os_grid_build(const os_molecule *mol, int nrad, int nang, int nthreads, os_grid *g,
                         os_error *err);
 void os_grid_free(os_grid *g);
+/* Bytes the grid holds. */
+size_t os_grid_memory_bytes(const os_grid *g);
 
 #endif

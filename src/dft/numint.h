@@ -12,6 +12,19 @@ typedef struct os_numint os_numint;
 os_status os_numint_new(const os_basis *bs, const os_grid *g, int need_grad, int nthreads,
                         os_numint **out, os_error *err);
 void os_numint_free(os_numint *ni);
+/* Bytes the object holds: block lists and the per-thread work space (made
+ * on the first os_numint_vxc call). */
+size_t os_numint_memory_bytes(const os_numint *ni);
+/* The shells that do not vanish on grid block b: *shells[0..n-1], returns n. */
+int os_numint_block_shells(const os_numint *ni, int b, const int **shells);
+
+/* Values (and gradients when grad != NULL) of one shell's functions on np
+ * points xyz: phi[i*ld + p], grad[(i*3 + k)*ld + p] for k = x, y, z.  T: the
+ * shell's os_cart2sph matrix (used when pure, l >= 2).  cart and cgrad are
+ * scratch of ncart*np and 3*ncart*np; pw holds (5 + 3(l+1))*np. */
+void os_numint_eval_shell(const os_shell *sh, const double *T, int np, const double *xyz,
+                          double *phi, double *grad, int ld, double *cart, double *cgrad,
+                          double *pw);
 
 /* nspin = 1: D = total density matrix (nbf*nbf); V gets Vxc.
  * nspin = 2: D = [Da, Db] (2*nbf*nbf); V gets [Va, Vb].
@@ -20,7 +33,8 @@ void os_numint_free(os_numint *ni);
  * the same nspin (a functional with no XC part, "hf", gives exc = 0, V = 0
  * and still integrates the density).  Runs on the nthreads given to
  * os_numint_new, each calling BLAS on small blocks: BLAS itself should run
- * single-threaded (the CLI sets that once at start-up). */
+ * single-threaded (the CLI sets that once at start-up).  The work space is
+ * the object's: one call at a time per object. */
 os_status os_numint_vxc(os_numint *ni, const os_xc *xc, int nspin, const double *D,
                         double *exc, double *nelec, double *V, os_error *err);
 

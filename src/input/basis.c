@@ -65,8 +65,7 @@ static const struct {
 };
 #define N_KNOWN (int)(sizeof known_sets / sizeof known_sets[0])
 
-/* Lowercase, drop blanks, and spell polarization the short way. */
-static void basis_key(const char *name, char *key, size_t n)
+void os_basis_key(const char *name, char *key, size_t n)
 {
     char low[128];
     size_t k = 0;
@@ -93,9 +92,9 @@ int os_basis_lookup(const char *name, char *canon, size_t ncanon, char *file, si
 {
     if (!name) return 0;
     char key[128], want[128];
-    basis_key(name, key, sizeof key);
+    os_basis_key(name, key, sizeof key);
     for (int i = 0; i < N_KNOWN; ++i) {
-        basis_key(known_sets[i].canon, want, sizeof want);
+        os_basis_key(known_sets[i].canon, want, sizeof want);
         if (strcmp(key, want) == 0) {
             if (canon) snprintf(canon, ncanon, "%s", known_sets[i].canon);
             if (file) snprintf(file, nfile, "%s", known_sets[i].file);
@@ -165,29 +164,37 @@ static void known_list(char *buf, size_t n)
     }
 }
 
-/* Build the shells of `mol` from a parsed library. */
-static os_status build_basis(const os_molecule *mol, const os_g94_library *lib, int pure,
-                             os_basis *bs, os_error *err)
+/* The first library of libs[] that has element Z (NULL: none). */
+static const os_g94_library *library_for(const os_g94_library *const *libs, int nlib, int Z)
+{
+    for (int k = 0; k < nlib; ++k)
+        if (libs[k]->elem_nshell[Z] > 0 || libs[k]->elem_ecp[Z]) return libs[k];
+    return NULL;
+}
+
+os_status os_basis_build(const os_molecule *mol, const os_g94_library *const *libs, int nlib,
+                         int pure, int max_l, os_basis *bs, os_error *err)
 {
     size_t nshell = 0, ndata = 0;
     for (int A = 0; A < mol->natom; ++A) {
         int Z = mol->Z[A];
         if (Z < 1 || Z > OS_MAX_Z)
             return os_fail(err, OS_ERR_INPUT, "atom %d has atomic number %d", A + 1, Z);
+        const os_g94_library *lib = library_for(libs, nlib, Z);
+        if (!lib)
+            return os_fail(err, OS_ERR_BASIS, "basis %s: no functions for element %s", bs->name,
+                           os_element_symbol(Z));
         if (lib->elem_ecp[Z])
             return os_fail(err, OS_ERR_BASIS,
                            "basis %s: element %s needs an effective core potential, "
                            "which orbscreen does not support",
                            bs->name, os_element_symbol(Z));
-        if (lib->elem_nshell[Z] == 0)
-            return os_fail(err, OS_ERR_BASIS, "basis %s: no functions for element %s", bs->name,
-                           os_element_symbol(Z));
         for (int k = 0; k < lib->elem_nshell[Z]; ++k) {
             const os_g94_shell *g = &lib->shells[lib->elem_shell0[Z] + k];
-            if (g->l > OS_MAX_L)
+            if (g->l > max_l)
                 return os_fail(err, OS_ERR_BASIS,
                                "basis %s: element %s has l=%d functions; orbscreen supports l <= %d",
-                               bs->name, os_element_symbol(Z), g->l, OS_MAX_L);
+                               bs->name, os_element_symbol(Z), g->l, max_l);
             ndata += 2 * (size_t)g->nprim;
         }
         nshell += (size_t)lib->elem_nshell[Z];
@@ -201,6 +208,7 @@ static os_status build_basis(const os_molecule *mol, const os_g94_library *lib, 
     int nbf = 0;
     for (int A = 0; A < mol->natom; ++A) {
         int Z = mol->Z[A];
+        const os_g94_library *lib = library_for(libs, nlib, Z);
         bs->atom_shell0[A] = (int)s;
         for (int k = 0; k < lib->elem_nshell[Z]; ++k, ++s) {
             const os_g94_shell *g = &lib->shells[lib->elem_shell0[Z] + k];
@@ -249,6 +257,25 @@ os_status os_basis_check(const char *name, os_error *err)
     return unknown_basis(name, err);
 }
 
+os_status os_g94_load(const char *basis_dir, const char *file, const char *name,
+                      os_g94_library *lib, os_error *err)
+{
+    const char *dir = basis_dir ? basis_dir : os_basis_default_dir();
+    char path[4096];
+    size_t dl = strlen(dir);
+    int w = snprintf(path, sizeof path, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/",
+                     file);
+    if (w < 0 || (size_t)w >= sizeof path)
+        return os_fail(err, OS_ERR_IO, "basis %s: directory path too long", name);
+    char *text = NULL;
+    size_t len = 0;
+    os_status st = os_text_read(path, G94_MAX_FILE_BYTES, "a Gaussian94 basis file", &text, &len, err);
+    if (st) return st;
+    st = os_g94_parse(text, len, path, lib, err);
+    free(text);
+    return st;
+}
+
 os_status os_basis_load(const os_molecule *mol, const char *name, const char *basis_dir,
                         int pure, os_basis *bs, os_error *err)
 {
@@ -260,30 +287,21 @@ os_status os_basis_load(const os_molecule *mol, const char *name, const char *ba
         return os_fail(err, OS_ERR_INPUT, "basis %s: molecule has no atoms", bs->name);
     if (pure != OS_PURE_DEFAULT && pure != OS_CARTESIAN && pure != OS_SPHERICAL)
         return os_fail(err, OS_ERR_INTERNAL, "basis %s: bad pure flag %d", bs->name, pure);
-    const char *dir = basis_dir ? basis_dir : os_basis_default_dir();
-    char path[4096];
-    size_t dl = strlen(dir);
-    int w = snprintf(path, sizeof path, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/",
-                     file);
-    if (w < 0 || (size_t)w >= sizeof path)
-        return os_fail(err, OS_ERR_IO, "basis %s: directory path too long", bs->name);
-
-    char *text = NULL;
-    size_t len = 0;
-    os_status st = os_text_read(path, G94_MAX_FILE_BYTES, "a Gaussian94 basis file", &text, &len, err);
-    if (st) return st;
     os_g94_library lib;
-    st = os_g94_parse(text, len, path, &lib, err);
-    free(text);
+    os_status st = os_g94_load(basis_dir, file, bs->name, &lib, err);
     if (st) return st;
     if (pure == OS_PURE_DEFAULT) pure = lib.pure >= 0 ? lib.pure : OS_SPHERICAL;
-    st = build_basis(mol, &lib, pure, bs, err);
+    const os_g94_library *libs[1] = {&lib};
+    st = os_basis_build(mol, libs, 1, pure, OS_MAX_L, bs, err);
     os_g94_free(&lib);
-    if (st) {
-        char keep[sizeof bs->name];
-        memcpy(keep, bs->name, sizeof keep);
-        os_basis_free(bs);
-        memcpy(bs->name, keep, sizeof keep); /* the name stays useful in callers' messages */
-    }
+    if (st) os_basis_free_keep_name(bs);
     return st;
+}
+
+void os_basis_free_keep_name(os_basis *bs)
+{
+    char keep[sizeof bs->name];
+    memcpy(keep, bs->name, sizeof keep);
+    os_basis_free(bs);
+    memcpy(bs->name, keep, sizeof keep); /* the name stays useful in callers' messages */
 }

@@ -6,7 +6,8 @@
 #include "orbscreen.h"
 
 /* Highest shell letter the parser accepts (I = 6); os_basis_load then
- * refuses anything above OS_MAX_L (cart2sph.h). */
+ * refuses anything above OS_MAX_L (cart2sph.h) for orbital sets, while
+ * fitting sets (auxbasis.c) take all of it. */
 #define OS_G94_MAX_L 6
 /* Primitives per shell accepted by the parser. */
 #define OS_G94_MAX_NPRIM 100
@@ -39,6 +40,10 @@ os_status os_g94_parse(const char *text, size_t len, const char *label, os_g94_l
                        os_error *err);
 void os_g94_free(os_g94_library *lib);
 
+/* The form names are compared in: lowercase, no blanks, "(d)" -> "*" and
+ * "(d,p)" -> "**"; NUL-terminated, truncated to n. */
+void os_basis_key(const char *name, char *key, size_t n);
+
 /* Canonical display name and library file name (without directory) for a
  * user-given basis name; 0 when the name is not one of the known sets. */
 int os_basis_lookup(const char *name, char *canon, size_t ncanon, char *file, size_t nfile);
@@ -48,5 +53,19 @@ int os_basis_lookup(const char *name, char *canon, size_t ncanon, char *file, si
  * Cartesian x^l component has unit norm.  Returns 0 when the contraction has
  * zero or non-finite norm. */
 int os_basis_normalize(int l, int nprim, const double *a, double *c);
+
+/* Read and parse `file` from the library directory basis_dir (NULL: the
+ * default); `name` (the set's display name) is for messages. */
+os_status os_g94_load(const char *basis_dir, const char *file, const char *name,
+                      os_g94_library *lib, os_error *err);
+
+/* The shells of `mol`, each element from the first of libs[0..nlib) that has
+ * it, pure (OS_SPHERICAL) or Cartesian, refusing l > max_l and elements that
+ * need an ECP.  bs->name must be set (messages); on failure bs may hold
+ * partial allocations (os_basis_free). */
+os_status os_basis_build(const os_molecule *mol, const os_g94_library *const *libs, int nlib,
+                         int pure, int max_l, os_basis *bs, os_error *err);
+/* os_basis_free, keeping bs->name for the caller's messages. */
+void os_basis_free_keep_name(os_basis *bs);
 
 #endif

@@ -126,13 +126,24 @@ static os_status read_keywords(const os_jvalue *kw, const char *label, os_qcsche
                 t->unrestricted = 1;
             else
                 ok = 0;
+        } else if (!strcmp(k, "scf_type")) {
+            /* Psi4's names: pk and direct are exact four-centre integrals */
+            const char *s = v->type == OS_JSTR ? v->str : "";
+            t->jk = !strcasecmp(s, "df") ? "df"
+                    : (!strcasecmp(s, "pk") || !strcasecmp(s, "direct") || !strcasecmp(s, "exact"))
+                        ? "exact"
+                        : NULL;
+            ok = t->jk != NULL;
+        } else if (!strcmp(k, "df_basis_scf")) {
+            ok = v->type == OS_JSTR;
+            t->aux = v->str;
         } else if (!strcmp(k, "puream")) {
             ok = v->type == OS_JBOOL;
             t->pure = v->num ? OS_SPHERICAL : OS_CARTESIAN;
         } else {
             return os_fail(err, OS_ERR_INPUT,
                            "%s: unknown keyword '%.64s' (orbscreen knows grid, e_convergence, "
-                           "d_convergence, maxiter, reference, puream)",
+                           "d_convergence, maxiter, reference, scf_type, df_basis_scf, puream)",
                            label, k);
         }
         if (!ok) return os_fail(err, OS_ERR_INPUT, "%s: bad value for keyword '%s'", label, k);
@@ -153,9 +164,11 @@ os_status os_qcschema_read_input(const os_jvalue *root, const char *label, os_mo
         return os_fail(err, OS_ERR_INPUT, "%s: schema_name '%.64s' is not an AtomicInput",
                        label, schema);
     const char *driver = str_member(root, "driver");
-    if (!driver || strcmp(driver, "energy") != 0)
-        return os_fail(err, OS_ERR_INPUT, "%s: driver '%.32s': orbscreen computes energies only",
-                       label, driver ? driver : "(none)");
+    task->gradient = driver && !strcmp(driver, "gradient");
+    if (!driver || (strcmp(driver, "energy") && !task->gradient))
+        return os_fail(err, OS_ERR_INPUT,
+                       "%s: driver '%.32s': orbscreen computes energies and gradients only", label,
+                       driver ? driver : "(none)");
     const os_jvalue *model = os_jvalue_get(root, "model");
     task->method = str_member(model, "method");
     task->basis = str_member(model, "basis");

@@ -23,5 +23,12 @@ void os_cart2sph(int l, double *T);
 
 /* Exponents of Cartesian component c of shell l (CCA order). */
 void os_cart_exponents(int l, int c, int *lx, int *ly, int *lz);
+/* Index of component x^lx y^ly z^lz within its shell (CCA order): the inverse. */
+static inline int os_cart_index(int lx, int ly, int lz)
+{
+    (void)lx;
+    int r = ly + lz;
+    return r * (r + 1) / 2 + lz;
+}
 
 #endif

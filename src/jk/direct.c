@@ -13,7 +13,6 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/error.h"
 #include "integrals/integrals.h"
@@ -67,18 +66,6 @@ static size_t pair_cache_size(const quartets *f, int p)
     return sz;
 }
 
-/* Large, page-aligned allocation; transparent huge pages (where the kernel
- * offers them) cut the page faults of first touch by 512x. */
-static double *big_alloc(size_t bytes)
-{
-    void *p = NULL;
-    if (posix_memalign(&p, (size_t)2 << 20, bytes) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
 /* Cache as many bra pairs as fit in cache_bytes; on allocation failure run
  * fully direct (the cache only saves time). */
 static void plan_cache(quartets *f, size_t cache_bytes)
@@ -95,7 +82,7 @@ static void plan_cache(quartets *f, size_t cache_bytes)
         f->cache_off[p + 1] = next;
     }
     f->ncached = p;
-    if (p == 0 || !(f->cache = big_alloc(f->cache_off[p] * sizeof(double)))) {
+    if (p == 0 || !(f->cache = os_big_alloc(f->cache_off[p] * sizeof(double)))) {
         f->ncached = 0;
         free(f->cache_off);
         f->cache_off = NULL;
@@ -133,50 +120,14 @@ static os_status quartets_new(const os_basis *bs, double omega, double thresh, i
     }
 
     /* Schwarz factors: |(ab|cd)| <= Q_ab Q_cd. */
-#pragma omp parallel for schedule(dynamic) num_threads(os_threads_for(f->nthreads, (long)ns * ns / 2, 256))
-    for (int s1 = 0; s1 < ns; ++s1) {
-        os_eri *e = f->eri[omp_get_thread_num()];
-        for (int s2 = 0; s2 <= s1; ++s2) {
-            int n1 = bs->shells[s1].nbf, n2 = bs->shells[s2].nbf;
-            const double *buf = os_eri_compute(e, s1, s2, s1, s2);
-            double m = 0;
-            for (int i = 0; i < n1; ++i)
-                for (int j = 0; j < n2; ++j) {
-                    int ij = i * n2 + j;
-                    m = fmax(m, fabs(buf[(size_t)ij * n1 * n2 + ij]));
-                }
-            f->Q[s1 * ns + s2] = f->Q[s2 * ns + s1] = sqrt(m);
-        }
+    if ((st = os_eri_schwarz(bs, omega, f->nthreads, f->Q, err)) != OS_OK) {
+        quartets_free(f);
+        return st;
     }
-    double qmax = 0;
-    for (int i = 0; i < ns * ns; ++i) qmax = fmax(qmax, f->Q[i]);
-    f->npair = 0;
-    for (int s1 = 0; s1 < ns; ++s1)
-        for (int s2 = 0; s2 <= s1; ++s2)
-            if (f->Q[s1 * ns + s2] * qmax >= thresh) {
-                f->pairs[2 * f->npair] = s1;
-                f->pairs[2 * f->npair + 1] = s2;
-                ++f->npair;
-            }
+    f->npair = os_jk_significant_pairs(bs, f->Q, thresh, f->pairs);
     plan_cache(f, cache_bytes);
     *out = f;
     return OS_OK;
-}
-
-/* Largest |D| over the shell-pair blocks of all densities: drives density screening. */
-static void shell_pair_dmax(const os_basis *bs, int nd, const double *D, double *Dm)
-{
-    int ns = bs->nshell, n = bs->nbf;
-    for (int a = 0; a < ns; ++a)
-        for (int b = 0; b <= a; ++b) {
-            const os_shell *sa = &bs->shells[a], *sb = &bs->shells[b];
-            double m = 0;
-            for (int d = 0; d < nd; ++d)
-                for (int i = sa->bf0; i < sa->bf0 + sa->nbf; ++i)
-                    for (int j = sb->bf0; j < sb->bf0 + sb->nbf; ++j)
-                        m = fmax(m, fabs(D[(size_t)d * n * n + (size_t)i * n + j]));
-            Dm[a * ns + b] = Dm[b * ns + a] = m;
-        }
 }
 
 static inline double max2(double x, double y) { return x > y ? x : y; }
@@ -246,7 +197,7 @@ static os_status quartets_jk(quartets *f, int nd, const double *D, double *J, do
         free(acc);
         return OS_NOMEM(err, "J/K accumulators");
     }
-    shell_pair_dmax(bs, nd, D, Dm);
+    os_jk_shell_pair_max(bs, nd, D, Dm);
     const double thresh = f->thresh;
     const double *Q = f->Q;
     const int *pairs = f->pairs;

@@ -5,6 +5,9 @@
  * hybrids).  How they are made is the builder's business:
  *   - direct.c   four-centre integrals, an in-core cache within a memory
  *                budget, incremental builds (os_jk_direct_new);
+ *   - df.c       density fitting in the Coulomb metric over a fitting basis,
+ *                the three-index tensor in memory when it fits
+ *                (os_jk_df_new);
  *   - naive.c    every quartet, no screening or symmetry: the test oracle.
  * Spin densities: nspin = 1 passes the alpha density (= beta; the total is
  * twice it), nspin = 2 passes [Da, Db].  All matrices nbf*nbf, row-major,
@@ -43,6 +46,16 @@ struct os_jk {
 os_status os_jk_direct_new(const os_basis *bs, const os_jk_options *opt, os_jk **out,
                            os_error *err);
 
+/* Density-fitted builder over the fitting basis `aux` (Psi4 1.3.2's
+ * formulas and conditioning).  `bs` and `aux` must outlive the builder;
+ * memory_bytes bounds the fitted three-index tensors kept between builds
+ * (beyond it every build recomputes the three-centre integrals). */
+os_status os_jk_df_new(const os_basis *bs, const os_basis *aux, const os_jk_options *opt,
+                       os_jk **out, os_error *err);
+/* 1 when a DF builder keeps its tensors in memory; metric eigenvalues dropped. */
+int os_jk_df_in_core(const os_jk *jk);
+int os_jk_df_dropped(const os_jk *jk);
+
 /* J (nbf^2) of the total density, K and Klr (nspin*nbf^2) of each spin
  * density; K or Klr NULL to skip (they must be non-NULL when the builder was
  * made with want_k / want_klr and are ignored otherwise). */
@@ -54,6 +67,15 @@ size_t os_jk_memory_bytes(const os_jk *jk);
 long os_jk_last_work(const os_jk *jk);
 const char *os_jk_name(const os_jk *jk);
 void os_jk_free(os_jk *jk);
+
+/* Largest |M| over each shell pair's block of nd matrices M (nd*nbf^2):
+ * Mmax[a*nshell + b] (symmetric), for density screening. */
+void os_jk_shell_pair_max(const os_basis *bs, int nd, const double *M, double *Mmax);
+
+/* Shell pairs (s1 >= s2) whose Schwarz factor Q (os_eri_schwarz) can reach
+ * thresh with any other pair: pairs[2k], pairs[2k+1] (room for
+ * nshell(nshell+1) ints); returns their number. */
+int os_jk_significant_pairs(const os_basis *bs, const double *Q, double thresh, int *pairs);
 
 /* The oracle: for nd densities D[d], J[d]_ab = sum_cd (ab|cd) D[d]_cd and
  * K[d]_ac = sum_bd (ab|cd) D[d]_bd over every quartet, without screening or

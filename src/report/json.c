@@ -112,6 +112,7 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     os_json_str(j, "reference", os_report_reference(r));
     os_json_str(j, "grid", r->grid[0] ? r->grid : NULL);
     os_json_str(j, "jk", r->jk[0] ? r->jk : NULL);
+    os_json_str(j, "aux", r->aux[0] ? r->aux : NULL);
     os_json_int(j, "nmo", r->nmo);
     os_json_int(j, "n_dropped", r->n_dropped);
     /* why functions were dropped: overlap eigenvalues below the threshold */
@@ -119,6 +120,7 @@ static void scf_fields(os_json *j, const os_scf_result *r)
     os_json_num(j, "lindep_threshold", "%.1e", r->lindep);
     os_json_bool(j, "converged", r->converged);
     os_report_json_convergence(j, r);
+    os_json_num(j, "peak_memory_mib", "%.1f", r->peak_memory_bytes / 1048576.0);
     os_json_num(j, "energy", "%.10f", r->energy);
     os_json_num(j, "nuclear_repulsion_energy", "%.10f", r->e_nuc);
     os_report_json_frontier(j, r);
@@ -149,6 +151,18 @@ void os_report_json_solvation(os_json *j, const os_report_solvation *sv, const o
     os_json_end(j);
 }
 
+/* One [gx, gy, gz] row per atom, Eh/bohr. */
+static void gradient_field(os_json *j, const os_molecule *m, const double *g)
+{
+    os_json_array(j, "gradient_eh_bohr");
+    for (int a = 0; a < m->natom; ++a) {
+        os_json_array_inline(j, NULL);
+        for (int k = 0; k < 3; ++k) os_json_num(j, NULL, "%.10f", g[3 * a + k]);
+        os_json_end(j);
+    }
+    os_json_end(j);
+}
+
 static void molecule_json(os_json *j, const os_report_run *run, const os_report_entry *e)
 {
     const os_scf_result *r = os_report_entry_ok(e) ? e->res : NULL;
@@ -163,6 +177,7 @@ static void molecule_json(os_json *j, const os_report_run *run, const os_report_
     if (r) {
         scf_fields(j, r);
         if (e->solv) os_report_json_solvation(j, e->solv, r);
+        if (e->gradient) gradient_field(j, e->mol, e->gradient);
         os_json_null(j, "error");
     } else {
         /* Never a result: no energies.  An SCF that ran keeps its residuals. */
@@ -244,6 +259,8 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "grid", run->grid);
     os_json_str(&j, "phase", os_report_phase(run));
     options_fields(&j, run);
+    os_json_str(&j, "jk", run->jk);
+    os_json_str(&j, "aux", run->aux);
     os_json_str(&j, "command_line", run->command_line);
     os_json_str(&j, "date", run->date);
     os_json_int(&j, "threads", run->nthreads);
@@ -255,7 +272,9 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "solvation", "Eh, except solvation_energy_kcal_mol");
     for (size_t k = 0; k < sizeof ev_keys / sizeof *ev_keys; ++k) os_json_str(&j, ev_keys[k], "eV");
     os_json_str(&j, "coordinates", "angstrom");
+    os_json_str(&j, "gradient_eh_bohr", "Eh/bohr");
     os_json_str(&j, "wall_s", "s");
+    os_json_str(&j, "peak_memory_mib", "MiB");
     os_json_num(&j, "hartree_ev", "%.12f", OS_HARTREE_EV);
     os_json_num(&j, "bohr_angstrom", "%.12f", OS_BOHR_ANGSTROM);
     os_json_end(&j);

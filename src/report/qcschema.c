@@ -62,6 +62,11 @@ static void keywords(os_json *j, const os_report_run *run, const os_report_entry
     os_json_int(j, "maxiter", o->max_iter);
     os_json_str(j, "reference", e->res ? os_report_reference(e->res)
                                        : (e->mol->mult > 1 ? "unrestricted" : "restricted"));
+    /* Psi4's names: direct is exact four-centre integrals.  The fitting
+     * basis only when it was chosen: the default follows from the basis. */
+    const char *jk = e->res && e->res->jk[0] ? e->res->jk : (o->jk ? o->jk : "df");
+    os_json_str(j, "scf_type", strcmp(jk, "exact") ? jk : "direct");
+    if (o->aux) os_json_str(j, "df_basis_scf", o->aux);
     os_json_end(j);
 }
 
@@ -158,7 +163,7 @@ static void atomic_input_fields(os_json *j, const os_report_run *run, const os_r
     os_json_int(j, "schema_version", 1);
     if (echo && echo->id) os_json_str(j, "id", echo->id);
     molecule(j, e->mol);
-    os_json_str(j, "driver", "energy");
+    os_json_str(j, "driver", echo && echo->driver ? echo->driver : "energy");
     model(j, run, e);
     keywords(j, run, e, echo);
     if (echo && echo->protocols_json) os_json_raw(j, "protocols", echo->protocols_json);
@@ -189,7 +194,10 @@ os_status os_report_write_qcschema(FILE *f, const os_report_run *run, const os_r
         atomic_input_fields(&j, run, e, echo, "qcschema_output");
         provenance(&j);
         properties(&j, e);
-        os_json_num(&j, "return_result", "%.12f", e->res->energy);
+        if (e->gradient) /* natom*3 Eh/bohr, atom-major as QCSchema's array */
+            os_json_num_array(&j, "return_result", e->gradient, 3 * e->mol->natom, 1.0, "%.12f");
+        else
+            os_json_num(&j, "return_result", "%.12f", e->res->energy);
         os_json_bool(&j, "success", 1);
         extras(&j, run, e, echo);
     } else {

@@ -43,6 +43,7 @@ typedef struct {
     const char *input_format;  /* format of the input it came from ("xyz", "sdf"); NULL: unknown */
     const char *input_sha256;  /* SHA-256 of that input's bytes (64 hex digits); NULL: unknown */
     os_status status;          /* why it failed (OS_OK when it did not, or unknown) */
+    const double *gradient;    /* nuclear gradient, natom*3, Eh/bohr; NULL when not computed */
 } os_report_entry;
 
 /* Run-level header.  NULL strings are written as null / left out. */
@@ -52,6 +53,9 @@ typedef struct {
     const char *method;        /* as requested, e.g. "b3lyp" */
     const char *basis;         /* e.g. "6-31+G*" */
     const char *grid;          /* e.g. "default" or "75,302"; NULL for HF */
+    const char *jk;            /* two-electron integrals requested: "df" or "exact" */
+    const char *aux;           /* fitting basis requested for "df" (the default pairing's name
+                                  when none was given); NULL for "exact" */
     const char *command_line;  /* the command as typed */
     const char *date;          /* ISO 8601 UTC, e.g. "2026-11-25T17:40:00Z" */
     int nthreads;              /* OpenMP threads used */
@@ -153,11 +157,12 @@ void os_results_close(os_results *r);
  * "h2", "h2-2", ... (a later duplicate gets the first free suffix). */
 void os_results_assign_stems(const char *const *names, int n, char (*stems)[OS_REPORT_STEM_MAX]);
 
-/* What a QCSchema AtomicInput asked for, echoed into its result: "id" and
- * the raw JSON text of "keywords", "protocols" and "extras" (NULL: none or
- * {}). */
+/* What a QCSchema AtomicInput asked for, echoed into its result: "id", the
+ * driver ("energy" or "gradient"; NULL: "energy") and the raw JSON text of
+ * "keywords", "protocols" and "extras" (NULL: none or {}). */
 typedef struct {
     const char *id;
+    const char *driver;
     const char *keywords_json, *protocols_json, *extras_json;
 } os_qcschema_echo;
 

@@ -54,9 +54,26 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
         if (os_report_entry_ok(&e[i]) && e[i].res->grid[0]) dft = 1;
     const char *grid = run && run->grid && dft ? run->grid : NULL;
     if (run && (run->method || run->basis))
-        fprintf(f, "%s %s  %s/%s%s%s\n\n", run->program ? run->program : "orbscreen",
+        fprintf(f, "%s %s  %s/%s%s%s", run->program ? run->program : "orbscreen",
                 run->version ? run->version : "", run->method ? run->method : "?",
                 run->basis ? run->basis : "?", grid ? "  grid " : "", grid ? grid : "");
+    if (run && run->jk) {
+        /* The fitting basis the results used: one name, or a note when
+         * elements missing from the set made it differ per molecule. */
+        const char *aux = NULL;
+        int same = 1;
+        for (int i = 0; i < n; ++i) {
+            if (!os_report_entry_ok(&e[i]) || !e[i].res->aux[0]) continue;
+            if (!aux)
+                aux = e[i].res->aux;
+            else if (strcmp(aux, e[i].res->aux) != 0)
+                same = 0;
+        }
+        if (!aux) aux = run->aux;
+        fprintf(f, "  J/K %s%s%s%s", run->jk, aux ? " (" : "", aux ? aux : "",
+                aux ? (same ? ")" : "; per molecule in the JSON)") : "");
+    }
+    if (run && (run->method || run->basis || run->jk)) fprintf(f, "\n\n");
     /* In a solvent: the model once, and dG_solv = E_sol - E_gas per molecule. */
     const os_report_solvation *sv = NULL;
     for (int i = 0; i < n && !sv; ++i)

@@ -3,7 +3,8 @@
  *   setup -> core Hamiltonian -> terms -> initial density ->
  *   loop { Fock (terms) -> energy -> orbital gradient -> DIIS -> orbitals -> density }
  *   -> orbitals of the converged Fock matrix -> frontier orbitals.
- * Converged when |dE| < e_conv and max|X^T (F D S - S D F) X| < g_conv. */
+ * Converged when |dE| < e_conv and the root mean square of the orbital
+ * gradient X^T (F D S - S D F) X is below g_conv (Psi4's d_convergence). */
 #include "scf/stages.h"
 
 #include <math.h>
@@ -16,6 +17,9 @@
 #include "scf/diis.h"
 #include "scf/guess.h"
 
+/* Vectors DIIS keeps.  12 saved TFSI- one cycle of 16 (B3LYP/6-31+G*) but
+ * took the stretched OH radical (UKS TPSS/6-31G*, small grid), which wanders
+ * between two states, from 25 cycles to 34. */
 #define DIIS_VECTORS 8
 
 void os_scf_options_default(os_scf_options *o)
@@ -37,7 +41,9 @@ void os_scf_options_default(os_scf_options *o)
 os_status os_scf_options_check(const os_scf_options *o, os_error *err)
 {
     os_xc *xc;
-    os_status st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
+    os_status st = scf_terms_check(o, err);
+    if (st != OS_OK) return st;
+    st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
     if (st != OS_OK) return st;
     int is_dft = os_xc_family(xc) != OS_XC_NONE;
     os_xc_free(xc);
@@ -202,16 +208,47 @@ static void log_header(const scf_state *s, const os_scf_result *res)
             os_jk_memory_bytes(s->jk) / 1048576.0, s->opt.nthreads);
 }
 
+/* The orbital gradients X^T (F D S - S D F) X of every spin into s->err, their
+ * largest element and their root mean square. */
+static void orbital_gradients(scf_state *s, double *gmax, double *grms)
+{
+    size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo;
+    double m = 0, sq = 0;
+    for (int sp = 0; sp < s->nspin; ++sp)
+        m = fmax(m, os_orbital_gradient(s->n, s->nmo, s->F + sp * n2, s->D + sp * n2, s->S, s->X,
+                                        s->err + sp * m2, s->work, s->work2));
+    for (size_t k = 0; k < s->nspin * m2; ++k) sq += s->err[k] * s->err[k];
+    *gmax = m;
+    *grms = sqrt(sq / (double)(s->nspin * m2));
+}
+
+/* Bytes this SCF holds now: the integrals the J/K builder keeps, the grid and
+ * the XC work space, the matrices of the state and the result, the DIIS
+ * history. */
+static size_t scf_memory_bytes(const scf_state *s, const os_diis *diis)
+{
+    size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo, nmo = (size_t)s->nmo;
+    size_t ns = (size_t)s->nspin;
+    size_t doubles = 2 * n2 + s->n * nmo          /* S, H, X */
+                     + 6 * ns * n2 + 3 * n2         /* D, F, Fdiis, K, Klr, Vxc; J, Vext, P */
+                     + ns * m2 + 2 * (n2 + m2)      /* orbital gradients, scratch */
+                     + ns * (s->n * nmo + 2 * nmo); /* orbitals, energies, occupations */
+    size_t b = sizeof(double) * doubles + os_jk_memory_bytes(s->jk) + os_diis_memory_bytes(diis);
+    if (s->have_grid) b += os_grid_memory_bytes(&s->grid);
+    if (s->ni) b += os_numint_memory_bytes(s->ni);
+    return b;
+}
+
 /* The SCF cycles; on return res holds the last energy and iteration count. */
 static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
 {
     size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo;
     int nspin = s->nspin;
     os_diis diis;
-    os_status st = os_diis_init(&diis, DIIS_VECTORS, nspin * n2, nspin * m2, err);
+    os_status st = os_diis_init(&diis, DIIS_VECTORS, nspin * n2, nspin * m2, 1, err);
     if (st != OS_OK) return st;
     int guess_pending = !exact_count;
-    double Eold = 0, dE = 0, gmax = 0;
+    double Eold = 0, dE = 0, gmax = 0, grms = 0;
     scf_energy e = {0};
     int iter;
     for (iter = 1; iter <= s->opt.max_iter; ++iter) {
@@ -222,21 +259,20 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
             break;
         }
         res->nelec_grid = e.nelec_grid;
+        size_t bytes = scf_memory_bytes(s, &diis);
+        if (bytes > res->peak_memory_bytes) res->peak_memory_bytes = bytes;
         dE = e.total - Eold;
         if (!guess_pending) {
-            gmax = 0;
-            for (int sp = 0; sp < nspin; ++sp)
-                gmax = fmax(gmax, os_orbital_gradient(s->n, s->nmo, s->F + sp * n2,
-                                                      s->D + sp * n2, s->S, s->X,
-                                                      s->err + sp * m2, s->work, s->work2));
+            orbital_gradients(s, &gmax, &grms);
             if (s->opt.log)
-                fprintf(s->opt.log, "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e  work %ld\n",
-                        iter, e.total, dE, gmax, os_jk_last_work(s->jk));
-            if (iter > 1 && fabs(dE) < s->opt.e_conv && gmax < s->opt.g_conv) {
+                fprintf(s->opt.log,
+                        "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e (rms %.3e)  work %ld\n", iter,
+                        e.total, dE, gmax, grms, os_jk_last_work(s->jk));
+            if (iter > 1 && fabs(dE) < s->opt.e_conv && grms < s->opt.g_conv) {
                 res->converged = 1;
                 break;
             }
-            if ((st = os_diis_extrapolate(&diis, s->F, s->err, s->Fdiis, err)) != OS_OK) break;
+            if ((st = os_diis_step(&diis, s->F, s->D, s->err, s->Fdiis, err)) != OS_OK) break;
         } else {
             memcpy(s->Fdiis, s->F, nspin * n2 * sizeof(double));
             if (s->opt.log)
@@ -258,8 +294,8 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
     res->e_ext = e.external;
     if (st == OS_OK && !res->converged)
         st = os_fail(err, OS_ERR_NOCONV,
-                     "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e)",
-                     s->mol->name, s->opt.max_iter, dE, gmax);
+                     "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e, rms %.2e)",
+                     s->mol->name, s->opt.max_iter, dE, gmax, grms);
     return st;
 }
 

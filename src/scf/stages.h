@@ -42,6 +42,8 @@ typedef struct {
     double *S, *H, *X;            /* nbf^2, nbf^2, nbf*nmo */
     /* terms */
     os_jk *jk;
+    os_basis aux;                 /* fitting basis of density-fitted J/K */
+    int have_aux;
     double ax, bx, omega;         /* exchange: F -= ax K + bx K^lr(omega) */
     os_xc *xc;
     int is_dft;
@@ -73,6 +75,8 @@ os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_
 os_status scf_core(scf_state *s, os_scf_result *res, os_error *err);
 
 /* terms.c */
+/* OS_OK when opt's J/K choice ("df", "exact", NULL) and fitting basis are known. */
+os_status scf_terms_check(const os_scf_options *opt, os_error *err);
 os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err);
 void scf_terms_free(scf_state *s);
 os_status scf_fock(scf_state *s, scf_energy *e, os_error *err);

@@ -1,7 +1,8 @@
 /* The terms of the Fock matrix beyond the core Hamiltonian, and the Fock
  * build that sums them:
  *   two-electron  J of the total density, exact exchange a K_s + b K_s^lr
- *                 (a J/K builder, jk/);
+ *                 (a J/K builder, jk/: density fitting by default, or exact
+ *                 four-centre integrals);
  *   XC            Vxc_s and Exc on the molecular grid (dft/);
  *   external      potentials handed in through the options (the solvent).
  *   F_s = H + J - (a K_s + b K_s^lr) + Vxc_s + Vext */
@@ -19,6 +20,22 @@ static size_t cache_budget(const os_scf_options *o)
     return mb << 20;
 }
 
+/* "exact" (four-centre integrals) or density fitting (anything else, checked). */
+static int jk_exact(const char *jk) { return jk && strcmp(jk, "exact") == 0; }
+
+os_status scf_terms_check(const os_scf_options *opt, os_error *err)
+{
+    if (opt->jk && strcmp(opt->jk, "df") != 0 && !jk_exact(opt->jk))
+        return os_fail(err, OS_ERR_INPUT, "unknown J/K method '%.32s' (known: df, exact)",
+                       opt->jk);
+    if (opt->aux && jk_exact(opt->jk))
+        return os_fail(err, OS_ERR_INPUT, "a fitting basis (%.64s) needs density fitting, not "
+                                          "exact integrals", opt->aux);
+    return opt->aux ? os_basis_check_aux(opt->aux, err) : OS_OK;
+}
+
+/* J and K: density fitting over the molecule's fitting basis, or the exact
+ * four-centre builder. */
 static os_status two_electron_new(scf_state *s, os_scf_result *res, os_error *err)
 {
     os_jk_options jo = {
@@ -29,9 +46,18 @@ static os_status two_electron_new(scf_state *s, os_scf_result *res, os_error *er
         .nthreads = s->opt.nthreads,
         .memory_bytes = cache_budget(&s->opt),
     };
-    os_status st = os_jk_direct_new(s->bs, &jo, &s->jk, err);
-    if (st == OS_OK) snprintf(res->jk, sizeof res->jk, "%s", os_jk_name(s->jk));
-    return st;
+    os_status st = scf_terms_check(&s->opt, err);
+    if (st != OS_OK) return st;
+    if (jk_exact(s->opt.jk)) {
+        snprintf(res->jk, sizeof res->jk, "exact");
+        return os_jk_direct_new(s->bs, &jo, &s->jk, err);
+    }
+    if ((st = os_basis_load_aux(s->mol, s->bs, s->opt.aux, s->opt.basis_dir, &s->aux, err)) != OS_OK)
+        return st;
+    s->have_aux = 1;
+    snprintf(res->jk, sizeof res->jk, "df");
+    snprintf(res->aux, sizeof res->aux, "%s", s->aux.name);
+    return os_jk_df_new(s->bs, &s->aux, &jo, &s->jk, err);
 }
 
 static os_status xc_new(scf_state *s, os_scf_result *res, os_error *err)
@@ -63,6 +89,8 @@ void scf_terms_free(scf_state *s)
 {
     os_jk_free(s->jk);
     s->jk = NULL;
+    if (s->have_aux) os_basis_free(&s->aux);
+    s->have_aux = 0;
     os_numint_free(s->ni);
     s->ni = NULL;
     if (s->have_grid) os_grid_free(&s->grid);

@@ -1,0 +1,100 @@
+/* Second derivatives of a shell's functions on grid points (the GGA and
+ * meta-GGA XC gradient needs d/dR of grad(phi)).  For a Cartesian component
+ * f = Pc(x, y, z) R(r) with Pc = x^lx y^ly z^lz and R = sum_k c_k exp(-a_k r^2),
+ *   d_i d_j f = (d_ij Pc) R + (d_i Pc x_j + d_j Pc x_i) R1 + Pc (R1 delta_ij + R2 x_i x_j),
+ * R1 = sum -2a c exp(-a r^2), R2 = sum 4a^2 c exp(-a r^2); solid harmonics are
+ * the same combinations of these as of the values (T). */
+#include "grad/grad.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "integrals/cart2sph.h"
+
+/* x^k from a power table (0 for k < 0). */
+static inline double pw(const double *tab, int k, int np, int p) { return k < 0 ? 0.0 : tab[k * np + p]; }
+
+void os_basis_hessian(const os_shell *sh, const double *T, int np, const double *xyz,
+                      double *hess, int ld, double *work)
+{
+    static const int ci[6] = {0, 0, 0, 1, 1, 2}, cj[6] = {0, 1, 2, 1, 2, 2};
+    int l = sh->l, nc = os_ncart(l), pure = sh->pure && l > 1;
+    double *ch = work;                                /* 6*nc*np when pure */
+    double *d = work + (size_t)6 * nc * np;           /* x, y, z relative: 3*np */
+    double *R = d + 3 * np, *R1 = R + np, *R2 = R1 + np;
+    double *pt = R2 + np;                             /* power tables: 3*(l+1)*np */
+    const double *o = sh->origin;
+    for (int p = 0; p < np; ++p) {
+        double r2 = 0.0;
+        for (int k = 0; k < 3; ++k) {
+            d[k * np + p] = xyz[3 * p + k] - o[k];
+            r2 += d[k * np + p] * d[k * np + p];
+        }
+        double r0 = 0.0, r1 = 0.0, rr = 0.0;
+        for (int i = 0; i < sh->nprim; ++i) {
+            double ar2 = sh->alpha[i] * r2;
+            if (ar2 > 60.0) continue;
+            double e = sh->coef[i] * exp(-ar2), a2 = 2.0 * sh->alpha[i];
+            r0 += e;
+            r1 -= a2 * e;
+            rr += a2 * a2 * e;
+        }
+        R[p] = r0;
+        R1[p] = r1;
+        R2[p] = rr;
+    }
+    for (int k = 0; k < 3; ++k) {
+        double *t = pt + (size_t)k * (l + 1) * np;
+        for (int p = 0; p < np; ++p) t[p] = 1.0;
+        for (int e = 1; e <= l; ++e)
+            for (int p = 0; p < np; ++p) t[e * np + p] = t[(e - 1) * np + p] * d[k * np + p];
+    }
+    double *out = pure ? ch : hess;
+    int old = pure ? np : ld;
+    for (int c = 0; c < nc; ++c) {
+        int e[3];
+        os_cart_exponents(l, c, &e[0], &e[1], &e[2]);
+        const double *tab[3] = {pt, pt + (size_t)(l + 1) * np, pt + (size_t)2 * (l + 1) * np};
+        for (int p = 0; p < np; ++p) {
+            double v[3], dv[3], ddv[3]; /* 1-D factors and their derivatives */
+            for (int k = 0; k < 3; ++k) {
+                v[k] = pw(tab[k], e[k], np, p);
+                dv[k] = e[k] * pw(tab[k], e[k] - 1, np, p);
+                ddv[k] = e[k] * (e[k] - 1) * pw(tab[k], e[k] - 2, np, p);
+            }
+            double P = v[0] * v[1] * v[2];
+            double dP[3] = {dv[0] * v[1] * v[2], v[0] * dv[1] * v[2], v[0] * v[1] * dv[2]};
+            double x[3] = {d[p], d[np + p], d[2 * np + p]};
+            for (int q = 0; q < 6; ++q) {
+                int i = ci[q], j = cj[q];
+                double dij;
+                if (i == j) {
+                    dij = ddv[i] * v[(i + 1) % 3] * v[(i + 2) % 3];
+                } else {
+                    int m = 3 - i - j;
+                    double f[3];
+                    f[i] = dv[i];
+                    f[j] = dv[j];
+                    f[m] = v[m];
+                    dij = f[0] * f[1] * f[2];
+                }
+                double h = dij * R[p] + (dP[i] * x[j] + dP[j] * x[i]) * R1[p] +
+                           P * ((i == j ? R1[p] : 0.0) + R2[p] * x[i] * x[j]);
+                out[(size_t)(c * 6 + q) * old + p] = h;
+            }
+        }
+    }
+    if (!pure) return;
+    int ns = os_nsph(l);
+    for (int m = 0; m < ns; ++m)
+        for (int q = 0; q < 6; ++q) {
+            double *dst = hess + (size_t)(m * 6 + q) * ld;
+            memset(dst, 0, (size_t)np * sizeof(double));
+            for (int c = 0; c < nc; ++c) {
+                double t = T[m * nc + c];
+                if (t == 0.0) continue;
+                const double *src = ch + (size_t)(c * 6 + q) * np;
+                for (int p = 0; p < np; ++p) dst[p] += t * src[p];
+            }
+        }
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Write the Psi4 inputs for the orbscreen geometry-optimization references.
+
+For every case this writes tests/reference/opt/<case>.in; running
+`psi4 -n 2 <case>.in` inside tests/reference/opt/ then writes <case>.ref
+itself (Psi4's Python dialect; numbers printed with 12 decimals).
+
+Each .in optimizes the committed starting geometry
+tests/reference/opt/geom/<start>.xyz (Angstrom, comment line charge= mult=;
+given to Psi4 in bohr converted with CODATA 2018) with Psi4 1.3.2's
+optimizer (the C++ optking, redundant internal plus Cartesian coordinates,
+RFO steps, g_convergence gau_verytight, formate gau_tight), then recomputes energy and analytic gradient
+once more at the final geometry, and writes: the optimizer's final energy,
+the single-point energy at the final geometry, the final geometry (bohr,
+atoms in the start file's order), its largest gradient component, and the
+key internal coordinates (bond lengths in Angstrom with CODATA 2018, angles
+in degrees) computed from the final geometry.
+
+Usage: tools/psi4_opt_refs.py [case ...]   (stdlib only)
+Then:  tools/run_grad_references.sh opt [case ...]
+"""
+import hashlib
+import os
+import sys
+
+BOHR_ANGSTROM = 0.529177210903  # CODATA 2018
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REF = os.path.join(ROOT, "tests", "reference")
+OPT = os.path.join(REF, "opt")
+GEOM = os.path.join(OPT, "geom")
+PSI4_BASIS_DIR = "/usr/share/psi4/basis"
+
+# Starting geometries, Angstrom: deliberately off-equilibrium, no symmetry,
+# general orientation (built from the internal coordinates in the comment,
+# rotated by 0.7 rad about (0.3,-0.5,0.8) and shifted by (0.05,-0.03,0.02) A).
+START = {
+    "water_s": (0, 1, "H2O start: r(OH1)=0.990 r(OH2)=0.935 A, HOH=100.5 deg", [
+        ("O", 0.050000, -0.030000, 0.020000),
+        ("H", 0.828574, 0.449767, 0.399139),
+        ("H", -0.595708, 0.645730, 0.045986)]),
+    "formaldehyde_s": (0, 1, "H2CO start: r(CO)=1.220 r(CH)=1.110/1.090 A, OCH=121/123 deg, H slightly "
+                       "out of plane", [
+        ("C", 0.050000, -0.030000, 0.020000),
+        ("O", 1.009455, 0.561228, 0.487222),
+        ("H", -0.938958, 0.466151, -0.068860),
+        ("H", 0.097030, -1.066016, -0.315499)]),
+    "formate_s": (-1, 1, "HCOO- start: r(CO1)=1.245 r(CO2)=1.275 r(CH)=1.125 A, OCO=127 deg, H 5 deg "
+                  "out of plane", [
+        ("C", 0.050000, -0.030000, 0.020000),
+        ("O", 1.029116, 0.573343, 0.496796),
+        ("O", -1.120209, 0.438043, -0.172800),
+        ("H", 0.142024, -1.130363, -0.195310)]),
+}
+
+FINE = (200, 974)
+# Formate's diffuse 6-31+G* makes the fine grid ~9 min per SCF on this shared
+# machine, so its optimization runs on (99,590): at the distorted formate
+# geometry (tests/reference/grad/formate_b3lyp_631pgs{,_99590}.ref) that grid
+# changes E by +9.2e-9 Eh and the gradient by at most 3.2e-6 Eh/bohr.
+MEDIUM = (99, 590)
+
+# Internal coordinates to report (1-based atom numbers of the start file).
+INTERNALS = {
+    "water_s": [("bond", 1, 2), ("bond", 1, 3), ("angle", 2, 1, 3)],
+    "formaldehyde_s": [("bond", 1, 2), ("bond", 1, 3), ("bond", 1, 4), ("angle", 2, 1, 3),
+                       ("angle", 2, 1, 4), ("angle", 3, 1, 4), ("dihedral", 3, 2, 1, 4)],
+    "formate_s": [("bond", 1, 2), ("bond", 1, 3), ("bond", 1, 4), ("angle", 2, 1, 3),
+                  ("angle", 2, 1, 4), ("angle", 3, 1, 4), ("dihedral", 4, 2, 1, 3)],
+}
+
+# case, start geometry, method, basis, puream (None: file default), reference, grid, scf_type
+CASES = [
+    ("water_hf_631gs", "water_s", "hf", "6-31G*", None, "rhf", None, "pk"),
+    ("water_b3lyp_631gs", "water_s", "b3lyp", "6-31G*", None, "rks", FINE, "pk"),
+    ("formaldehyde_b3lyp_631gs", "formaldehyde_s", "b3lyp", "6-31G*", None, "rks", FINE, "pk"),
+    ("formate_b3lyp_631pgs", "formate_s", "b3lyp", "6-31+G*", None, "rks", MEDIUM, "pk"),
+]
+
+# g_convergence per case (default gau_verytight).  Formate on (99,590): with
+# gau_verytight the forces met their thresholds from step 9 on but the
+# displacements stalled at ~1.7e-5 bohr (threshold 6e-6) through step 10 --
+# the grid's ~1e-6 Eh/bohr gradient noise (see grad/README.md) over a soft
+# mode -- while the energy had stopped changing (1e-11 Eh per step), so that
+# run was abandoned.  gau_tight (max force 1.5e-5, rms force 1e-5, max disp
+# 6e-5, rms disp 4e-5) leaves < 1e-4 bohr and < 1e-9 Eh of error.
+G_CONVERGENCE = {"formate_b3lyp_631pgs": "gau_tight"}
+
+PSI4_BASIS_FILE = {"cc-pVDZ": "cc-pvdz.gbs", "6-31G*": "6-31gs.gbs", "6-31+G*": "6-31pgs.gbs"}
+
+
+def write_start():
+    os.makedirs(GEOM, exist_ok=True)
+    for name, (q, m, note, atoms) in START.items():
+        with open(os.path.join(GEOM, name + ".xyz"), "w") as f:
+            f.write("%d\ncharge=%d mult=%d name=%s %s\n" % (len(atoms), q, m, name, note))
+            for a in atoms:
+                f.write("%-2s %15.8f %15.8f %15.8f\n" % a)
+
+
+def read_xyz(path):
+    lines = open(path).read().splitlines()
+    n = int(lines[0].split()[0])
+    kv = dict(t.split("=", 1) for t in lines[1].split() if "=" in t)
+    atoms = []
+    for l in lines[2:2 + n]:
+        s = l.split()
+        atoms.append((s[0], float(s[1]), float(s[2]), float(s[3])))
+    return int(kv["charge"]), int(kv["mult"]), atoms
+
+
+def sha256(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()[:16]
+
+
+def psi4_input(case, geom, method, basis, puream, ref, grid, scf_type):
+    q, m, atoms = read_xyz(os.path.join(GEOM, geom + ".xyz"))
+    bfile = PSI4_BASIS_FILE[basis]
+    geo = "\n".join("%-2s %20.12f %20.12f %20.12f" % (s, x / BOHR_ANGSTROM, y / BOHR_ANGSTROM,
+                                                      z / BOHR_ANGSTROM) for s, x, y, z in atoms)
+    opts = ["basis %s" % basis, "reference %s" % ref, "scf_type %s" % scf_type,
+            "e_convergence 1e-10", "d_convergence 1e-10", "maxiter 300",
+            "ints_tolerance 1e-14"]
+    if puream is not None:
+        opts.append("puream %s" % ("true" if puream else "false"))
+    if grid is not None:
+        opts += ["dft_radial_points %d" % grid[0], "dft_spherical_points %d" % grid[1],
+                 "dft_radial_scheme treutler", "dft_nuclear_scheme treutler",
+                 "dft_pruning_scheme flat", "dft_basis_tolerance 1e-14"]
+    # opt_coordinates both: Psi4 1.3.2's optking builds only stretches and bends
+    # for X-CY3 molecules (no out-of-plane coordinate), so from the non-planar
+    # formaldehyde start its back-transformation failed ("Could not converge
+    # backtransformation", 17 A steps, abort); redundant internals plus
+    # Cartesians work for all four cases.
+    opts += ["opt_coordinates both", "g_convergence %s" % G_CONVERGENCE.get(case, "gau_verytight"),
+             "geom_maxiter 100"]
+    psi_method = "scf" if method == "hf" else method
+    grid_s = "-" if grid is None else "%d,%d" % grid
+    settings = ", ".join(o.replace(" ", "=") for o in opts[2:])
+    internals = repr(INTERNALS[geom])
+    return f"""# Psi4 1.3.2 input for orbscreen geometry-optimization reference case {case}.
+# Generated by tools/psi4_opt_refs.py from tests/reference/opt/geom/{geom}.xyz
+# (Angstrom -> bohr with CODATA 2018, 1 bohr = {BOHR_ANGSTROM} A).
+# Run inside tests/reference/opt/:  psi4 -n 2 {case}.in /tmp/{case}.out
+# It writes {case}.ref.
+import math
+import time
+memory 2 gb
+
+molecule mol {{
+units bohr
+symmetry c1
+no_com
+no_reorient
+{q} {m}
+{geo}
+}}
+
+set {{
+{chr(10).join("  " + o for o in opts)}
+}}
+
+BOHR_ANGSTROM = {BOHR_ANGSTROM}
+t0 = time.time()
+e_opt, hist = optimize('{psi_method}', return_history=True)
+t1 = time.time()
+nsteps = len(hist['energy'])
+# single point (energy, then analytic gradient) at the final geometry
+e_sp, wfn = energy('{psi_method}', return_wfn=True)
+g = gradient('{psi_method}', ref_wfn=wfn)
+t2 = time.time()
+natom = mol.natom()
+X = [[mol.x(i), mol.y(i), mol.z(i)] for i in range(natom)]  # bohr
+gmax = max(abs(g.get(i, k)) for i in range(natom) for k in range(3))
+gsum = [sum(g.get(i, k) for i in range(natom)) for k in range(3)]
+
+
+def sub(a, b):
+    return [a[k] - b[k] for k in range(3)]
+
+
+def dot(a, b):
+    return sum(a[k] * b[k] for k in range(3))
+
+
+def cross(a, b):
+    return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+
+
+def internal(t):
+    p = [X[i - 1] for i in t[1:]]
+    if t[0] == "bond":
+        return math.sqrt(dot(sub(p[0], p[1]), sub(p[0], p[1]))) * BOHR_ANGSTROM
+    if t[0] == "angle":
+        u, v = sub(p[0], p[1]), sub(p[2], p[1])
+        return math.degrees(math.acos(dot(u, v) / math.sqrt(dot(u, u) * dot(v, v))))
+    b1, b2, b3 = sub(p[1], p[0]), sub(p[2], p[1]), sub(p[3], p[2])
+    n1, n2 = cross(b1, b2), cross(b2, b3)
+    m1 = cross(n1, [b2[k] / math.sqrt(dot(b2, b2)) for k in range(3)])
+    return math.degrees(math.atan2(dot(m1, n2), dot(n1, n2)))
+
+
+HASH = chr(35)  # psithon strips the comment character even inside strings
+bs = wfn.basisset()
+with open("{case}.ref", "w") as f:
+    f.write(HASH + " Psi4 1.3.2 (Debian psi4 1:1.3.2+dfsg-5, libxc 5.2.3), optking (C++, Psi4 1.3.2: "
+            "redundant internals + Cartesians, RFO), {settings}\\n")
+    f.write(HASH + " basis data: Psi4 {PSI4_BASIS_DIR}/{bfile} (sha256 {sha256(os.path.join(PSI4_BASIS_DIR, bfile))}...)\\n")
+    if "{grid_s}" != "-":
+        f.write(HASH + " DFT grid: Treutler-Ahlrichs M4 radial (Psi4 radius table, alpha=1.0), Lebedev angular, "
+                "Treutler nuclear (Becke-type) partition, no pruning (flat); Psi4's XC gradient omits grid-weight "
+                "derivatives, so the optimizer zeroes that gradient, not dE/dx exactly\\n")
+    f.write(HASH + " psi4 wall time: optimization %.1f s (%d gradients), final single point %.1f s, psi4 -n %d\\n"
+            % (t1 - t0, nsteps, t2 - t1, core.get_num_threads()))
+    f.write(HASH + " energy: single point at final_geom; opt_energy: optimizer's energy at its last gradient\\n")
+    f.write(HASH + " final_geom: bohr, atoms in the start file's order, one line x1 y1 z1 x2 ...\\n")
+    f.write(HASH + " bond i j: Angstrom (CODATA 2018); angle i j k (j the vertex) and dihedral i j k l: degrees\\n")
+    f.write("start     opt/geom/{geom}.xyz\\n")
+    f.write("method    {method}\\n")
+    f.write("basis     {basis}\\n")
+    f.write("puream    %d\\n" % (1 if bs.has_puream() else 0))
+    f.write("charge    {q}\\n")
+    f.write("mult      {m}\\n")
+    f.write("reference {ref}\\n")
+    f.write("grid      {grid_s}\\n")
+    f.write("scf_type  {scf_type}\\n")
+    f.write("natom     %d\\n" % natom)
+    f.write("opt_steps %d\\n" % nsteps)
+    f.write("energy    %.12f\\n" % e_sp)
+    f.write("opt_energy %.12f\\n" % e_opt)
+    f.write("start_energy %.12f\\n" % hist['energy'][0])
+    f.write("final_geom " + " ".join("%.12f" % X[i][k] for i in range(natom) for k in range(3)) + "\\n")
+    f.write("final_grad_max %.3e\\n" % gmax)
+    f.write("final_grad_sum %.3e %.3e %.3e\\n" % tuple(gsum))
+    for t in {internals}:
+        f.write("%-8s %s  %.6f\\n" % (t[0], " ".join(str(i) for i in t[1:]), internal(t)))
+"""
+
+
+def main():
+    write_start()
+    want = set(sys.argv[1:])
+    for c in CASES:
+        if want and c[0] not in want:
+            continue
+        with open(os.path.join(OPT, c[0] + ".in"), "w") as f:
+            f.write(psi4_input(*c))
+    print("\n".join(c[0] for c in CASES if not want or c[0] in want))
+
+
+if __name__ == "__main__":
+    main()
