@@ -15,7 +15,8 @@
 static void usage(FILE *f, const char *basis_dir)
 {
     fprintf(f,
-            "usage: orbscreen [options] FILE.xyz...\n"
+            "usage: orbscreen [options] FILE...     (XYZ, multi-frame XYZ, SDF/MOL; - for stdin)\n"
+            "       orbscreen [options] --qcschema-in FILE|-\n"
             "Frontier-orbital (HOMO/LUMO) energies; anions ranked by LUMO (lowest = most easily reduced).\n"
             "\n"
             "  --method NAME     hf, b3lyp (default), b3lyp5, pbe, pbe0, blyp, bp86, tpss, m06-2x,\n"
@@ -33,6 +34,11 @@ static void usage(FILE *f, const char *basis_dir)
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
+            "  --qcschema DIR    one QCSchema AtomicResult (JSON) per molecule in DIR\n"
+            "  --qcschema-in F   run the QCSchema AtomicInput in F (- for stdin); the\n"
+            "                    AtomicResult goes to stdout\n"
+            "  --cube LIST       Gaussian cube files of orbitals in the results folder:\n"
+            "                    homo, lumo, homo-K, lumo+K or an orbital number N\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
@@ -45,8 +51,18 @@ static void usage(FILE *f, const char *basis_dir)
             "  --quiet           nothing on stderr but errors\n"
             "  --help, --version\n"
             "\n"
-            "Exit status: 0 all molecules converged, 1 some molecule failed, 2 usage error.\n",
+            "Exit status: 0 all molecules converged, 1 some molecule failed, 2 usage error.\n"
+            "The ranked table goes to stdout (stderr when --json - uses stdout); progress\n"
+            "and errors to stderr.  See orbscreen(1).\n",
             basis_dir ? basis_dir : os_basis_default_dir());
+}
+
+static void print_version(void)
+{
+    os_build_info bi;
+    os_build_info_get(&bi);
+    printf("orbscreen %s (git %s)\n", bi.version, bi.git_commit);
+    printf("  libint2  %s\n  libxc    %s\n  OpenBLAS %s\n", bi.libint2, bi.libxc, bi.openblas);
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -95,7 +111,7 @@ static const char *installed_basis_dir(cli_options *o)
 int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
-           O_SOLVENT, O_EPS, O_GRAD, O_JK, O_AUX };
+           O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -111,6 +127,9 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"memory", required_argument, 0, O_MEM},
         {"solvent", required_argument, 0, O_SOLVENT},
         {"eps", required_argument, 0, O_EPS},
+        {"qcschema", required_argument, 0, O_QCS},
+        {"qcschema-in", required_argument, 0, O_QCSIN},
+        {"cube", required_argument, 0, O_CUBE},
         {"gradient", no_argument, 0, O_GRAD},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {0, 0, 0, 0}};
@@ -166,11 +185,21 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_EPS:
             if (!parse_double(optarg, 1.0, 1e6, &o->eps)) goto bad_value;
             break;
+        case O_QCS: o->qcschema_dir = optarg; break;
+        case O_QCSIN: o->qcschema_in = optarg; break;
+        case O_CUBE: {
+            os_error cerr;
+            if (os_cube_parse_spec(optarg, o->cube, &o->ncube, &cerr) != OS_OK) {
+                fprintf(stderr, "orbscreen: --cube: %s\n", cerr.msg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case 'h':
             if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
             usage(stdout, o->basis_dir);
             return EXIT_ALL_OK;
-        case 'V': printf("orbscreen %s\n", OS_VERSION); return EXIT_ALL_OK;
+        case 'V': print_version(); return EXIT_ALL_OK;
         default:
             fprintf(stderr, "orbscreen: unknown or incomplete option '%s' (see --help)\n",
                     argv[optind - 1]);
@@ -182,8 +211,16 @@ int cli_parse(int argc, char **argv, cli_options *o)
                 argv[optind - 1]);
         return EXIT_USAGE;
     }
-    if (optind >= argc) {
-        fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE.xyz...)\n");
+    if (o->qcschema_in && optind < argc) {
+        fprintf(stderr, "orbscreen: --qcschema-in takes no other input files\n");
+        return EXIT_USAGE;
+    }
+    if (!o->qcschema_in && optind >= argc) {
+        fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE...)\n");
+        return EXIT_USAGE;
+    }
+    if (o->ncube > 0 && !o->out_dir) {
+        fprintf(stderr, "orbscreen: --cube writes into the results folder: not with --no-results\n");
         return EXIT_USAGE;
     }
     o->inputs = argv + optind;

@@ -2,6 +2,7 @@
  * name= tokens. */
 #include "orbscreen.h"
 #include "core/error.h"
+#include "input/input.h"
 #include "input/textfile.h"
 
 #include <ctype.h>
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Limits that keep hostile input from costing memory or time. */
 #define XYZ_MAX_FILE_BYTES ((size_t)64 << 20)
@@ -90,9 +92,14 @@ void os_molecule_name_from_path(const char *path, char *out, size_t n)
     const char *slash = strrchr(path, '/');
     const char *b = slash ? slash + 1 : path;
     size_t len = strlen(b);
-    if (len > 4 && (b[len - 4] == '.') && tolower((unsigned char)b[len - 3]) == 'x' &&
-        tolower((unsigned char)b[len - 2]) == 'y' && tolower((unsigned char)b[len - 1]) == 'z')
-        len -= 4;
+    static const char *const ext[] = {".xyz", ".sdf", ".sd", ".mol"};
+    for (size_t k = 0; k < sizeof ext / sizeof *ext; ++k) {
+        size_t el = strlen(ext[k]);
+        if (len > el && strncasecmp(b + len - el, ext[k], el) == 0) {
+            len -= el;
+            break;
+        }
+    }
     if (len >= n) len = n - 1;
     memcpy(out, b, len);
     out[len] = '\0';
@@ -121,6 +128,8 @@ static os_status parse_comment(const char *b, const char *e, const char *label, 
         if (!eq) continue;
         size_t klen = (size_t)(eq - s);
         int which = 0; /* 1 charge, 2 mult */
+        os_status tst = os_molecule_add_tag(mol, s, klen, eq + 1, len - klen - 1, err);
+        if (tst != OS_OK) return tst;
         if (key_is(s, klen, "name")) {
             /* display label only: keep what fits, it never affects a result */
             snprintf(mol->label, sizeof mol->label, "%.*s", (int)(len - klen - 1), eq + 1);
@@ -150,8 +159,8 @@ static os_status parse_comment(const char *b, const char *e, const char *label, 
 }
 
 /* Check that no two atoms are closer than XYZ_MIN_DIST_ANGSTROM. */
-static os_status check_distances(const os_molecule *mol, const char *label, const int *lines,
-                                 os_error *err)
+os_status os_check_distances(const os_molecule *mol, const char *label, const int *lines,
+                             os_error *err)
 {
     const double dmin = XYZ_MIN_DIST_ANGSTROM / OS_BOHR_ANGSTROM; /* bohr */
     for (int i = 0; i < mol->natom; ++i)
@@ -171,10 +180,10 @@ static os_status check_distances(const os_molecule *mol, const char *label, cons
     return OS_OK;
 }
 
-static os_status parse_xyz_body(const char *text, size_t len, const char *label,
+static os_status parse_xyz_body(const char *text, size_t len, const char *label, int line0,
                                 os_molecule *mol, int **lines_out, os_error *err)
 {
-    line_reader r = {text, text + len, 0};
+    line_reader r = {text, text + len, line0};
     const char *b, *e;
     char tok[5][64];
     int toolong;
@@ -206,8 +215,8 @@ static os_status parse_xyz_body(const char *text, size_t len, const char *label,
                        OS_MAX_ATOMS);
 
     if (!next_line(&r, &b, &e))
-        return os_fail(err, OS_ERR_PARSE, "%s:2: missing comment line (expected %d atoms)",
-                       label, natom);
+        return os_fail(err, OS_ERR_PARSE, "%s:%d: missing comment line (expected %d atoms)",
+                       label, r.lineno + 1, natom);
     os_status st = parse_comment(b, e, label, r.lineno, mol, err);
     if (st) return st;
 
@@ -263,7 +272,7 @@ static os_status parse_xyz_body(const char *text, size_t len, const char *label,
                            "%s:%d: more atoms than the %d given on line 1", label, r.lineno,
                            natom);
 
-    st = check_distances(mol, label, lines, err);
+    st = os_check_distances(mol, label, lines, err);
     if (st) return st;
 
     if (mol->has_mult) {
@@ -283,6 +292,12 @@ static os_status parse_xyz_body(const char *text, size_t len, const char *label,
 os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
                                 os_molecule *mol, os_error *err)
 {
+    return os_xyz_parse_frame(text, len, label, 0, mol, err);
+}
+
+os_status os_xyz_parse_frame(const char *text, size_t len, const char *label, int line0,
+                             os_molecule *mol, os_error *err)
+{
     memset(mol, 0, sizeof *mol);
     mol->mult = 1;
     if (!label) label = "xyz";
@@ -290,12 +305,13 @@ os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
     os_molecule_name_from_path(label, mol->name, sizeof mol->name);
     if (!text) text = "";
     int *lines = NULL;
-    os_status st = parse_xyz_body(text, len, mol->file, mol, &lines, err);
+    os_status st = parse_xyz_body(text, len, mol->file, line0, mol, &lines, err);
     free(lines);
     if (st) {
         /* Keep name and file: a failed molecule is still reported by name. */
         free(mol->Z);
         free(mol->xyz);
+        os_molecule_free_tags(mol);
         mol->Z = NULL;
         mol->xyz = NULL;
         mol->natom = 0;
@@ -316,4 +332,59 @@ os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err
     st = os_molecule_parse_xyz(text, len, path, mol, err);
     free(text);
     return st;
+}
+
+/* ------------------------------------------------------- multi-frame files */
+
+/* A count line: one token, a positive integer. */
+static int count_line(const char *b, const char *e, int *natom)
+{
+    char tok[2][64];
+    int toolong;
+    return split_tokens(b, e, tok, 2, &toolong) == 1 && !toolong && parse_int(tok[0], natom) &&
+           *natom >= 1;
+}
+
+/* The name= of a comment line, "" when it has none (errors are left to the
+ * frame's own parse). */
+static void comment_name(const char *b, const char *e, char *name, size_t n)
+{
+    os_molecule scratch;
+    memset(&scratch, 0, sizeof scratch);
+    parse_comment(b, e, "", 0, &scratch, NULL);
+    snprintf(name, n, "%s", scratch.label);
+    os_molecule_free_tags(&scratch);
+}
+
+/* Frames follow each other directly or after blank lines; each starts with
+ * its atom count.  After a frame's atoms, a line that is not a count line
+ * ends the splitting: the frame is given the rest of the text so that its
+ * parse reports "more atoms than ..." where the extra line is. */
+os_status os_xyz_split(const char *text, size_t len, os_frames *fr, os_error *err)
+{
+    line_reader r = {text, text + len, 0};
+    const char *b, *e;
+    for (;;) {
+        os_frame f = {.off = (size_t)(r.p - text), .line0 = r.lineno};
+        int natom = 0, last = 1;
+        if (next_line(&r, &b, &e) && count_line(b, e, &natom) && natom <= OS_MAX_ATOMS &&
+            next_line(&r, &b, &e)) {
+            comment_name(b, e, f.name, sizeof f.name);
+            for (int i = 0; i < natom && next_line(&r, &b, &e); ++i) {}
+            /* Blank lines, then the next frame's count line, or the end. */
+            for (;;) {
+                line_reader q = r;
+                if (!next_line(&q, &b, &e)) break;
+                int next;
+                if (!is_blank(b, e)) {
+                    last = !count_line(b, e, &next);
+                    break;
+                }
+                r = q;
+            }
+        }
+        f.len = (last ? len : (size_t)(r.p - text)) - f.off;
+        os_status st = os_frames_push(fr, &f, err);
+        if (st != OS_OK || last) return st;
+    }
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build and run orbscreen's libFuzzer targets (XYZ and Gaussian94 parsers).
+# Build and run orbscreen's libFuzzer targets (XYZ, SDF, JSON and Gaussian94 parsers).
 #   tests/fuzz/run.sh [SECONDS_PER_TARGET]     (default 60)
 # Needs clang with libFuzzer (Debian: clang-14, libclang-rt-14-dev).  Work
 # files go to $FUZZ_WORK (default /tmp/orbscreen-fuzz); crashers appear there
@@ -12,16 +12,17 @@ ROOT=$(cd "$HERE/../.." && pwd)
 W=${FUZZ_WORK:-/tmp/orbscreen-fuzz}
 CC=${CC:-clang-14}
 command -v "$CC" >/dev/null 2>&1 || CC=clang
-mkdir -p "$W/seeds/xyz" "$W/seeds/g94" "$W/corpus/xyz" "$W/corpus/g94" "$W/artifacts"
+for t in xyz g94 sdf json; do mkdir -p "$W/seeds/$t" "$W/corpus/$t"; done
+mkdir -p "$W/artifacts"
 
 FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -D_POSIX_C_SOURCE=200809L -I$ROOT/src"
 # shellcheck disable=SC2086
-$CC $FLAGS "$HERE/fuzz_xyz.c" "$ROOT"/src/input/*.c "$ROOT/src/core/error.c" -lm \
-    -o "$W/fuzz_xyz" || exit 1
-# shellcheck disable=SC2086
-$CC $FLAGS "$HERE/fuzz_g94.c" "$ROOT"/src/input/*.c "$ROOT/src/core/error.c" \
-    -lm -o "$W/fuzz_g94" || exit 1
+for t in xyz g94 sdf json; do
+    # shellcheck disable=SC2086
+    $CC $FLAGS "$HERE/fuzz_$t.c" "$ROOT"/src/input/*.c "$ROOT/src/core/error.c" \
+        "$ROOT/src/core/sha256.c" -lm -o "$W/fuzz_$t" || exit 1
+done
 
 # Seeds: every XYZ file the project has; Gaussian94 files cut into one
 # element block each (whole library files are too large to mutate well).
@@ -44,13 +45,18 @@ done
 for f in "$ROOT"/tests/bad-input/*.gbs "$HERE"/regressions/g94/*; do
     [ -f "$f" ] && cp "$f" "$W/seeds/g94/" 2>/dev/null
 done
-rm -f "$W/seeds/xyz/README.md" "$W/seeds/g94/README.md"
+for t in sdf json; do
+    for f in "$HERE"/regressions/$t/*; do [ -f "$f" ] && cp "$f" "$W/seeds/$t/"; done
+done
+rm -f "$W"/seeds/*/README.md
 
 status=0
-for t in xyz g94; do
+for t in xyz g94 sdf json; do
+    dict=""
+    [ -f "$HERE/$t.dict" ] && dict="-dict=$HERE/$t.dict"
     echo "== fuzz_$t for ${T}s"
     "$W/fuzz_$t" -max_total_time="$T" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -dict="$HERE/$t.dict" -artifact_prefix="$W/artifacts/$t-" \
+        -print_final_stats=1 $dict -artifact_prefix="$W/artifacts/$t-" \
         "$W/corpus/$t" "$W/seeds/$t" 2>"$W/fuzz_$t.log" || status=1
     grep -E "^(stat::number_of_executed_units|stat::new_units_added|#[0-9]+.*DONE)" \
         "$W/fuzz_$t.log" || true
