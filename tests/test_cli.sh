@@ -208,7 +208,7 @@ check $([ $rc -eq 1 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && has "$T/err" "h2.xyz
 # 9c. Hangs: a FIFO as the molecule or as the basis file is refused at once.
 mkfifo "$T/fifo.xyz" "$T/b4/sto-3g.gbs"
 timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet "$T/fifo.xyz" "$T/h2.xyz" 2> "$T/err"; rc=$?
-check $([ $rc -eq 1 ] && has "$T/err" "fifo.xyz: is a FIFO, not an XYZ file"; echo $?) "FIFO as the XYZ file: refused, no hang ($rc)"
+check $([ $rc -eq 1 ] && has "$T/err" "fifo.xyz: is a FIFO, not a molecule file"; echo $?) "FIFO as the XYZ file: refused, no hang ($rc)"
 ORBSCREEN_BASIS_DIR="$T/b4" timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 1 ] && has "$T/err" "sto-3g.gbs: is a FIFO, not a Gaussian94 basis file"; echo $?) "FIFO as the basis file: refused, no hang ($rc)"
 # The fitting basis (density fitting, the default) comes from the same folder.
@@ -296,15 +296,23 @@ deep="$T/$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 200))/$(printf 
 check $([ $rc -eq 1 ] && has "$T/err" "x.xyz: cannot open: No such file or directory"; echo $?) "a 600-character path keeps the reason ($rc)"
 
 # 10. --gradient: printed per molecule, and in the JSON (Eh/bohr) matching
-#    Psi4's analytic gradient (tol 1e-6 Eh/bohr).
-"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
-    "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
-check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
-check $(python3 -c 'import json, sys
+#    Psi4's analytic gradient (tol 1e-6 Eh/bohr): density-fitted by default
+#    (Psi4's DF gradient), --jk exact against Psi4's exact one.
+grad_vs_psi4() { # JSON reference
+    python3 -c 'import json, sys
 g = json.load(open(sys.argv[1]))["molecules"][0]["gradient_eh_bohr"]
 want = [float(x) for l in open(sys.argv[2]) if l.startswith("gradient ") for x in l.split()[1:]]
 got = [x for row in g for x in row]
-sys.exit(not (len(g) == 3 and len(got) == len(want) and max(abs(a - b) for a, b in zip(got, want)) <= 1e-6))' \
-    "$T/grad.json" "$REF/grad/water_hf_ccpvdz.ref"; echo $?) "--gradient: JSON gradient_eh_bohr vs Psi4 (tol 1e-6 Eh/bohr)"
+sys.exit(not (len(g) == 3 and len(got) == len(want) and max(abs(a - b) for a, b in zip(got, want)) <= 1e-6))' "$1" "$2"
+}
+"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
+    "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
+check $(grad_vs_psi4 "$T/grad.json" "$REF/grad/water_hf_ccpvdz_df.ref"; echo $?) \
+    "--gradient (DF, the default): JSON gradient_eh_bohr vs Psi4's DF gradient (tol 1e-6 Eh/bohr)"
+"$B" --method hf --basis cc-pVDZ --jk exact --gradient --no-results --json "$T/grad_exact.json" \
+    "$REF/grad/geom/water_d.xyz" 2> /dev/null
+check $(grad_vs_psi4 "$T/grad_exact.json" "$REF/grad/water_hf_ccpvdz.ref"; echo $?) \
+    "--gradient --jk exact: JSON gradient_eh_bohr vs Psi4's exact gradient (tol 1e-6 Eh/bohr)"
 
 finish

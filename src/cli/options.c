@@ -18,7 +18,8 @@
 static void usage(FILE *f, const char *basis_dir)
 {
     fprintf(f,
-            "usage: orbscreen [options] FILE.xyz...\n"
+            "usage: orbscreen [options] FILE...     (XYZ, multi-frame XYZ, SDF/MOL; - for stdin)\n"
+            "       orbscreen [options] --qcschema-in FILE|-\n"
             "Frontier-orbital (HOMO/LUMO) energies; anions ranked by LUMO (lowest = most easily reduced).\n"
             "\n"
             "  --method NAME     hf, b3lyp (default), b3lyp5, pbe, pbe0, blyp, bp86, tpss, m06-2x,\n"
@@ -34,9 +35,13 @@ static void usage(FILE *f, const char *basis_dir)
             "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
-            "                    (exact integrals unless --jk says otherwise)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
+            "  --qcschema DIR    one QCSchema AtomicResult (JSON) per molecule in DIR\n"
+            "  --qcschema-in F   run the QCSchema AtomicInput in F (- for stdin); the\n"
+            "                    AtomicResult goes to stdout\n"
+            "  --cube LIST       Gaussian cube files of orbitals in the results folder:\n"
+            "                    homo, lumo, homo-K, lumo+K or an orbital number N\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
@@ -49,8 +54,18 @@ static void usage(FILE *f, const char *basis_dir)
             "  --quiet           nothing on stderr but errors\n"
             "  --help, --version\n"
             "\n"
-            "Exit status: 0 all molecules converged, 1 some molecule failed, 2 usage error.\n",
+            "Exit status: 0 all molecules converged, 1 some molecule failed, 2 usage error.\n"
+            "The ranked table goes to stdout (stderr when --json - uses stdout); progress\n"
+            "and errors to stderr.  See orbscreen(1).\n",
             basis_dir ? basis_dir : os_basis_default_dir());
+}
+
+static void print_version(void)
+{
+    os_build_info bi;
+    os_build_info_get(&bi);
+    printf("orbscreen %s (git %s)\n", bi.version, bi.git_commit);
+    printf("  libint2  %s\n  libxc    %s\n  OpenBLAS %s\n", bi.libint2, bi.libxc, bi.openblas);
 }
 
 void cli_error(const char *msg)
@@ -106,7 +121,7 @@ static const char *installed_basis_dir(cli_options *o)
 int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
-           O_SOLVENT, O_EPS, O_GRAD, O_JK, O_AUX };
+           O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -122,6 +137,9 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"memory", required_argument, 0, O_MEM},
         {"solvent", required_argument, 0, O_SOLVENT},
         {"eps", required_argument, 0, O_EPS},
+        {"qcschema", required_argument, 0, O_QCS},
+        {"qcschema-in", required_argument, 0, O_QCSIN},
+        {"cube", required_argument, 0, O_CUBE},
         {"gradient", no_argument, 0, O_GRAD},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {0, 0, 0, 0}};
@@ -173,11 +191,23 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_AUX: o->scf.aux = optarg; break;
         case O_SOLVENT: o->solvent = optarg; break;
         case O_EPS: ok = number_option(name, optarg, &unused_long, &o->eps); break;
+        case O_QCS: o->qcschema_dir = optarg; break;
+        case O_QCSIN: o->qcschema_in = optarg; break;
+        case O_CUBE: {
+            os_error cerr;
+            if (os_cube_parse_spec(optarg, o->cube, &o->ncube, &cerr) != OS_OK) {
+                char msg[OS_MSG_LEN + 16];
+                snprintf(msg, sizeof msg, "--cube: %s", cerr.msg);
+                cli_error(msg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case 'h':
             if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
             usage(stdout, o->basis_dir);
             return EXIT_ALL_OK;
-        case 'V': printf("orbscreen %s\n", OS_VERSION); return EXIT_ALL_OK;
+        case 'V': print_version(); return EXIT_ALL_OK;
         default: {
             char q[OS_QUOTE_LEN], m[OS_QUOTE_LEN + 64];
             const char *a = argv[optind - 1];
@@ -189,8 +219,16 @@ int cli_parse(int argc, char **argv, cli_options *o)
         }
         if (!ok) return EXIT_USAGE;
     }
-    if (optind >= argc) {
-        fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE.xyz...)\n");
+    if (o->qcschema_in && optind < argc) {
+        fprintf(stderr, "orbscreen: --qcschema-in takes no other input files\n");
+        return EXIT_USAGE;
+    }
+    if (!o->qcschema_in && optind >= argc) {
+        fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE...)\n");
+        return EXIT_USAGE;
+    }
+    if (o->ncube > 0 && !o->out_dir) {
+        fprintf(stderr, "orbscreen: --cube writes into the results folder: not with --no-results\n");
         return EXIT_USAGE;
     }
     o->inputs = argv + optind;
@@ -211,10 +249,6 @@ int cli_parse(int argc, char **argv, cli_options *o)
                         "which is not there yet: use --gradient in the gas phase\n");
         return EXIT_USAGE;
     }
-    /* Until the density-fitted gradient exists, a gradient run differentiates
-     * exact integrals unless --jk asked otherwise (which is then refused per
-     * molecule with its reason). */
-    if (o->gradient && !o->scf.jk) o->scf.jk = "exact";
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         cli_error(err.msg);
         return EXIT_USAGE;

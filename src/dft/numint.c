@@ -784,3 +784,28 @@ os_status os_numint_vxc(os_numint *ni, const os_xc *xc, int nspin, const double 
     *nelec = n_tot;
     return OS_OK;
 }
+
+os_status os_basis_eval(const os_basis *bs, int np, const double *xyz, double *phi,
+                        os_error *err)
+{
+    if (bs->max_l > OS_MAX_L)
+        return os_fail(err, OS_ERR_BASIS, "basis values: angular momentum %d above %d", bs->max_l,
+                       OS_MAX_L);
+    size_t npts = np > 0 ? (size_t)np : 1;
+    double *T[OS_MAX_L + 1] = {0};
+    double *cart = malloc(sizeof(double) * os_ncart(bs->max_l) * npts);
+    double *pw = malloc(sizeof(double) * npts * (5 + 3 * (bs->max_l + 1)));
+    int ok = cart && pw;
+    for (int l = 0; l <= bs->max_l && ok; ++l) {
+        ok = (T[l] = malloc(sizeof(double) * os_nsph(l) * os_ncart(l))) != NULL;
+        if (ok) os_cart2sph(l, T[l]);
+    }
+    for (int s = 0; s < bs->nshell && ok; ++s) {
+        const os_shell *sh = &bs->shells[s];
+        os_numint_eval_shell(sh, T[sh->l], np, xyz, phi + (size_t)sh->bf0 * np, NULL, np, cart, NULL, pw);
+    }
+    for (int l = 0; l <= OS_MAX_L; ++l) free(T[l]);
+    free(cart);
+    free(pw);
+    return ok ? OS_OK : OS_NOMEM(err, "basis values");
+}

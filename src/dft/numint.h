@@ -38,4 +38,9 @@ void os_numint_eval_shell(const os_shell *sh, const double *T, int np, const dou
 os_status os_numint_vxc(os_numint *ni, const os_xc *xc, int nspin, const double *D,
                         double *exc, double *nelec, double *V, os_error *err);
 
+/* Values of every basis function at np points (xyz: np*3, bohr) into
+ * phi[mu*np + p] (nbf*np): the orbital pictures (cube files) use it. */
+os_status os_basis_eval(const os_basis *bs, int np, const double *xyz, double *phi,
+                        os_error *err);
+
 #endif

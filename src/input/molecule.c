@@ -2,6 +2,7 @@
  * repulsion and the Hill formula. */
 #include "orbscreen.h"
 #include "core/error.h"
+#include "input/input.h"
 
 #include <limits.h>
 #include <math.h>
@@ -20,6 +21,7 @@ static long long electron_count(const os_molecule *mol, int charge)
 void os_molecule_free(os_molecule *mol)
 {
     if (!mol) return;
+    os_molecule_free_tags(mol);
     free(mol->Z);
     free(mol->xyz);
     memset(mol, 0, sizeof *mol);

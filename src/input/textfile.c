@@ -75,3 +75,40 @@ os_status os_text_read(const char *path, size_t max_bytes, const char *what, cha
     *len = n;
     return OS_OK;
 }
+
+os_status os_text_read_stdin(size_t max_bytes, char **text, size_t *len, os_error *err)
+{
+    *text = NULL;
+    *len = 0;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) return OS_NOMEM(err, "standard input");
+    for (;;) {
+        if (n == cap) {
+            if (cap > max_bytes) break;
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb) {
+                free(buf);
+                return OS_NOMEM(err, "standard input");
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t got = read(STDIN_FILENO, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            free(buf);
+            return os_fail(err, OS_ERR_IO, "<stdin>: read error: %s", strerror(errno));
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    if (n > max_bytes) {
+        free(buf);
+        return os_fail(err, OS_ERR_IO, "<stdin>: larger than %zu bytes", max_bytes);
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return OS_OK;
+}

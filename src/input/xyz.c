@@ -9,9 +9,11 @@
 #include "core/error.h"
 #include "core/parse.h"
 #include "core/utf8.h"
+#include "input/input.h"
 #include "input/textfile.h"
 
 #include <ctype.h>
+#include <strings.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,9 +85,14 @@ void os_molecule_name_from_path(const char *path, char *out, size_t n)
     const char *slash = strrchr(path, '/');
     const char *b = slash ? slash + 1 : path;
     size_t len = strlen(b);
-    if (len > 4 && (b[len - 4] == '.') && tolower((unsigned char)b[len - 3]) == 'x' &&
-        tolower((unsigned char)b[len - 2]) == 'y' && tolower((unsigned char)b[len - 1]) == 'z')
-        len -= 4;
+    static const char *const ext[] = {".xyz", ".sdf", ".sd", ".mol"};
+    for (size_t k = 0; k < sizeof ext / sizeof *ext; ++k) {
+        size_t el = strlen(ext[k]);
+        if (len > el && strncasecmp(b + len - el, ext[k], el) == 0) {
+            len -= el;
+            break;
+        }
+    }
     if (len >= n) len = n - 1;
     memcpy(out, b, len);
     out[len] = '\0';
@@ -229,7 +236,15 @@ static os_status parse_comment(const char *b, const char *e, const char *label, 
     size_t n, klen, vn;
     while (next_token(&c, &t, &n)) {
         int key = comment_key(t, n, &klen);
-        if (key == KEY_NONE || !key_value(&c, key, t, n, klen, &v, &vn)) continue;
+        if (key == KEY_NONE || !key_value(&c, key, t, n, klen, &v, &vn)) {
+            /* smiles=... and the like are not ours: kept as tags for the reports */
+            const char *eq = memchr(t, '=', n);
+            os_status tst = eq && eq > t ? os_molecule_add_tag(mol, t, (size_t)(eq - t), eq + 1,
+                                                               n - (size_t)(eq - t) - 1, err)
+                                         : OS_OK;
+            if (tst != OS_OK) return tst;
+            continue;
+        }
         if (vn > 0 && (v[vn - 1] == ',' || v[vn - 1] == ';')) --vn;
         char q[OS_QUOTE_LEN];
         os_quote(q, sizeof q, v, vn);
@@ -238,7 +253,8 @@ static os_status parse_comment(const char *b, const char *e, const char *label, 
                            lineno, key_names[key], first[key], q);
         seen[key] = 1;
         memcpy(first[key], q, sizeof q);
-        os_status st = OS_OK;
+        os_status st = os_molecule_add_tag(mol, key_names[key], strlen(key_names[key]), v, vn, err);
+        if (st != OS_OK) return st;
         if (key == KEY_NAME) {
             os_utf8_copy(mol->label, sizeof mol->label, v, vn); /* display only */
         } else if (key == KEY_CHARGE) {
@@ -254,7 +270,7 @@ static os_status parse_comment(const char *b, const char *e, const char *label, 
 }
 
 /* Check that no two atoms are closer than XYZ_MIN_DIST_ANGSTROM. */
-static os_status check_distances(const os_molecule *mol, const char *label, const int *lines,
+os_status os_check_distances(const os_molecule *mol, const char *label, const int *lines,
                                  os_error *err)
 {
     const double dmin = XYZ_MIN_DIST_ANGSTROM / OS_BOHR_ANGSTROM; /* bohr */
@@ -373,7 +389,8 @@ static os_status parse_atom(const char *b, const char *e, const char *label, int
  * electrons.  The multiplicity, and a charge given without one, are checked
  * once the caller has combined them with its own defaults
  * (os_molecule_set_state). */
-static os_status check_comment_state(os_molecule *mol, const char *label, os_error *err)
+static os_status check_comment_state(os_molecule *mol, const char *label, int cline,
+                                     os_error *err)
 {
     if (mol->has_charge && mol->has_mult)
         return os_molecule_set_state(mol, mol->charge, mol->mult, err);
@@ -381,20 +398,20 @@ static os_status check_comment_state(os_molecule *mol, const char *label, os_err
         long long zsum = 0;
         for (int i = 0; i < mol->natom; ++i) zsum += mol->Z[i];
         if (zsum - mol->charge <= 0)
-            return os_fail(err, OS_ERR_INPUT, "%s:2: charge %d leaves %s electrons", label,
-                           mol->charge, zsum - mol->charge == 0 ? "no" : "a negative count of");
+            return os_fail(err, OS_ERR_INPUT, "%s:%d: charge %d leaves %s electrons", label,
+                           cline, mol->charge, zsum - mol->charge == 0 ? "no" : "a negative count of");
     }
     return OS_OK;
 }
 
-static os_status parse_xyz_body(const char *text, size_t len, const char *label,
+static os_status parse_xyz_body(const char *text, size_t len, const char *label, int line0,
                                 os_molecule *mol, int **lines_out, os_error *err)
 {
     os_status st = check_text(text, len, label, err);
     if (st) return st;
     /* A UTF-8 byte-order mark is only an encoding label: skip it. */
     if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) text += 3, len -= 3;
-    line_reader r = {text, text + len, 0};
+    line_reader r = {text, text + len, line0};
     const char *b, *e;
     if (is_blank(text, text + len))
         return os_fail(err, OS_ERR_PARSE, "%s:1: empty file", label);
@@ -403,9 +420,10 @@ static os_status parse_xyz_body(const char *text, size_t len, const char *label,
     if ((st = parse_count(b, e, label, &natom, err))) return st;
 
     if (!next_line(&r, &b, &e))
-        return os_fail(err, OS_ERR_PARSE, "%s:2: missing comment line (expected %d atoms)",
-                       label, natom);
-    if ((st = parse_comment(b, e, label, r.lineno, mol, err))) return st;
+        return os_fail(err, OS_ERR_PARSE, "%s:%d: missing comment line (expected %d atoms)",
+                       label, r.lineno + 1, natom);
+    int cline = r.lineno;
+    if ((st = parse_comment(b, e, label, cline, mol, err))) return st;
 
     mol->Z = malloc((size_t)natom * sizeof *mol->Z);
     mol->xyz = malloc((size_t)natom * 3 * sizeof *mol->xyz);
@@ -430,12 +448,18 @@ static os_status parse_xyz_body(const char *text, size_t len, const char *label,
                            "%s:%d: more atoms than the %d given on line 1", label, r.lineno,
                            natom);
 
-    if ((st = check_distances(mol, label, lines, err))) return st;
-    return check_comment_state(mol, label, err);
+    if ((st = os_check_distances(mol, label, lines, err))) return st;
+    return check_comment_state(mol, label, cline, err);
 }
 
 os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
                                 os_molecule *mol, os_error *err)
+{
+    return os_xyz_parse_frame(text, len, label, 0, mol, err);
+}
+
+os_status os_xyz_parse_frame(const char *text, size_t len, const char *label, int line0,
+                             os_molecule *mol, os_error *err)
 {
     memset(mol, 0, sizeof *mol);
     mol->mult = 1;
@@ -444,12 +468,13 @@ os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
     os_molecule_name_from_path(label, mol->name, sizeof mol->name);
     if (!text) text = "";
     int *lines = NULL;
-    os_status st = parse_xyz_body(text, len, mol->file, mol, &lines, err);
+    os_status st = parse_xyz_body(text, len, mol->file, line0, mol, &lines, err);
     free(lines);
     if (st) {
         /* Keep name and file: a failed molecule is still reported by name. */
         free(mol->Z);
         free(mol->xyz);
+        os_molecule_free_tags(mol);
         mol->Z = NULL;
         mol->xyz = NULL;
         mol->natom = 0;
@@ -470,4 +495,65 @@ os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err
     st = os_molecule_parse_xyz(text, len, path, mol, err);
     free(text);
     return st;
+}
+
+/* ------------------------------------------------------- multi-frame files */
+
+/* A count line: one token, a positive integer. */
+static int count_line(const char *b, const char *e, int *natom)
+{
+    char tok[2][64];
+    int toolong;
+    long n;
+    if (split_tokens(b, e, tok, 2, &toolong) != 1 || toolong ||
+        os_parse_int(tok[0], 1, OS_MAX_ATOMS, &n) != OS_NUM_OK)
+        return 0;
+    *natom = (int)n;
+    return 1;
+}
+
+/* The name= of a comment line, "" when it has none (errors are left to the
+ * frame's own parse). */
+static void comment_name(const char *b, const char *e, char *name, size_t n)
+{
+    os_molecule scratch;
+    memset(&scratch, 0, sizeof scratch);
+    parse_comment(b, e, "", 0, &scratch, NULL);
+    snprintf(name, n, "%s", scratch.label);
+    os_molecule_free_tags(&scratch);
+}
+
+/* Frames follow each other directly or after blank lines; each starts with
+ * its atom count.  After a frame's atoms, a line that is not a count line
+ * ends the splitting: the frame is given the rest of the text so that its
+ * parse reports "more atoms than ..." where the extra line is. */
+os_status os_xyz_split(const char *text, size_t len, os_frames *fr, os_error *err)
+{
+    /* A UTF-8 byte-order mark is only an encoding label (the frame's parse skips it too). */
+    size_t bom = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
+    line_reader r = {text + bom, text + len, 0};
+    const char *b, *e;
+    for (;;) {
+        os_frame f = {.off = (size_t)(r.p - text), .line0 = r.lineno};
+        int natom = 0, last = 1;
+        if (next_line(&r, &b, &e) && count_line(b, e, &natom) && natom <= OS_MAX_ATOMS &&
+            next_line(&r, &b, &e)) {
+            comment_name(b, e, f.name, sizeof f.name);
+            for (int i = 0; i < natom && next_line(&r, &b, &e); ++i) {}
+            /* Blank lines, then the next frame's count line, or the end. */
+            for (;;) {
+                line_reader q = r;
+                if (!next_line(&q, &b, &e)) break;
+                int next;
+                if (!is_blank(b, e)) {
+                    last = !count_line(b, e, &next);
+                    break;
+                }
+                r = q;
+            }
+        }
+        f.len = (last ? len : (size_t)(r.p - text)) - f.off;
+        os_status st = os_frames_push(fr, &f, err);
+        if (st != OS_OK || last) return st;
+    }
 }

@@ -135,3 +135,17 @@ void os_json_null(os_json *j, const char *key)
     value_start(j, key);
     fputs("null", j->f);
 }
+
+void os_json_raw(os_json *j, const char *key, const char *json)
+{
+    value_start(j, key);
+    fputs(json, j->f);
+}
+
+void os_json_num_array(os_json *j, const char *key, const double *v, int n, double scale,
+                       const char *fmt)
+{
+    os_json_array_inline(j, key);
+    for (int i = 0; i < n; ++i) os_json_num(j, NULL, fmt, v[i] * scale);
+    os_json_end(j);
+}

@@ -295,6 +295,10 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
     }
     os_diis_free(&diis);
     res->iterations = res->converged ? iter : s->opt.max_iter;
+    res->e_conv = s->opt.e_conv;
+    res->g_conv = s->opt.g_conv;
+    res->last_de = fabs(dE);
+    res->last_gradient = gmax;
     res->energy = e.total;
     res->e_xc = e.xc;
     res->e_ext = e.external;

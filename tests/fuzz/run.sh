@@ -1,7 +1,7 @@
 #!/bin/sh
-# Build and run orbscreen's libFuzzer targets: the XYZ parser, the XYZ comment
-# line's keys, the Gaussian94 parser, and the number grammar behind every
-# file and command-line number (with the DFT grid spec).
+# Build and run orbscreen's libFuzzer targets: the XYZ, SDF, JSON (QCSchema)
+# and Gaussian94 parsers, the XYZ comment line's keys, and the number grammar
+# behind every file and command-line number (with the DFT grid spec).
 #   tests/fuzz/run.sh [SECONDS_PER_TARGET]     (default 60)
 # Needs clang with libFuzzer (Debian: clang-14, libclang-rt-14-dev).  Work
 # files go to $FUZZ_WORK (default /tmp/orbscreen-fuzz); crashers appear there
@@ -14,18 +14,19 @@ ROOT=$(cd "$HERE/../.." && pwd)
 W=${FUZZ_WORK:-/tmp/orbscreen-fuzz}
 CC=${CC:-clang-14}
 command -v "$CC" >/dev/null 2>&1 || CC=clang
-TARGETS="xyz comment g94 numbers"
+TARGETS="xyz comment g94 sdf json numbers"
 for t in $TARGETS; do mkdir -p "$W/seeds/$t" "$W/corpus/$t"; done
 mkdir -p "$W/artifacts"
 
 FLAGS="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -D_POSIX_C_SOURCE=200809L -I$ROOT/src"
 # The parsers and what they use (no BLAS, no libint, no libxc).
-PARSERS="$ROOT/src/input/*.c $ROOT/src/core/error.c $ROOT/src/core/parse.c $ROOT/src/core/utf8.c"
+PARSERS="$ROOT/src/input/*.c $ROOT/src/core/error.c $ROOT/src/core/parse.c $ROOT/src/core/utf8.c
+         $ROOT/src/core/sha256.c"
 NUMBERS="$ROOT/src/core/error.c $ROOT/src/core/parse.c $ROOT/src/dft/grid.c $ROOT/src/dft/lebedev.c
          $ROOT/src/dft/becke.c
          $ROOT/src/cli/numeric.c"
-for t in xyz comment g94; do
+for t in xyz comment g94 sdf json; do
     # shellcheck disable=SC2086
     $CC $FLAGS "$HERE/fuzz_$t.c" $PARSERS -lm -o "$W/fuzz_$t" || exit 1
 done
@@ -69,7 +70,10 @@ for v in 0 -1 +7 1000 -1001 4294967302 99999999999999999999 0x1d " 5" 5x 1.0D+01
     done
     i=$((i + 1))
 done
-rm -f "$W/seeds/xyz/README.md" "$W/seeds/g94/README.md" "$W/seeds/comment/README.md"
+for t in sdf json; do
+    for f in "$HERE"/regressions/$t/*; do [ -f "$f" ] && cp "$f" "$W/seeds/$t/"; done
+done
+rm -f "$W"/seeds/*/README.md
 
 status=0
 for t in $TARGETS; do
