@@ -50,6 +50,20 @@ typedef struct {
 /* Short name of a status ("parse error", ...). */
 const char *os_status_name(os_status st);
 
+/* ------------------------------------------------------------ build info */
+
+/* What this orbscreen was built from (static strings). */
+typedef struct {
+    const char *version;    /* OS_VERSION */
+    const char *git_commit; /* `git describe` of the source at build time, or "unknown" */
+    const char *libint2;    /* libint2 version ("2.7.2") */
+    const char *libxc;      /* libxc version, as the linked library reports it */
+    const char *openblas;   /* OpenBLAS's configuration string, version first */
+} os_build_info;
+
+/* Fill `bi` with the versions above. */
+void os_build_info_get(os_build_info *bi);
+
 /* -------------------------------------------------------------- threading */
 
 /* orbscreen parallelizes with OpenMP around its BLAS calls, on the thread
@@ -65,7 +79,18 @@ size_t os_memory_available_mb(void);
 /* ---------------------------------------------------------------- molecule */
 
 #define OS_MAX_ATOMS 5000
-#define OS_MAX_Z 86
+#define OS_MAX_Z 86          /* highest element orbscreen computes (Rn: DFT grid data) */
+#define OS_MAX_Z_KNOWN 118   /* highest element whose symbol is recognized (Og) */
+#define OS_MAX_CHARGE 1000   /* |charge| accepted from a file or the command line */
+#define OS_MAX_MULT 1000     /* highest multiplicity accepted */
+/* Most key=value tags kept per molecule; more is an error (hostile input). */
+#define OS_MAX_TAGS 256
+
+/* A key=value tag from the input: every key=value token of an XYZ comment
+ * line (charge=, smiles=, ...), an SDF record's title and data items. */
+typedef struct {
+    char *key, *value;
+} os_tag;
 
 typedef struct {
     char name[256];   /* file base name without directory and .xyz */
@@ -78,6 +103,10 @@ typedef struct {
     int mult;         /* spin multiplicity 2S+1 */
     int has_charge;   /* 1 when the XYZ comment line gave charge= */
     int has_mult;     /* 1 when the XYZ comment line gave mult=/multiplicity= */
+    int frame;        /* 1-based frame (XYZ) or record (SDF) within its file */
+    int nframe;       /* molecules in that file (1 for a plain XYZ file) */
+    int ntag;
+    os_tag *tags;     /* ntag tags in input order (owned; freed by os_molecule_free) */
 } os_molecule;
 
 /* Read a standard XYZ file (coordinates in Angstrom).  Errors name the file
@@ -91,21 +120,59 @@ os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err
 os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
                                 os_molecule *mol, os_error *err);
 /* A molecule's name from its file: the base name without directory and a
- * trailing ".xyz" (any case), NUL-terminated, truncated to n bytes. */
+ * trailing ".xyz", ".sdf", ".sd" or ".mol" (any case), NUL-terminated,
+ * truncated to n bytes. */
 void os_molecule_name_from_path(const char *path, char *name, size_t n);
-/* Set charge and multiplicity, checking that they fit the electron count. */
+/* Set charge and multiplicity, checking their bounds (OS_MAX_CHARGE,
+ * OS_MAX_MULT) and that they fit the electron count; messages point at the
+ * comment line (FILE:2:) when a value is the one it gave. */
 os_status os_molecule_set_state(os_molecule *mol, int charge, int mult, os_error *err);
+/* OS_OK when the molecule's atoms, charge and multiplicity are usable (the
+ * checks of os_molecule_set_state); os_scf_run checks this first. */
+os_status os_molecule_check_state(const os_molecule *mol, os_error *err);
+/* The molecule in messages: its file as given, else its name. */
+const char *os_molecule_label(const os_molecule *mol);
 /* Number of electrons (sum Z - charge). */
 int os_molecule_nelectron(const os_molecule *mol);
 /* Nuclear repulsion energy, Eh. */
 double os_molecule_nuclear_repulsion(const os_molecule *mol);
 /* Hill-order formula ("C8H4F3O2"), NUL-terminated, truncated to n. */
 void os_molecule_formula(const os_molecule *mol, char *buf, size_t n);
-/* Element symbol for Z ("?" when out of range). */
+/* Element symbol for Z = 1..OS_MAX_Z_KNOWN ("?" when out of range). */
 const char *os_element_symbol(int Z);
-/* Atomic number of a case-insensitive symbol, 0 when unknown. */
+/* Atomic number (1..OS_MAX_Z_KNOWN) of a case-insensitive symbol, 0 when unknown. */
 int os_element_from_symbol(const char *sym);
 void os_molecule_free(os_molecule *mol);
+/* Append a tag (copies of [key, key+klen) and [value, value+vlen)). */
+os_status os_molecule_add_tag(os_molecule *mol, const char *key, size_t klen, const char *value,
+                              size_t vlen, os_error *err);
+/* Value of the last tag named `key` (case-insensitive), NULL when absent. */
+const char *os_molecule_tag(const os_molecule *mol, const char *key);
+
+/* ------------------------------------------------------------------ inputs */
+
+/* One input (a file, or standard input for "-") read once and split into
+ * its molecules: the frames of a multi-frame XYZ file or the records of an
+ * SDF/MOL file (V2000 or V3000).  The format is recognized by content, the
+ * file name's extension breaking ties; anything else is refused as an
+ * unsupported format.  Molecules are named after the file ("water"), or
+ * "file#n" when the file holds several, unless the frame carries a name
+ * (name= on an XYZ comment line, the title line of an SDF record). */
+typedef struct os_input os_input;
+/* Read and split `path` ("-": standard input).  A file that cannot be read
+ * or recognized is an error; a file broken after some good molecules is not:
+ * its count includes one last molecule whose parsing gives the error. */
+os_status os_input_open(const char *path, os_input **out, os_error *err);
+int os_input_count(const os_input *in);
+/* Parse molecule i (0-based) into mol; safe to call from several threads.
+ * On failure mol still has its name, file and frame. */
+os_status os_input_molecule(const os_input *in, int i, os_molecule *mol, os_error *err);
+const char *os_input_path(const os_input *in);      /* as given ("-" for stdin) */
+const char *os_input_format(const os_input *in);    /* "xyz" or "sdf" */
+const char *os_input_sha256(const os_input *in);    /* of the bytes read, 64 hex digits */
+/* Name of molecule i: see above (NUL-terminated, truncated to n bytes). */
+void os_input_name(const os_input *in, int i, char *name, size_t n);
+void os_input_free(os_input *in);
 
 /* ------------------------------------------------------------------- basis */
 
@@ -194,7 +261,8 @@ typedef struct {
     const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
     int max_iter;          /* default 100 */
     double e_conv;         /* |dE| threshold, Eh; default 1e-9 */
-    double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
+    double g_conv;         /* RMS of the orbital gradient X^T (FDS-SDF) X (Psi4's d_convergence);
+                              default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
     const char *jk;        /* two-electron integrals: "df" (density fitting, the default when
@@ -212,6 +280,12 @@ typedef struct {
     const os_scf_potential *potentials;  /* external terms, npotentials of them (NULL: none) */
     int npotentials;
     FILE *log;             /* one line per SCF cycle when non-NULL */
+    int stability;         /* 1 (default): after convergence check that the result is a
+                              minimum, not a saddle point, and follow a saddle point down;
+                              2: the same, with the lowest Hessian eigenvalue converged to
+                              ~1e-8 Eh (slower); 0: skip (the result may be a saddle point).
+                              Not run with external terms (potentials): their potential need
+                              not be the energy's derivative (result.stability_skipped) */
 } os_scf_options;
 
 /* Fill `opt` with the defaults above. */
@@ -223,12 +297,18 @@ os_status os_scf_options_check(const os_scf_options *opt, os_error *err);
 struct os_scf_result {
     int converged;
     int iterations;
+    double e_conv, g_conv; /* the thresholds this SCF used: |dE| (Eh), max |FDS-SDF| */
+    double last_de;        /* |dE| of the last iteration, Eh (the final residual) */
+    double last_gradient;  /* max |X^T (FDS - SDF) X| of the last iteration */
     int unrestricted;
     double energy;         /* total energy, Eh */
     double e_nuc;          /* nuclear repulsion, Eh */
     double e_xc;           /* exchange-correlation energy, Eh (0 for HF) */
     double e_ext;          /* energy of the external potentials (options.potentials), Eh */
     double nelec_grid;     /* integrated density (DFT), electrons */
+    size_t peak_memory_bytes; /* most memory this SCF held at once: integrals kept by the J/K
+                                 builder, grid, XC work space, matrices, DIIS history (bytes);
+                                 counted per molecule, so it holds with several side by side */
     int nbf, nmo;          /* basis functions; orbitals kept after orthogonalization */
     int n_dropped;         /* functions dropped as linearly dependent */
     double s_min_eig;      /* smallest overlap eigenvalue */
@@ -243,6 +323,13 @@ struct os_scf_result {
                                  ambiguous; see warning) */
     double s2;             /* <S^2> of the determinant (UHF/UKS: spin contamination shows here) */
     double s2_exact;       /* S(S+1) of the state asked for, S = (nalpha - nbeta)/2 */
+    double stability_eig;  /* lowest eigenvalue of the orbital Hessian (real rotations within
+                              the restricted or unrestricted space), Eh; NAN when not checked */
+    double stability_curvature; /* with options.stability = 2: the energy's second derivative
+                                   along that mode from energies alone (4x the eigenvalue
+                                   restricted), a check of it; NAN otherwise */
+    char stability_skipped[160]; /* "" or why the stability check did not run although
+                                    asked for (e.g. an external term such as a solvent) */
     char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */
@@ -405,8 +492,11 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
 
 /* Nuclear gradient dE/dR of a converged SCF result, grad[3*A + k] (natom*3,
  * Eh/bohr; atoms in the molecule's order, k = x, y, z).  mol, bs and opt
- * must be those the SCF ran with (its method, grid, J/K and external
- * potentials); each potential's gradient callback adds its term.  For DFT
+ * must be those the SCF ran with (its method, grid, J/K and fitting basis,
+ * external potentials); the two-electron term differentiates the integrals
+ * the result says it used (exact or density-fitted, the fitting basis
+ * loaded again from opt and checked against res->aux); each potential's
+ * gradient callback adds its term.  For DFT
  * the grid's response is included (its points move with their atoms, the
  * Becke weights with every atom), so the gradient is the derivative of the
  * energy the SCF computes. */

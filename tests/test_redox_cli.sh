@@ -58,6 +58,10 @@ share=$(field lumo_diffuse_share "$T/red.json")
 close_to "$share" 0.75 0.25
 check $? "LUMO diffuse share $share (a diffuse state, 0.5-1)"
 
+# The document with its reduction fields still has the published shape.
+v=$(python3 "$(dirname "$0")/pipeline_check.py" schema "$(dirname "$0")/../docs/orbscreen-results.schema.json" "$T/red.json" 2>&1)
+check $([ "$v" = ok ]; echo $?) "--reduction JSON matches docs/orbscreen-results.schema.json ($v)"
+
 "$B" --rank-by reduction --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 2 ]; echo $?) "--rank-by reduction without --reduction: exit 2 ($rc)"
 "$B" --rank-by nosuch --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?

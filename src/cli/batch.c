@@ -1,4 +1,6 @@
-/* The batch: molecules run on worker threads (--jobs, each with --threads
+/* The batch: every input is read once and split into its molecules (the
+ * frames of a multi-frame XYZ file, the records of an SDF file), one job per
+ * molecule in input order, then frame order.  Molecules run on worker threads (--jobs, each with --threads
  * OpenMP threads); the main thread alone reports and writes.  Each finished
  * molecule is written once (Molden file, journal line) as it arrives; the
  * summaries are rewritten from a snapshot at most every few seconds and at
@@ -7,6 +9,7 @@
  * complete files. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <pthread.h>
@@ -18,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/error.h"
 #include "report/report.h"
 
 /* Summaries are rewritten at most this often (s), and never taking more than
@@ -26,20 +30,14 @@
 #define SUMMARY_MAX_SHARE 0.1
 
 typedef struct {
-    const char *path;
+    const char *path;       /* input as given */
+    const os_input *in;     /* NULL when the input could not be read (err says why) */
+    int index;              /* molecule index within in */
     char stem[OS_REPORT_STEM_MAX];
     os_molecule mol;
-    os_basis bs;
-    os_scf_result res;            /* in a solvent: the solvated SCF */
-    os_report_solvation solv;     /* valid when have_solv */
-    char model[320];
-    int have_bs, have_res, have_solv, failed;
-    double *grad; /* --gradient: natom*3, Eh/bohr */
-    os_report_redox redox;        /* valid when have_redox */
-    char redox_error[OS_MSG_LEN]; /* why the Delta-SCF failed ("" when it did not) */
-    int have_redox, have_diffuse, have_gas_diffuse;
-    double lumo_diffuse;          /* share of the LUMO on diffuse functions */
-    double gas_diffuse;           /* the same for the gas-phase LUMO (in a solvent) */
+    cli_calc c;             /* basis, SCF result, solvation */
+    int failed;
+    os_status status;
     os_error err;
     double wall_s;
 } job;
@@ -65,28 +63,26 @@ static double now_s(void)
 
 /* The share of res's LUMO on the basis's diffuse functions (a diagnostic:
  * a failure leaves it unknown, not the molecule failed). */
-static void lumo_character(const cli_options *o, job *j, const os_scf_result *res, double *share,
-                           int *have)
+static void lumo_character(const cli_options *o, const os_molecule *mol, const cli_calc *c,
+                           const os_scf_result *res, double *share, int *have)
 {
     os_error err;
-    *have = os_scf_lumo_diffuse_share(&j->mol, &j->bs, o->basis_dir, res, o->threads, share,
+    *have = os_scf_lumo_diffuse_share(mol, &c->bs, o->basis_dir, res, o->threads, share,
                                       &err) == OS_OK &&
             isfinite(*share);
 }
 
 /* The nuclear gradient of the converged SCF (--gradient), with the
  * solvent's term when so has it. */
-static os_status run_gradient(job *j, const os_scf_options *so)
+static os_status run_gradient(const os_molecule *mol, cli_calc *c, const os_scf_options *so,
+                              os_error *err)
 {
-    j->grad = calloc((size_t)3 * j->mol.natom, sizeof(double));
-    if (!j->grad) {
-        snprintf(j->err.msg, sizeof j->err.msg, "out of memory (gradient)");
-        return OS_ERR_NOMEM;
-    }
-    os_status st = os_scf_gradient(&j->mol, &j->bs, so, &j->res, j->grad, &j->err);
+    c->grad = calloc((size_t)3 * mol->natom, sizeof(double));
+    if (!c->grad) return os_fail(err, OS_ERR_NOMEM, "%s: out of memory (gradient)", mol->name);
+    os_status st = os_scf_gradient(mol, &c->bs, so, &c->res, c->grad, err);
     if (st != OS_OK) {
-        free(j->grad);
-        j->grad = NULL;
+        free(c->grad);
+        c->grad = NULL;
     }
     return st;
 }
@@ -95,41 +91,43 @@ static os_status run_gradient(job *j, const os_scf_options *so)
  * without the parent's solvent term: each ion gets its own).  An ion that
  * fails (say its SCF does not converge) leaves the molecule's own result
  * standing: the potential is reported as missing, with the reason. */
-static void run_redox(const cli_options *o, job *j, os_scf_options so,
-                      const os_solvent_options *sopt)
+static void run_redox(const cli_options *o, const os_molecule *mol, cli_calc *c,
+                      os_scf_options so, const os_solvent_options *sopt)
 {
     os_error err;
     so.potentials = NULL;
     so.npotentials = 0;
-    os_status st = os_redox_vertical(&j->mol, &j->bs, &so, sopt, &j->res, 1, &j->redox.red, NULL,
+    os_status st = os_redox_vertical(mol, &c->bs, &so, sopt, &c->res, 1, &c->redox.red, NULL,
                                      &err);
     if (st == OS_OK && o->oxidation) {
-        st = os_redox_vertical(&j->mol, &j->bs, &so, sopt, &j->res, -1, &j->redox.ox, NULL, &err);
-        j->redox.have_ox = st == OS_OK;
+        st = os_redox_vertical(mol, &c->bs, &so, sopt, &c->res, -1, &c->redox.ox, NULL, &err);
+        c->redox.have_ox = st == OS_OK;
     }
-    j->have_redox = j->redox.red.dn != 0;
-    if (st != OS_OK) snprintf(j->redox_error, sizeof j->redox_error, "%s", err.msg);
+    c->have_redox = c->redox.red.dn != 0;
+    if (st != OS_OK) snprintf(c->redox_error, sizeof c->redox_error, "%s", err.msg);
 }
 
 /* What follows the molecule's SCF: gradient, Delta-SCF. */
-static os_status run_after_scf(const cli_options *o, job *j, const os_scf_options *so,
-                               const os_solvent_options *sopt)
+static os_status run_after_scf(const cli_options *o, const os_molecule *mol, cli_calc *c,
+                               const os_scf_options *so, const os_solvent_options *sopt,
+                               os_error *err)
 {
     os_status st = OS_OK;
-    if (o->gradient) st = run_gradient(j, so);
-    if (st == OS_OK && (o->reduction || o->oxidation)) run_redox(o, j, *so, sopt);
+    if (o->gradient) st = run_gradient(mol, c, so, err);
+    if (st == OS_OK && (o->reduction || o->oxidation)) run_redox(o, mol, c, *so, sopt);
     return st;
 }
 
 /* In a solvent: the gas-phase SCF (for the solvation energy, the gas-phase
- * LUMO, and its orbitals to start from), then the solvated SCF into j->res,
+ * LUMO, and its orbitals to start from), then the solvated SCF into c->res,
  * then what follows it while the model lives. */
-static os_status run_solvated(const cli_options *o, job *j, os_scf_options so)
+static os_status run_solvated(const cli_options *o, const os_molecule *mol, cli_calc *c,
+                              os_scf_options so, os_error *err)
 {
     os_scf_result gas;
-    os_status st = os_scf_run(&j->mol, &j->bs, &so, &gas, &j->err);
+    os_status st = os_scf_run(mol, &c->bs, &so, &gas, err);
     if (st != OS_OK) {
-        j->res = gas; /* kept for inspection, reported as failed */
+        c->res = gas; /* kept for inspection, reported as failed */
         return st;
     }
     os_solvent_options sopt;
@@ -137,57 +135,78 @@ static os_status run_solvated(const cli_options *o, job *j, os_scf_options so)
     sopt.eps = o->eps;
     sopt.nthreads = so.nthreads;
     os_solvent *sv;
-    st = os_solvent_new(&j->mol, &j->bs, &sopt, &sv, &j->err);
+    st = os_solvent_new(mol, &c->bs, &sopt, &sv, err);
     if (st == OS_OK) {
         os_scf_potential p = os_solvent_potential(sv);
         so.potentials = &p;
         so.npotentials = 1;
         so.guess = OS_GUESS_ORBITALS;
         so.guess_orbitals = &gas;
-        st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
-        snprintf(j->model, sizeof j->model, "%s", os_solvent_describe(sv));
-        j->solv = (os_report_solvation){.solvent = o->solvent, .eps = o->eps, .model = j->model,
+        st = os_scf_run(mol, &c->bs, &so, &c->res, err);
+        snprintf(c->model, sizeof c->model, "%s", os_solvent_describe(sv));
+        c->solv = (os_report_solvation){.solvent = o->solvent, .eps = o->eps, .model = c->model,
                                         .e_gas = gas.energy, .e_pol = os_solvent_energy(sv),
                                         .lumo_gas = gas.lumo};
-        j->have_solv = st == OS_OK;
+        c->have_solv = st == OS_OK;
         so.guess = o->scf.guess;
         so.guess_orbitals = o->scf.guess_orbitals;
-        if (st == OS_OK) st = run_after_scf(o, j, &so, &sopt);
-        if (st == OS_OK) lumo_character(o, j, &gas, &j->gas_diffuse, &j->have_gas_diffuse);
+        if (st == OS_OK) st = run_after_scf(o, mol, c, &so, &sopt, err);
+        if (st == OS_OK) lumo_character(o, mol, c, &gas, &c->gas_diffuse, &c->have_gas_diffuse);
         os_solvent_free(sv);
     }
     os_scf_result_free(&gas);
     return st;
 }
 
-/* One molecule: XYZ -> molecule -> basis -> SCF (gas phase, then solvent) (-> gradient). */
+os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c, os_error *err)
+{
+    os_status st = os_basis_load(mol, o->basis, o->basis_dir, o->pure, &c->bs, err);
+    c->have_bs = st == OS_OK;
+    if (st != OS_OK) return st;
+    os_scf_options so = o->scf;
+    so.nthreads = o->threads;
+    so.log = o->verbose ? stderr : NULL;
+    if (o->eps > 0.0) {
+        st = run_solvated(o, mol, c, so, err);
+    } else {
+        st = os_scf_run(mol, &c->bs, &so, &c->res, err);
+        if (st == OS_OK) st = run_after_scf(o, mol, c, &so, NULL, err);
+    }
+    c->have_res = 1;
+    if (st == OS_OK) lumo_character(o, mol, c, &c->res, &c->lumo_diffuse, &c->have_diffuse);
+    return st;
+}
+
+void cli_calc_free(cli_calc *c)
+{
+    if (c->have_res) os_scf_result_free(&c->res);
+    if (c->have_bs) os_basis_free(&c->bs);
+    free(c->grad);
+    c->grad = NULL;
+    c->have_res = c->have_bs = c->have_solv = c->have_redox = 0;
+}
+
+/* One molecule: its frame -> molecule -> charge and multiplicity -> basis ->
+ * SCF (gas phase, then solvent) (-> gradient, Delta-SCF). */
 static void run_job(const cli_options *o, job *j)
 {
     double t0 = now_s();
-    os_status st = os_molecule_read_xyz(j->path, &j->mol, &j->err);
+    if (!j->in) { /* the input itself failed; err and status hold why */
+        j->failed = 1;
+        return;
+    }
+    os_status st = os_input_molecule(j->in, j->index, &j->mol, &j->err);
     if (st == OS_OK) {
         int charge = j->mol.has_charge ? j->mol.charge : (o->has_charge ? o->charge : 0);
         int mult = j->mol.has_mult ? j->mol.mult : (o->has_mult ? o->mult : 1);
         st = os_molecule_set_state(&j->mol, charge, mult, &j->err);
     }
-    if (st == OS_OK) {
-        st = os_basis_load(&j->mol, o->basis, o->basis_dir, o->pure, &j->bs, &j->err);
-        j->have_bs = st == OS_OK;
-    }
-    if (st == OS_OK) {
-        os_scf_options so = o->scf;
-        so.nthreads = o->threads;
-        so.log = o->verbose ? stderr : NULL;
-        if (o->eps > 0.0) {
-            st = run_solvated(o, j, so);
-        } else {
-            st = os_scf_run(&j->mol, &j->bs, &so, &j->res, &j->err);
-            if (st == OS_OK) st = run_after_scf(o, j, &so, NULL);
-        }
-        j->have_res = 1;
-        if (st == OS_OK) lumo_character(o, j, &j->res, &j->lumo_diffuse, &j->have_diffuse);
-    }
+    if (st == OS_OK) st = cli_compute(o, &j->mol, &j->c, &j->err);
     j->failed = st != OS_OK;
+    j->status = st;
+    /* Every message about a molecule names its file (basis and SCF messages
+     * may not). */
+    if (j->failed) os_error_prefix(&j->err, j->mol.file[0] ? j->mol.file : j->path);
     j->wall_s = now_s() - t0;
 }
 
@@ -230,26 +249,33 @@ static os_report_entry entry_of(job *j)
 {
     os_report_entry e = {.mol = &j->mol, .wall_s = j->wall_s,
                          .label = j->mol.label[0] ? j->mol.label : NULL};
-    e.bs = j->have_bs ? &j->bs : NULL;
-    e.gradient = j->grad;
-    e.redox = j->have_redox ? &j->redox : NULL;
-    e.redox_error = j->redox_error[0] ? j->redox_error : NULL;
-    e.have_lumo_diffuse = j->have_diffuse;
-    e.lumo_diffuse = j->lumo_diffuse;
-    e.have_lumo_gas_diffuse = j->have_gas_diffuse;
-    e.lumo_gas_diffuse = j->gas_diffuse;
+    if (j->in) {
+        e.input_format = os_input_format(j->in);
+        e.input_sha256 = os_input_sha256(j->in);
+    }
+    e.bs = j->c.have_bs ? &j->c.bs : NULL;
+    e.status = j->status;
+    e.gradient = j->c.grad;
+    e.redox = j->c.have_redox ? &j->c.redox : NULL;
+    e.redox_error = j->c.redox_error[0] ? j->c.redox_error : NULL;
+    e.have_lumo_diffuse = j->c.have_diffuse;
+    e.lumo_diffuse = j->c.lumo_diffuse;
+    e.have_lumo_gas_diffuse = j->c.have_gas_diffuse;
+    e.lumo_gas_diffuse = j->c.gas_diffuse;
     if (j->failed)
         e.error = j->err.msg;
     else
-        e.res = &j->res;
-    if (j->have_solv) e.solv = &j->solv;
+        e.res = &j->c.res;
+    if (j->c.have_solv) e.solv = &j->c.solv;
     return e;
 }
 
 static void print_gradient(const os_molecule *m, const double *g, int k, int n)
 {
     double gmax = 0.0, ss = 0.0;
-    fprintf(stderr, "[%d/%d] %s: gradient (Eh/bohr)\n", k, n, m->name);
+    fprintf(stderr, "[%d/%d] ", k, n);
+    os_report_put_text(stderr, m->name, 0, 0);
+    fputs(": gradient (Eh/bohr)\n", stderr);
     for (int a = 0; a < m->natom; ++a) {
         fprintf(stderr, "    %3d %-2s %15.9f %15.9f %15.9f\n", a + 1, os_element_symbol(m->Z[a]),
                 g[3 * a], g[3 * a + 1], g[3 * a + 2]);
@@ -262,42 +288,61 @@ static void print_gradient(const os_molecule *m, const double *g, int k, int n)
             m->natom > 0 ? sqrt(ss / (3.0 * m->natom)) : 0.0);
 }
 
+/* "[k/n] name" at the start of a progress line, the name terminal-safe. */
+static void progress_name(const job *j, int k, int n)
+{
+    fprintf(stderr, "[%d/%d] ", k, n);
+    os_report_put_text(stderr, j->mol.name, 0, 0);
+}
+
 static void progress(const cli_options *o, const job *j, int k, int n)
 {
     if (o->quiet && !j->failed) return;
+    /* Names and messages quote file names: written terminal-safe. */
+    fprintf(stderr, "[%d/%d] ", k, n);
     if (j->failed) {
-        fprintf(stderr, "[%d/%d] %s: %s\n", k, n, j->path, j->err.msg);
+        os_report_put_text(stderr, j->err.msg, 0, 0);
+        fputc('\n', stderr);
         return;
     }
+    os_report_put_text(stderr, j->mol.name, 0, 0);
     char lumo[32];
-    if (isfinite(j->res.lumo))
-        snprintf(lumo, sizeof lumo, "%.3f eV", j->res.lumo * OS_HARTREE_EV);
+    if (isfinite(j->c.res.lumo))
+        snprintf(lumo, sizeof lumo, "%.3f eV", j->c.res.lumo * OS_HARTREE_EV);
     else
         snprintf(lumo, sizeof lumo, "none (no virtual orbital)");
     char solv[64] = "";
-    if (j->have_solv)
+    if (j->c.have_solv)
         snprintf(solv, sizeof solv, ", dG_solv %.2f kcal/mol",
-                 (j->res.energy - j->solv.e_gas) * OS_HARTREE_KCAL);
-    fprintf(stderr, "[%d/%d] %s: E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
-            k, n, j->mol.name, j->res.energy, solv, j->res.homo * OS_HARTREE_EV, lumo,
-            j->res.iterations, j->wall_s);
-    if (j->res.unrestricted)
-        fprintf(stderr, "[%d/%d] %s: <S^2> %.4f (exact %.4f)\n", k, n, j->mol.name, j->res.s2,
-                j->res.s2_exact);
-    if (j->have_redox) {
-        fprintf(stderr, "[%d/%d] %s: reduction (charge %d, mult %d, <S^2> %.4f): E_red %.3f V vs "
-                        "Li/Li+", k, n, j->mol.name, j->redox.red.charge, j->redox.red.mult,
-                j->redox.red.s2, j->redox.red.potential_v);
-        if (j->redox.have_ox)
-            fprintf(stderr, "; oxidation (<S^2> %.4f): E_ox %.3f V", j->redox.ox.s2,
-                    j->redox.ox.potential_v);
+                 (j->c.res.energy - j->c.solv.e_gas) * OS_HARTREE_KCAL);
+    fprintf(stderr, ": E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
+            j->c.res.energy, solv, j->c.res.homo * OS_HARTREE_EV, lumo, j->c.res.iterations,
+            j->wall_s);
+    const cli_calc *c = &j->c;
+    if (c->res.unrestricted) {
+        progress_name(j, k, n);
+        fprintf(stderr, ": <S^2> %.4f (exact %.4f)\n", c->res.s2, c->res.s2_exact);
+    }
+    if (c->have_redox) {
+        progress_name(j, k, n);
+        fprintf(stderr, ": reduction (charge %d, mult %d, <S^2> %.4f): E_red %.3f V vs Li/Li+",
+                c->redox.red.charge, c->redox.red.mult, c->redox.red.s2, c->redox.red.potential_v);
+        if (c->redox.have_ox)
+            fprintf(stderr, "; oxidation (<S^2> %.4f): E_ox %.3f V", c->redox.ox.s2,
+                    c->redox.ox.potential_v);
         fprintf(stderr, "\n");
     }
-    if (j->redox_error[0])
-        fprintf(stderr, "[%d/%d] %s: Delta-SCF failed: %s\n", k, n, j->mol.name, j->redox_error);
-    if (j->res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
-                                   j->res.warning);
-    if (j->grad) print_gradient(&j->mol, j->grad, k, n);
+    if (c->redox_error[0]) {
+        progress_name(j, k, n);
+        fprintf(stderr, ": Delta-SCF failed: ");
+        os_report_put_text(stderr, c->redox_error, 0, 0);
+        fputc('\n', stderr);
+    }
+    if (c->res.warning[0]) {
+        progress_name(j, k, n);
+        fprintf(stderr, ": warning: %s\n", c->res.warning);
+    }
+    if (c->grad) print_gradient(&j->mol, c->grad, k, n);
 }
 
 typedef struct {
@@ -335,25 +380,37 @@ static int final_outputs(const cli_options *o, const os_report_run *run, os_repo
     if (o->json) {
         os_status st;
         if (strcmp(o->json, "-") == 0) {
+            /* Every byte checked: a full disk or a closed pipe is a failed run. */
+            errno = 0;
             st = os_report_write_json(stdout, run, e, m, &err);
             if (st == OS_OK && fflush(stdout) != 0)
-                st = OS_ERR_IO, snprintf(err.msg, sizeof err.msg, "cannot write JSON to stdout");
+                st = os_fail(&err, OS_ERR_IO, "cannot write JSON to standard output: %s",
+                             strerror(errno));
         } else {
             st = os_report_write_json_file(o->json, run, e, m, &err);
         }
         if (st != OS_OK) {
-            fprintf(stderr, "orbscreen: %s\n", err.msg);
+            cli_error(err.msg);
             ok = 0;
         }
     }
-    if (!o->quiet && os_report_write_table(stderr, run, e, m, &err) != OS_OK) ok = 0;
+    /* The table is the run's answer: stdout, unless the JSON took it. */
+    int json_on_stdout = o->json && strcmp(o->json, "-") == 0;
+    FILE *tf = json_on_stdout ? stderr : stdout;
+    if (!(json_on_stdout && o->quiet)) {
+        if (os_report_write_table(tf, run, e, m, &err) != OS_OK || fflush(tf) != 0) {
+            if (tf == stdout) fprintf(stderr, "orbscreen: cannot write the table to stdout\n");
+            ok = 0;
+        }
+    }
     return ok;
 }
 
 /* --------------------------------------------------------------- the run */
 
 static void run_header(const cli_options *o, int argc, char **argv, os_report_run *run,
-                       char *cmdline, size_t ncmd, char *date, size_t ndate)
+                       char *cmdline, size_t ncmd, char *date, size_t ndate, char *phase,
+                       size_t nphase)
 {
     cmdline[0] = '\0';
     for (int i = 0; i < argc; ++i) {
@@ -376,39 +433,122 @@ static void run_header(const cli_options *o, int argc, char **argv, os_report_ru
     run->date = date;
     run->nthreads = o->threads;
     run->rank_by = o->rank_by;
+    run->scf = &o->scf;
+    run->phase = cli_phase(o, phase, nphase);
+}
+
+const char *cli_phase(const cli_options *o, char *buf, size_t n)
+{
+    if (!(o->eps > 0.0)) return "gas phase";
+    if (o->solvent)
+        snprintf(buf, n, "in %s (C-PCM, eps = %.4g)", o->solvent, o->eps);
+    else
+        snprintf(buf, n, "in a dielectric (C-PCM, eps = %.4g)", o->eps);
+    return buf;
 }
 
 typedef struct {
+    const cli_options *opt;
     os_results *results;
     double t_start, t_last, last_cost;
     int nwritten;
 } writer_state;
 
-/* One finished molecule into the results folder; the summaries when due. */
-static int write_finished(const os_report_run *run, writer_state *w,
-                          job *jobs, const char *reported, int n, int k, os_report_entry *snap)
+/* dir/name, or NULL when it does not fit. */
+static int join_path(char *buf, size_t n, const char *dir, const char *name)
 {
+    int w = snprintf(buf, n, "%s/%s", dir, name);
+    return w >= 0 && (size_t)w < n;
+}
+
+static os_status w_qcschema(FILE *f, void *ctx, os_error *err)
+{
+    const void **a = ctx;
+    return os_report_write_qcschema(f, a[0], a[1], NULL, err);
+}
+
+typedef struct {
+    const os_report_entry *e;
+    int spin, mo, nthreads;
+} cube_job;
+
+static os_status w_cube(FILE *f, void *ctx, os_error *err)
+{
+    const cube_job *c = ctx;
+    return os_cube_write(f, c->e->mol, c->e->bs, c->e->res, c->spin, c->mo, 0.2, 4.0,
+                         c->nthreads, err);
+}
+
+/* The cube files --cube asks for: <stem>.<orbital>.cube in the results folder. */
+static os_status write_cubes(const cli_options *o, const os_report_entry *e, const char *stem,
+                             os_error *err)
+{
+    for (int k = 0; k < o->ncube; ++k) {
+        cube_job c = {e, 0, 0, o->threads};
+        char tag[32], name[OS_REPORT_STEM_MAX + 48], path[4096];
+        os_status st = os_cube_resolve(e->res, &o->cube[k], &c.spin, &c.mo, tag, sizeof tag, err);
+        if (st != OS_OK) return st;
+        snprintf(name, sizeof name, "%s.%s.cube", stem, tag);
+        if (!join_path(path, sizeof path, o->out_dir, name))
+            return os_fail(err, OS_ERR_IO, "cube file path too long");
+        st = os_report_write_atomic(path, w_cube, &c, 0, err);
+        if (st != OS_OK) return st;
+    }
+    return OS_OK;
+}
+
+/* Everything written once per molecule: the results folder's Molden file
+ * and journal line, the QCSchema file, the cube files. */
+static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
+{
+    const cli_options *o = w->opt;
     int ok = 1;
     os_error err;
-    signal_hold h;
-    hold_signals(&h);
-    os_report_entry e = entry_of(&jobs[k]);
-    if (os_results_add(w->results, run, &e, jobs[k].stem, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+    os_report_entry e = entry_of(j);
+    if (w->results && os_results_add(w->results, run, &e, j->stem, &err) != OS_OK) {
+        cli_error(err.msg);
         ok = 0;
     }
-    /* The coefficients went into the Molden file; the summaries need energies only. */
-    free(jobs[k].res.C_a);
-    free(jobs[k].res.C_b);
-    jobs[k].res.C_a = jobs[k].res.C_b = NULL;
+    if (o->qcschema_dir) {
+        char name[OS_REPORT_STEM_MAX + 8], path[4096];
+        snprintf(name, sizeof name, "%s.json", j->stem);
+        const void *ctx[2] = {run, &e};
+        os_status st = join_path(path, sizeof path, o->qcschema_dir, name)
+                           ? os_report_write_atomic(path, w_qcschema, ctx, 0, &err)
+                           : os_fail(&err, OS_ERR_IO, "QCSchema file path too long");
+        if (st != OS_OK) {
+            cli_error(err.msg);
+            ok = 0;
+        }
+    }
+    if (o->ncube > 0 && os_report_entry_ok(&e) && write_cubes(o, &e, j->stem, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: %s: %s\n", j->mol.name, err.msg);
+        ok = 0;
+    }
+    return ok;
+}
+
+/* One finished molecule's files; the summaries when due. */
+static int write_finished(os_report_run *run, writer_state *w, job *jobs, const char *reported,
+                          int n, int k, os_report_entry *snap)
+{
+    signal_hold h;
+    hold_signals(&h);
+    int ok = molecule_outputs(run, w, &jobs[k]);
+    /* The coefficients are written; the summaries need energies only. */
+    free(jobs[k].c.res.C_a);
+    free(jobs[k].c.res.C_b);
+    jobs[k].c.res.C_a = jobs[k].c.res.C_b = NULL;
     double t = now_s();
-    int due = w->nwritten == 0 ||
-              (t - w->t_last >= SUMMARY_MIN_INTERVAL_S &&
-               w->last_cost <= SUMMARY_MAX_SHARE * (t - w->t_start));
+    int due = w->results && (w->nwritten == 0 ||
+                             (t - w->t_last >= SUMMARY_MIN_INTERVAL_S &&
+                              w->last_cost <= SUMMARY_MAX_SHARE * (t - w->t_start)));
     if (due) {
+        os_error err;
         int m = snapshot(jobs, reported, n, run->rank_by, snap);
+        run->wall_s = t - w->t_start;
         if (os_results_summaries(w->results, run, snap, m, &err) != OS_OK) {
-            fprintf(stderr, "orbscreen: %s\n", err.msg);
+            cli_error(err.msg);
             ok = 0;
         }
         w->t_last = now_s();
@@ -419,6 +559,7 @@ static int write_finished(const os_report_run *run, writer_state *w,
     return ok;
 }
 
+/* Unique output stems from the molecules' names (known before any parse). */
 static void assign_stems(job *jobs, int n)
 {
     const char **names = malloc((size_t)n * sizeof *names);
@@ -426,7 +567,7 @@ static void assign_stems(job *jobs, int n)
     char(*bases)[256] = malloc((size_t)n * sizeof *bases);
     if (names && stems && bases) {
         for (int i = 0; i < n; ++i) {
-            os_molecule_name_from_path(jobs[i].path, bases[i], sizeof bases[i]);
+            snprintf(bases[i], sizeof bases[i], "%s", jobs[i].mol.name);
             names[i] = bases[i];
         }
         os_results_assign_stems(names, n, stems);
@@ -439,11 +580,100 @@ static void assign_stems(job *jobs, int n)
     free(bases);
 }
 
+/* Read and split every input once: one job per molecule, in input order,
+ * then frame order.  An input that cannot be read is one failed job.
+ * Returns the jobs (count in *njob), NULL when out of memory. */
+static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
+{
+    int n = 0;
+    os_error *errs = calloc((size_t)o->ninput, sizeof *errs);
+    os_status *sts = calloc((size_t)o->ninput, sizeof *sts);
+    if (!errs || !sts) {
+        free(errs);
+        free(sts);
+        return NULL;
+    }
+    for (int i = 0; i < o->ninput; ++i) {
+        sts[i] = os_input_open(o->inputs[i], &inputs[i], &errs[i]);
+        if (sts[i] != OS_OK) inputs[i] = NULL;
+        n += inputs[i] ? os_input_count(inputs[i]) : 1;
+    }
+    job *jobs = calloc((size_t)(n > 0 ? n : 1), sizeof *jobs);
+    if (!jobs) {
+        free(errs);
+        free(sts);
+        return NULL;
+    }
+    int k = 0;
+    for (int i = 0; i < o->ninput; ++i) {
+        int count = inputs[i] ? os_input_count(inputs[i]) : 1;
+        for (int f = 0; f < count; ++f, ++k) {
+            job *j = &jobs[k];
+            j->path = o->inputs[i];
+            j->in = inputs[i];
+            j->index = f;
+            j->mol.mult = 1;
+            snprintf(j->mol.file, sizeof j->mol.file, "%s", j->path);
+            if (inputs[i]) {
+                os_input_name(inputs[i], f, j->mol.name, sizeof j->mol.name);
+            } else {
+                os_molecule_name_from_path(j->path, j->mol.name, sizeof j->mol.name);
+                j->err = errs[i];
+                j->status = sts[i];
+            }
+        }
+    }
+    free(errs);
+    free(sts);
+    *njob = n;
+    return jobs;
+}
+
+static void free_jobs(job *jobs, int n, os_input **inputs, int ninput)
+{
+    for (int i = 0; i < n; ++i) {
+        cli_calc_free(&jobs[i].c);
+        os_molecule_free(&jobs[i].mol);
+    }
+    for (int i = 0; i < ninput; ++i) os_input_free(inputs[i]);
+    free(jobs);
+}
+
+/* Folders that must be usable before any work: the results folder (locked)
+ * and the QCSchema folder. */
+static int open_outputs(const cli_options *o, writer_state *w)
+{
+    os_error err;
+    if (o->out_dir && os_results_open(o->out_dir, &w->results, &err) != OS_OK) {
+        cli_error(err.msg);
+        return 0;
+    }
+    if (o->qcschema_dir && os_report_prepare_dir(o->qcschema_dir, &err) != OS_OK) {
+        cli_error(err.msg);
+        os_results_close(w->results);
+        w->results = NULL;
+        return 0;
+    }
+    return 1;
+}
+
 int cli_run_batch(const cli_options *opt, int argc, char **argv)
 {
     cli_options o = *opt;
-    int n = o.ninput;
-    if (o.jobs > n) o.jobs = n;
+    writer_state w = {.opt = &o, .t_start = now_s()};
+    w.t_last = w.t_start;
+    if (!open_outputs(&o, &w)) return EXIT_USAGE;
+
+    os_input **inputs = calloc((size_t)o.ninput, sizeof *inputs);
+    int n = 0;
+    job *jobs = inputs ? make_jobs(&o, inputs, &n) : NULL;
+    if (!jobs) {
+        fprintf(stderr, "orbscreen: out of memory\n");
+        free(inputs);
+        os_results_close(w.results);
+        return EXIT_SOME_FAILED;
+    }
+    if (o.jobs > n) o.jobs = n > 0 ? n : 1;
     if (o.scf.memory_mb == 0 && o.jobs > 1) {
         /* The library's default (half the available memory) is per SCF:
          * share it among the jobs. */
@@ -454,42 +684,37 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         o.threads = omp_get_num_procs() / o.jobs;
         if (o.threads < 1) o.threads = 1;
     }
-    writer_state w = {.t_start = now_s()};
-    w.t_last = w.t_start;
-    os_error err;
-    if (o.out_dir && os_results_open(o.out_dir, &w.results, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
-        return EXIT_USAGE;
-    }
+    assign_stems(jobs, n);
 
-    job *jobs = calloc((size_t)n, sizeof *jobs);
-    char *reported = calloc((size_t)n, 1);
-    int *finished = calloc((size_t)n, sizeof *finished);
-    os_report_entry *snap = calloc((size_t)n, sizeof *snap);
+    char *reported = calloc((size_t)n + 1, 1);
+    int *finished = calloc((size_t)n + 1, sizeof *finished);
+    os_report_entry *snap = calloc((size_t)n + 1, sizeof *snap);
     pthread_t *tid = calloc((size_t)o.jobs, sizeof *tid);
-    if (!jobs || !reported || !finished || !snap || !tid) {
+    if (!reported || !finished || !snap || !tid) {
         fprintf(stderr, "orbscreen: out of memory\n");
+        free(reported), free(finished), free(snap), free(tid);
+        free_jobs(jobs, n, inputs, o.ninput);
+        free(inputs);
         os_results_close(w.results);
         return EXIT_SOME_FAILED;
     }
-    for (int i = 0; i < n; ++i) jobs[i].path = o.inputs[i];
-    assign_stems(jobs, n);
 
     char cmdline[4096], date[32];
     os_report_run run;
-    run_header(&o, argc, argv, &run, cmdline, sizeof cmdline, date, sizeof date);
+    char phase[128];
+    run_header(&o, argc, argv, &run, cmdline, sizeof cmdline, date, sizeof date, phase,
+               sizeof phase);
 
     queue q = {.opt = &o, .jobs = jobs, .njob = n, .finished = finished};
     pthread_mutex_init(&q.lock, NULL);
     pthread_cond_init(&q.cond, NULL);
     int nworker = start_workers(&q, tid, o.jobs);
+    int nreported = 0, write_ok = 1;
     if (nworker == 0) {
         fprintf(stderr, "orbscreen: cannot start worker threads\n");
-        os_results_close(w.results);
-        return EXIT_SOME_FAILED;
+        write_ok = 0;
+        nreported = n; /* nothing will run */
     }
-
-    int nreported = 0, write_ok = 1;
     while (nreported < n) {
         pthread_mutex_lock(&q.lock);
         while (q.nfinished == nreported) pthread_cond_wait(&q.cond, &q.lock);
@@ -500,8 +725,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
             int k = finished[nreported];
             reported[k] = 1;
             progress(&o, &jobs[k], nreported + 1, n);
-            if (w.results)
-                write_ok &= write_finished(&run, &w, jobs, reported, n, k, snap);
+            write_ok &= write_finished(&run, &w, jobs, reported, n, k, snap);
         }
     }
     for (int t = 0; t < nworker; ++t) pthread_join(tid[t], NULL);
@@ -509,27 +733,24 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     signal_hold h;
     hold_signals(&h);
     int m = snapshot(jobs, reported, n, run.rank_by, snap);
+    run.wall_s = now_s() - w.t_start;
+    os_error err;
     if (w.results && os_results_summaries(w.results, &run, snap, m, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        cli_error(err.msg);
         write_ok = 0;
     }
     write_ok &= final_outputs(&o, &run, snap, m);
     release_signals(&h);
     os_results_close(w.results);
 
-    int any_failed = !write_ok;
-    for (int i = 0; i < n; ++i) {
-        any_failed |= jobs[i].failed;
-        if (jobs[i].have_res) os_scf_result_free(&jobs[i].res);
-        if (jobs[i].have_bs) os_basis_free(&jobs[i].bs);
-        free(jobs[i].grad);
-        os_molecule_free(&jobs[i].mol);
-    }
+    int any_failed = !write_ok || nworker == 0;
+    for (int i = 0; i < n; ++i) any_failed |= jobs[i].failed;
+    free_jobs(jobs, n, inputs, o.ninput);
+    free(inputs);
     free(snap);
     free(finished);
     free(reported);
     free(tid);
-    free(jobs);
     pthread_mutex_destroy(&q.lock);
     pthread_cond_destroy(&q.cond);
     return any_failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;

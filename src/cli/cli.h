@@ -1,5 +1,6 @@
 /* The command line's parts: options (options.c), the batch of molecules run
- * on worker threads with results written as they finish (batch.c). */
+ * on worker threads with results written as they finish (batch.c), and one
+ * QCSchema AtomicInput run for a harness (qcschema_in.c). */
 #ifndef OS_CLI_H
 #define OS_CLI_H
 #include "orbscreen.h"
@@ -13,6 +14,10 @@ typedef struct {
     const char *basis_dir; /* --basis-dir, else found next to the executable, else NULL */
     const char *json;      /* NULL, "-" or a path */
     const char *out_dir;   /* results folder; NULL with --no-results */
+    const char *qcschema_dir; /* --qcschema: one QCSchema file per molecule here, or NULL */
+    const char *qcschema_in;  /* --qcschema-in: run this AtomicInput ("-": stdin), or NULL */
+    os_cube_orbital cube[OS_CUBE_MAX_ORBITALS]; /* --cube: orbitals written as cube files */
+    int ncube;
     int charge, mult, has_charge, has_mult;
     int pure;
     int threads, jobs;
@@ -32,7 +37,40 @@ typedef struct {
  * --help, --version), having printed what the user needs. */
 int cli_parse(int argc, char **argv, cli_options *o);
 
+/* "orbscreen: MSG" on stderr, MSG written terminal-safe (it may quote what
+ * the user typed: invalid UTF-8, escape sequences). */
+void cli_error(const char *msg);
+
 /* Run every input and write the results; returns the exit code. */
 int cli_run_batch(const cli_options *o, int argc, char **argv);
+
+/* One molecule's computation: basis, SCF, and in a solvent its solvation. */
+typedef struct {
+    os_basis bs;
+    os_scf_result res;            /* in a solvent: the solvated SCF */
+    os_report_solvation solv;     /* valid when have_solv */
+    char model[320];              /* the solvent model's description */
+    int have_bs, have_res, have_solv;
+    double *grad;                 /* --gradient: natom*3, Eh/bohr; NULL otherwise */
+    os_report_redox redox;        /* --reduction/--oxidation: valid when have_redox */
+    char redox_error[OS_MSG_LEN]; /* why the Delta-SCF failed ("" when it did not) */
+    int have_redox, have_diffuse, have_gas_diffuse;
+    double lumo_diffuse;          /* share of the LUMO on diffuse functions */
+    double gas_diffuse;           /* the same for the gas-phase LUMO (in a solvent) */
+} cli_calc;
+
+/* Basis and SCF (gas phase, then solvated with --solvent/--eps) and, with
+ * --gradient, the nuclear gradient of a molecule whose charge and multiplicity are set, with the options' basis,
+ * method and threads (batch.c).  c starts zeroed; free with cli_calc_free. */
+os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c, os_error *err);
+void cli_calc_free(cli_calc *c);
+
+/* The phase for reports: "gas phase", or the solvent ("in dme (C-PCM, eps =
+ * 7.2)") written into buf. */
+const char *cli_phase(const cli_options *o, char *buf, size_t n);
+
+/* --qcschema-in: one AtomicInput in, its AtomicResult (or FailedOperation)
+ * on stdout (qcschema_in.c); returns the exit code. */
+int cli_run_qcschema(const cli_options *o);
 
 #endif

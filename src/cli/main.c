@@ -9,5 +9,6 @@ int main(int argc, char **argv)
     if (rc >= 0) return rc;
     /* orbscreen's threads sit around BLAS calls: BLAS itself runs on one. */
     os_blas_set_threads(1);
+    if (o.qcschema_in) return cli_run_qcschema(&o);
     return cli_run_batch(&o, argc, argv);
 }

@@ -6,20 +6,15 @@
 #include <math.h>
 #include <string.h>
 
-/* RFC 4180: quote a field holding a comma, quote, CR or LF; double quotes. */
+/* RFC 4180: quote a field holding a comma, quote, CR or LF; double quotes.
+ * Always valid UTF-8 (os_report_put_text). */
 static void csv_field(FILE *f, const char *s, int last)
 {
     if (!s) s = "";
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        for (; *s; ++s) {
-            if (*s == '"') fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote) fputc('"', f);
+    os_report_put_text(f, s, quote, quote ? '"' : 0);
+    if (quote) fputc('"', f);
     fputc(last ? '\n' : ',', f);
 }
 

@@ -4,6 +4,7 @@
 #include "core/error.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,4 +137,19 @@ int os_report_rank_disagrees(const os_report_entry *e)
     int lumo = e->solv ? e->rank_lumo_solv : e->rank_lumo;
     return lumo > 0 && e->rank_reduction > 0 &&
            abs(lumo - e->rank_reduction) > OS_REPORT_RANK_DISAGREE;
+}
+
+const char *os_report_phase(const os_report_run *run)
+{
+    return run && run->phase ? run->phase : "gas phase";
+}
+
+void os_report_level_of_theory(const os_report_run *run, char *buf, size_t n)
+{
+    /* Functionals are written in capitals in papers (B3LYP, PBE0, HF). */
+    char meth[64];
+    snprintf(meth, sizeof meth, "%s", run && run->method ? run->method : "?");
+    for (char *c = meth; *c; ++c)
+        if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+    snprintf(buf, n, "%s/%s", meth, run && run->basis ? run->basis : "?");
 }

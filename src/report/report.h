@@ -62,6 +62,9 @@ typedef struct {
     const char *label;         /* display name for the figure, e.g. "TFSI-" (a trailing charge
                                   sign is drawn as a superscript); NULL: mol->name */
     const os_report_solvation *solv; /* in a solvent: res is the solvated SCF; NULL: gas phase */
+    const char *input_format;  /* format of the input it came from ("xyz", "sdf"); NULL: unknown */
+    const char *input_sha256;  /* SHA-256 of that input's bytes (64 hex digits); NULL: unknown */
+    os_status status;          /* why it failed (OS_OK when it did not, or unknown) */
     const double *gradient;    /* nuclear gradient, natom*3, Eh/bohr; NULL when not computed */
     const os_report_redox *redox; /* NULL when not computed */
     const char *redox_error;   /* why the Delta-SCF failed, or NULL */
@@ -87,6 +90,9 @@ typedef struct {
     const char *date;          /* ISO 8601 UTC, e.g. "2026-11-25T17:40:00Z" */
     int nthreads;              /* OpenMP threads used */
     int rank_by;               /* OS_RANK_*; OS_RANK_AUTO (0) = OS_RANK_LUMO */
+    const os_scf_options *scf; /* the run's SCF options (thresholds); NULL: the defaults */
+    const char *phase;         /* "gas phase" unless a solvent model is used; NULL: gas phase */
+    double wall_s;             /* the run's wall time so far, s */
 } os_report_run;
 
 /* The ranking convention, as written into every report (by LUMO). */
@@ -123,6 +129,18 @@ void os_report_rank(os_report_entry *e, int n, int rank_by);
  * removed, and the charge drawn as a real superscript (U+2212 minus in a
  * <tspan baseline-shift="super">).  NUL-terminated, truncated to n bytes. */
 void os_report_svg_label(const os_molecule *mol, const char *label, char *buf, size_t n);
+
+/* Write outside text (a name, a label, a message) to f as valid UTF-8:
+ * invalid bytes as U+FFFD, control characters as blanks (CR and LF kept when
+ * keep_newlines), and each `dq` character doubled (CSV quoting; 0: none). */
+void os_report_put_text(FILE *f, const char *s, int keep_newlines, char dq);
+
+/* The phase the run's molecules are in, for captions ("gas phase"). */
+const char *os_report_phase(const os_report_run *run);
+
+/* Level of theory as printed in papers, "B3LYP/6-31+G*" (method in capitals),
+ * NUL-terminated, truncated to n. */
+void os_report_level_of_theory(const os_report_run *run, char *buf, size_t n);
 
 /* Writers.  Each writes to an open stream, checks the stream's error state
  * and returns OS_ERR_IO with a message when writing failed.  They read
@@ -184,6 +202,45 @@ void os_results_close(os_results *r);
 /* Unique, file-system-safe output stems for the molecule names of a run:
  * "h2", "h2-2", ... (a later duplicate gets the first free suffix). */
 void os_results_assign_stems(const char *const *names, int n, char (*stems)[OS_REPORT_STEM_MAX]);
+
+/* What a QCSchema AtomicInput asked for, echoed into its result: "id", the
+ * driver ("energy" or "gradient"; NULL: "energy") and the raw JSON text of
+ * "keywords", "protocols" and "extras" (NULL: none or {}). */
+typedef struct {
+    const char *id;
+    const char *driver;
+    const char *keywords_json, *protocols_json, *extras_json;
+} os_qcschema_echo;
+
+/* QCSchema (MolSSI, schema v1) for one molecule (qcschema.c): an
+ * AtomicResult when it succeeded, else a FailedOperation (success false, a
+ * ComputeError) whose input_data is the AtomicInput that was run (null when
+ * the molecule could not be read).  echo: NULL for none. */
+os_status os_report_write_qcschema(FILE *f, const os_report_run *run, const os_report_entry *e,
+                                   const os_qcschema_echo *echo, os_error *err);
+
+/* Gaussian cube file of orbital `mo` (0-based) of spin `spin` (0 alpha, 1
+ * beta) on a grid of `spacing` bohr reaching `margin` bohr beyond the atoms
+ * (cube.c); nthreads for the evaluation. */
+os_status os_cube_write(FILE *f, const os_molecule *mol, const os_basis *bs,
+                        const os_scf_result *res, int spin, int mo, double spacing, double margin,
+                        int nthreads, os_error *err);
+
+/* Which orbitals --cube writes: "homo", "lumo", "homo-K", "lumo+K", or a
+ * 1-based orbital number N. */
+typedef struct {
+    int kind;   /* 0 HOMO-relative, 1 LUMO-relative, 2 orbital number */
+    int offset; /* K below the HOMO / above the LUMO, or N */
+} os_cube_orbital;
+#define OS_CUBE_MAX_ORBITALS 16
+/* Parse a comma-separated list ("homo,lumo,12"). */
+os_status os_cube_parse_spec(const char *spec, os_cube_orbital *sel, int *n, os_error *err);
+/* The spin (0 alpha, 1 beta) and 0-based orbital an entry selects in a
+ * result, and a file-name tag ("homo", "lumo+1", "mo12"); for an
+ * unrestricted result the HOMO is the higher of the two spins' highest
+ * occupied orbitals and the LUMO the lower of their lowest empty ones. */
+os_status os_cube_resolve(const os_scf_result *res, const os_cube_orbital *sel, int *spin,
+                          int *mo, char *tag, size_t ntag, os_error *err);
 
 /* The one-line JSON form of one molecule (the journal's line), newline-terminated. */
 os_status os_report_write_json_entry(FILE *f, const os_report_run *run, const os_report_entry *e,

@@ -12,6 +12,7 @@
 #include "report/report.h"
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,6 +102,32 @@ static char *path_in(const char *dir, const char *name)
     return p;
 }
 
+/* Open (creating) a file of the results folder that must be a regular file:
+ * O_NONBLOCK so a FIFO put there cannot block the run, then checked. */
+static os_status open_regular(const char *path, int flags, int *fd, os_error *err)
+{
+    *fd = open(path, flags | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
+    struct stat sb;
+    if (*fd < 0) {
+        int e = errno; /* a FIFO without a reader: ENXIO; say what the file is */
+        if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+            return os_fail(err, OS_ERR_IO, "cannot use %s: it is %s, not a regular file", path,
+                           os_file_kind(sb.st_mode));
+        return os_fail(err, OS_ERR_IO, "cannot create %s: %s", path, strerror(e));
+    }
+    int bad = fstat(*fd, &sb) != 0;
+    if (bad || !S_ISREG(sb.st_mode)) {
+        os_status st = os_fail(err, OS_ERR_IO, "cannot use %s: %s%s", path,
+                               bad ? strerror(errno) : "it is ",
+                               bad ? "" : os_file_kind(sb.st_mode));
+        close(*fd);
+        *fd = -1;
+        return st;
+    }
+    fcntl(*fd, F_SETFL, flags & O_APPEND); /* blocking again: a regular file never waits */
+    return OS_OK;
+}
+
 os_status os_results_open(const char *dir, os_results **out, os_error *err)
 {
     *out = NULL;
@@ -115,10 +142,8 @@ os_status os_results_open(const char *dir, os_results **out, os_error *err)
         return OS_NOMEM(err, "results folder");
     }
     r->lock_fd = r->journal_fd = -1;
-    r->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (r->lock_fd < 0) {
-        st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", lock, strerror(errno));
-    } else if (flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    st = open_regular(lock, O_RDWR, &r->lock_fd, err);
+    if (st == OS_OK && flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         char pid[32] = "";
         ssize_t got = pread(r->lock_fd, pid, sizeof pid - 1, 0);
         pid[got > 0 ? got : 0] = '\0';
@@ -127,17 +152,15 @@ os_status os_results_open(const char *dir, os_results **out, os_error *err)
                      "results folder %s is in use by another orbscreen run%s%s%s (choose another "
                      "--out)",
                      dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
-    } else {
+    } else if (st == OS_OK) {
         char pid[32];
         int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
         if (ftruncate(r->lock_fd, 0) != 0 || pwrite(r->lock_fd, pid, (size_t)len, 0) != len)
             st = os_fail(err, OS_ERR_IO, "cannot write %s: %s", lock, strerror(errno));
     }
-    if (st == OS_OK) {
-        r->journal_fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-        if (r->journal_fd < 0)
-            st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", journal, strerror(errno));
-    }
+    if (st == OS_OK) st = open_regular(journal, O_WRONLY | O_APPEND, &r->journal_fd, err);
+    if (st == OS_OK && ftruncate(r->journal_fd, 0) != 0)
+        st = os_fail(err, OS_ERR_IO, "cannot write %s: %s", journal, strerror(errno));
     free(lock);
     free(journal);
     if (st != OS_OK) {
@@ -225,15 +248,6 @@ os_status os_results_summaries(os_results *r, const os_report_run *run,
     return st;
 }
 
-/* Truncate to at most max bytes without cutting a UTF-8 sequence. */
-static void utf8_truncate(char *s, size_t max)
-{
-    size_t len = strlen(s);
-    if (len <= max) return;
-    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80) --max;
-    s[max] = '\0';
-}
-
 /* File-system-safe stem: no '/', no control characters, not "." or "..",
  * short enough that "<stem>.molden.tmp.<pid>" fits in a file name. */
 static void safe_stem(const char *name, char *out, size_t n)
@@ -244,7 +258,10 @@ static void safe_stem(const char *name, char *out, size_t n)
         out[j++] = (c == '/' || c < 0x20 || c == 0x7f) ? '_' : (char)c;
     }
     out[j] = '\0';
-    utf8_truncate(out, OS_REPORT_STEM_MAX - 12);
+    /* Cut on a character boundary: the stem is also a name in the reports. */
+    char cut[OS_REPORT_STEM_MAX - 11];
+    os_utf8_copy(cut, sizeof cut, out, j);
+    memcpy(out, cut, strlen(cut) + 1);
     if (out[0] == '\0' || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
         snprintf(out, n, "molecule");
 }

@@ -6,6 +6,13 @@
 #include <math.h>
 #include <string.h>
 
+/* A name left-aligned in w columns, safe for the terminal. */
+static void put_name(FILE *f, const char *name, int w)
+{
+    os_report_put_text(f, name, 0, 0);
+    for (int k = (int)strlen(name); k < w; ++k) fputc(' ', f);
+}
+
 /* Which optional columns the table has. */
 typedef struct {
     int solvated, diffuse, redox;
@@ -54,8 +61,9 @@ static void table_row(FILE *f, const os_report_entry *e, int wname, const column
     os_molecule_formula(m, formula, sizeof formula);
     char chg[16];
     snprintf(chg, sizeof chg, m->charge ? "%+d" : "0", m->charge);
-    fprintf(f, "%4s  %-*s  %-14s %3s %4d  %18.10f", rank, wname, m->name, formula, chg, m->mult,
-            r->energy);
+    fprintf(f, "%4s  ", rank);
+    put_name(f, m->name, wname);
+    fprintf(f, "  %-14s %3s %4d  %18.10f", formula, chg, m->mult, r->energy);
     double v[3] = {r->homo * OS_HARTREE_EV, r->lumo * OS_HARTREE_EV,
                    (r->lumo - r->homo) * OS_HARTREE_EV};
     for (int k = 0; k < 3; ++k) {
@@ -146,8 +154,11 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
     for (int i = 0; i < n; ++i) {
         if (os_report_entry_ok(&e[i])) continue;
         if (nfail++ == 0) fprintf(f, "\nfailed:\n");
-        fprintf(f, "  %-*s  %s\n", wname, e[i].mol->name,
-                e[i].error ? e[i].error : "no result");
+        fputs("  ", f);
+        put_name(f, e[i].mol->name, wname);
+        fputs("  ", f);
+        os_report_put_text(f, e[i].error ? e[i].error : "no result", 0, 0);
+        fputc('\n', f);
     }
     if (sv)
         fprintf(f, "\ndG_solv: E(solvent) - E(gas) at the same geometry, kcal/mol "
