@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/sha256.h"
 #include "report/report.h"
 
 /* Summaries are rewritten at most this often (s), and never taking more than
@@ -32,6 +33,8 @@ typedef struct {
     const char *path;       /* input as given */
     const os_input *in;     /* NULL when the input could not be read (err says why) */
     int index;              /* molecule index within in */
+    os_results_place place; /* resume key (empty when the input was unreadable), position */
+    os_report_record *kept; /* --resume: the result of an earlier run, not computed again */
     char stem[OS_REPORT_STEM_MAX];
     os_molecule mol;
     cli_calc c;             /* basis, SCF result, solvation */
@@ -44,7 +47,8 @@ typedef struct {
 typedef struct {
     const cli_options *opt;
     job *jobs;
-    int njob, next;
+    const int *todo; /* job indices to run, in the order to run them */
+    int ntodo, next;
     int *finished; /* job indices in the order they finished */
     int nfinished;
     pthread_mutex_t lock;
@@ -160,7 +164,7 @@ static void *worker(void *arg)
     queue *q = arg;
     for (;;) {
         pthread_mutex_lock(&q->lock);
-        int k = q->next < q->njob ? q->next++ : -1;
+        int k = q->next < q->ntodo ? q->todo[q->next++] : -1;
         pthread_mutex_unlock(&q->lock);
         if (k < 0) break;
         run_job(q->opt, &q->jobs[k]);
@@ -192,6 +196,7 @@ static int start_workers(queue *q, pthread_t *tid, int n)
 
 static os_report_entry entry_of(job *j)
 {
+    if (j->kept) return *os_report_record_entry(j->kept);
     os_report_entry e = {.mol = &j->mol, .wall_s = j->wall_s,
                          .label = j->mol.label[0] ? j->mol.label : NULL};
     if (j->in) {
@@ -228,6 +233,10 @@ static void print_gradient(const os_molecule *m, const double *g, int k, int n)
 static void progress(const cli_options *o, const job *j, int k, int n)
 {
     if (o->quiet && !j->failed) return;
+    if (j->kept) {
+        fprintf(stderr, "[%d/%d] %s: done by an earlier run (--resume)\n", k, n, j->mol.name);
+        return;
+    }
     if (j->failed) {
         /* Most messages name the file (and line); prefix the others. */
         const char *file = j->mol.file[0] ? j->mol.file : j->path;
@@ -410,11 +419,13 @@ static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
     int ok = 1;
     os_error err;
     os_report_entry e = entry_of(j);
-    if (w->results && os_results_add(w->results, run, &e, j->stem, &err) != OS_OK) {
+    /* A kept result's record is in the folder already. */
+    const os_results_place *pl = j->kept ? NULL : &j->place;
+    if (w->results && os_results_add(w->results, run, &e, j->stem, pl, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         ok = 0;
     }
-    if (o->qcschema_dir) {
+    if (o->qcschema_dir && !j->kept) {
         char name[OS_REPORT_STEM_MAX + 8], path[4096];
         snprintf(name, sizeof name, "%s.json", j->stem);
         const void *ctx[2] = {run, &e};
@@ -426,7 +437,7 @@ static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
             ok = 0;
         }
     }
-    if (o->ncube > 0 && os_report_entry_ok(&e) && write_cubes(o, &e, j->stem, &err) != OS_OK) {
+    if (o->ncube > 0 && !j->kept && os_report_entry_ok(&e) && write_cubes(o, &e, j->stem, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s: %s\n", j->mol.name, err.msg);
         ok = 0;
     }
@@ -441,7 +452,7 @@ static int write_finished(os_report_run *run, writer_state *w, job *jobs, const 
     hold_signals(&h);
     int ok = molecule_outputs(run, w, &jobs[k]);
     /* The coefficients are written; the summaries need energies only. */
-    free(jobs[k].c.res.C_a);
+    free(jobs[k].c.res.C_a); /* (kept results have none) */
     free(jobs[k].c.res.C_b);
     jobs[k].c.res.C_a = jobs[k].c.res.C_b = NULL;
     double t = now_s();
@@ -485,9 +496,33 @@ static void assign_stems(job *jobs, int n)
     free(bases);
 }
 
-/* Read and split every input once: one job per molecule, in input order,
- * then frame order.  An input that cannot be read is one failed job.
- * Returns the jobs (count in *njob), NULL when out of memory. */
+/* The resume key of molecule f of an input: its bytes (SHA-256), the frame,
+ * and every option that changes its numbers, hashed. */
+static void resume_key(const cli_options *o, const os_input *in, int f, char key[65])
+{
+    const os_scf_options *s = &o->scf;
+    char text[2048];
+    snprintf(text, sizeof text,
+             "orbscreen %s\ninput %s frame %d\nmethod %s basis %s pure %d grid %s jk %s aux %s\n"
+             "unrestricted %d eps %a solvent %s gradient %d\ncharge %d %d mult %d %d\n"
+             "max_iter %d e_conv %a g_conv %a lindep %a schwarz %a\n",
+             OS_VERSION, os_input_sha256(in), f, s->method ? s->method : "-", o->basis, o->pure,
+             s->grid ? s->grid : "-", s->jk ? s->jk : "-", s->aux ? s->aux : "-", s->unrestricted,
+             o->eps, o->solvent ? o->solvent : "-", o->gradient, o->has_charge, o->charge,
+             o->has_mult, o->mult, s->max_iter, s->e_conv, s->g_conv, s->lindep, s->schwarz);
+    os_sha256_hex(text, strlen(text), key);
+}
+
+/* --shard K/N: this run's molecules are those at 0-based positions p with
+ * p % N == K - 1. */
+static int in_shard(const cli_options *o, int pos)
+{
+    return o->shard_n <= 1 || pos % o->shard_n == o->shard_k - 1;
+}
+
+/* Read and split every input once: one job per molecule (of this shard), in
+ * input order, then frame order.  An input that cannot be read is one failed
+ * job.  Returns the jobs (count in *njob), NULL when out of memory. */
 static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
 {
     int n = 0;
@@ -509,19 +544,26 @@ static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
         free(sts);
         return NULL;
     }
-    int k = 0;
+    int k = 0, pos = 0;
     for (int i = 0; i < o->ninput; ++i) {
         int count = inputs[i] ? os_input_count(inputs[i]) : 1;
-        for (int f = 0; f < count; ++f, ++k) {
-            job *j = &jobs[k];
+        for (int f = 0; f < count; ++f, ++pos) {
+            if (!in_shard(o, pos)) continue;
+            job *j = &jobs[k++];
             j->path = o->inputs[i];
             j->in = inputs[i];
             j->index = f;
+            j->place.index = pos;
+            j->place.shard_k = o->shard_n > 1 ? o->shard_k : 1;
+            j->place.shard_n = o->shard_n > 1 ? o->shard_n : 1;
             j->mol.mult = 1;
             snprintf(j->mol.file, sizeof j->mol.file, "%s", j->path);
             if (inputs[i]) {
                 os_input_name(inputs[i], f, j->mol.name, sizeof j->mol.name);
+                resume_key(o, inputs[i], f, j->place.key);
             } else {
+                /* Never kept by --resume (not a success), but merged. */
+                os_sha256_hex(j->path, strlen(j->path), j->place.key);
                 os_molecule_name_from_path(j->path, j->mol.name, sizeof j->mol.name);
                 j->err = errs[i];
                 j->status = sts[i];
@@ -530,8 +572,40 @@ static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
     }
     free(errs);
     free(sts);
-    *njob = n;
+    *njob = k;
     return jobs;
+}
+
+/* --resume: take over the results of earlier runs in the folder that have
+ * this run's key (same input bytes, frame and options) and succeeded.
+ * Returns how many were kept. */
+static int take_kept(const cli_options *o, job *jobs, int n)
+{
+    os_results_saved *saved;
+    int nsaved, nbad;
+    os_error err;
+    if (os_results_read_records(o->out_dir, &saved, &nsaved, &nbad, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: --resume: %s (computing everything)\n", err.msg);
+        return 0;
+    }
+    int nkept = 0;
+    for (int i = 0; i < n; ++i) {
+        /* The last record of a key wins. */
+        for (int s = nsaved - 1; s >= 0; --s) {
+            if (!saved[s].rec || strcmp(saved[s].place.key, jobs[i].place.key) != 0) continue;
+            if (os_report_entry_ok(os_report_record_entry(saved[s].rec))) {
+                jobs[i].kept = saved[s].rec;
+                saved[s].rec = NULL;
+                ++nkept;
+            }
+            break;
+        }
+    }
+    os_results_saved_free(saved, nsaved);
+    if (!o->quiet)
+        fprintf(stderr, "orbscreen: --resume: %d of %d molecules done by an earlier run in %s%s\n",
+                nkept, n, o->out_dir, nbad ? " (some unreadable records ignored)" : "");
+    return nkept;
 }
 
 static void free_jobs(job *jobs, int n, os_input **inputs, int ninput)
@@ -539,6 +613,7 @@ static void free_jobs(job *jobs, int n, os_input **inputs, int ninput)
     for (int i = 0; i < n; ++i) {
         cli_calc_free(&jobs[i].c);
         os_molecule_free(&jobs[i].mol);
+        os_report_record_free(jobs[i].kept);
     }
     for (int i = 0; i < ninput; ++i) os_input_free(inputs[i]);
     free(jobs);
@@ -549,7 +624,7 @@ static void free_jobs(job *jobs, int n, os_input **inputs, int ninput)
 static int open_outputs(const cli_options *o, writer_state *w)
 {
     os_error err;
-    if (o->out_dir && os_results_open(o->out_dir, &w->results, &err) != OS_OK) {
+    if (o->out_dir && os_results_open(o->out_dir, o->resume, &w->results, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return 0;
     }
@@ -590,14 +665,16 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         if (o.threads < 1) o.threads = 1;
     }
     assign_stems(jobs, n);
+    if (o.resume) take_kept(&o, jobs, n);
 
     char *reported = calloc((size_t)n + 1, 1);
     int *finished = calloc((size_t)n + 1, sizeof *finished);
+    int *todo = calloc((size_t)n + 1, sizeof *todo);
     os_report_entry *snap = calloc((size_t)n + 1, sizeof *snap);
     pthread_t *tid = calloc((size_t)o.jobs, sizeof *tid);
-    if (!reported || !finished || !snap || !tid) {
+    if (!reported || !finished || !snap || !tid || !todo) {
         fprintf(stderr, "orbscreen: out of memory\n");
-        free(reported), free(finished), free(snap), free(tid);
+        free(reported), free(finished), free(snap), free(tid), free(todo);
         free_jobs(jobs, n, inputs, o.ninput);
         free(inputs);
         os_results_close(w.results);
@@ -610,26 +687,37 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     run_header(&o, argc, argv, &run, cmdline, sizeof cmdline, date, sizeof date, phase,
                sizeof phase);
 
-    queue q = {.opt = &o, .jobs = jobs, .njob = n, .finished = finished};
+    /* Results kept from an earlier run are reported first, in input order;
+     * the rest run. */
+    int ntodo = 0, nreported = 0, write_ok = 1;
+    for (int i = 0; i < n; ++i) {
+        if (!jobs[i].kept) {
+            todo[ntodo++] = i;
+            continue;
+        }
+        reported[i] = 1;
+        progress(&o, &jobs[i], ++nreported, n);
+        write_ok &= write_finished(&run, &w, jobs, reported, n, i, snap);
+    }
+    queue q = {.opt = &o, .jobs = jobs, .todo = todo, .ntodo = ntodo, .finished = finished};
     pthread_mutex_init(&q.lock, NULL);
     pthread_cond_init(&q.cond, NULL);
-    int nworker = start_workers(&q, tid, o.jobs);
-    int nreported = 0, write_ok = 1;
-    if (nworker == 0) {
+    int nworker = ntodo > 0 ? start_workers(&q, tid, o.jobs) : 0;
+    if (nworker == 0 && ntodo > 0) {
         fprintf(stderr, "orbscreen: cannot start worker threads\n");
         write_ok = 0;
         nreported = n; /* nothing will run */
     }
-    while (nreported < n) {
+    for (int ndone = 0; nreported < n;) {
         pthread_mutex_lock(&q.lock);
-        while (q.nfinished == nreported) pthread_cond_wait(&q.cond, &q.lock);
+        while (q.nfinished == ndone) pthread_cond_wait(&q.cond, &q.lock);
         int upto = q.nfinished;
         pthread_mutex_unlock(&q.lock);
-        /* finished[nreported..upto) are this thread's now: their workers are done with them. */
-        for (; nreported < upto; ++nreported) {
-            int k = finished[nreported];
+        /* finished[ndone..upto) are this thread's now: their workers are done with them. */
+        for (; ndone < upto; ++ndone) {
+            int k = finished[ndone];
             reported[k] = 1;
-            progress(&o, &jobs[k], nreported + 1, n);
+            progress(&o, &jobs[k], ++nreported, n);
             write_ok &= write_finished(&run, &w, jobs, reported, n, k, snap);
         }
     }
@@ -648,7 +736,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     release_signals(&h);
     os_results_close(w.results);
 
-    int any_failed = !write_ok || nworker == 0;
+    int any_failed = !write_ok || (nworker == 0 && ntodo > 0);
     for (int i = 0; i < n; ++i) any_failed |= jobs[i].failed;
     free_jobs(jobs, n, inputs, o.ninput);
     free(inputs);
@@ -656,6 +744,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     free(finished);
     free(reported);
     free(tid);
+    free(todo);
     pthread_mutex_destroy(&q.lock);
     pthread_cond_destroy(&q.cond);
     return any_failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;

@@ -25,6 +25,8 @@ typedef struct {
     double eps;            /* --eps, else --solvent's dielectric constant; 0 = gas phase */
     int verbose, quiet;
     int gradient;          /* --gradient: nuclear gradient after each SCF */
+    int resume;            /* --resume: keep the results folder's finished molecules */
+    int shard_k, shard_n;  /* --shard K/N: molecules at 0-based positions p, p % N == K-1 */
     char **inputs;
     int ninput;
     char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */
@@ -33,6 +35,10 @@ typedef struct {
 /* Parse argv into o.  Returns -1 to go on, else the exit code (usage errors,
  * --help, --version), having printed what the user needs. */
 int cli_parse(int argc, char **argv, cli_options *o);
+
+/* orbscreen merge OUT DIR...: the result folders of shards (or of separate
+ * runs) combined into one results folder (merge.c); returns the exit code. */
+int cli_run_merge(int argc, char **argv);
 
 /* The J/K choice a gradient run takes when none was given. */
 void cli_gradient_defaults(cli_options *o);

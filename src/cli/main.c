@@ -2,8 +2,11 @@
  * The command line is a thin layer over liborbscreen (orbscreen.h). */
 #include "cli/cli.h"
 
+#include <string.h>
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "merge") == 0) return cli_run_merge(argc - 1, argv + 1);
     cli_options o;
     int rc = cli_parse(argc, argv, &o);
     if (rc >= 0) return rc;

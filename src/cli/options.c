@@ -34,6 +34,10 @@ static void usage(FILE *f, const char *basis_dir)
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
             "                    (exact integrals unless --jk says otherwise)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
+            "  --resume          keep the molecules the results folder already has for the same\n"
+            "                    input bytes, frame and options; compute only the others\n"
+            "  --shard K/N       run only every N-th molecule, starting with the K-th (1 <= K <= N);\n"
+            "                    combine the shards' folders with: orbscreen merge OUT DIR...\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --qcschema DIR    one QCSchema AtomicResult (JSON) per molecule in DIR\n"
             "  --qcschema-in F   run the QCSchema AtomicInput in F (- for stdin); the\n"
@@ -86,6 +90,31 @@ static int parse_double(const char *s, double lo, double hi, double *out)
     return 1;
 }
 
+/* --shard K/N: two decimal integers, 1 <= K <= N; says what is wrong. */
+static int parse_shard(const char *s, int *k, int *n)
+{
+    const char *slash = strchr(s, '/');
+    char kbuf[32];
+    size_t klen = slash ? (size_t)(slash - s) : 0;
+    if (!slash || klen == 0 || klen >= sizeof kbuf || strspn(s, "0123456789") != klen ||
+        slash[1] == '\0' || strspn(slash + 1, "0123456789") != strlen(slash + 1)) {
+        fprintf(stderr, "orbscreen: --shard wants K/N with whole numbers, e.g. 2/8 (got '%s')\n", s);
+        return 0;
+    }
+    memcpy(kbuf, s, klen);
+    kbuf[klen] = '\0';
+    if (!parse_int(slash + 1, 1, 1000000, n) || !parse_int(kbuf, 1, 1000000, k)) {
+        fprintf(stderr, "orbscreen: --shard %s: K and N must be between 1 and 1000000\n", s);
+        return 0;
+    }
+    if (*k > *n) {
+        fprintf(stderr, "orbscreen: --shard %s: K must be at most N (shards 1/%d .. %d/%d)\n", s,
+                *n, *n, *n);
+        return 0;
+    }
+    return 1;
+}
+
 /* An installed orbscreen (bin/orbscreen) finds its basis library in
  * ../share/orbscreen/basis next to the executable; $ORBSCREEN_BASIS_DIR
  * overrides it, and a build-tree binary falls back to the library's
@@ -120,7 +149,7 @@ void cli_gradient_defaults(cli_options *o)
 int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
-           O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX };
+           O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX, O_RESUME, O_SHARD };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -141,6 +170,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"cube", required_argument, 0, O_CUBE},
         {"gradient", no_argument, 0, O_GRAD},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
+        {"resume", no_argument, 0, O_RESUME},   {"shard", required_argument, 0, O_SHARD},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -184,6 +214,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_GRAD: o->gradient = 1; break;
         case O_JK: o->scf.jk = optarg; break;
         case O_AUX: o->scf.aux = optarg; break;
+        case O_RESUME: o->resume = 1; break;
+        case O_SHARD:
+            if (!parse_shard(optarg, &o->shard_k, &o->shard_n)) return EXIT_USAGE;
+            break;
         case O_MEM: {
             int mb;
             if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;
@@ -226,6 +260,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
     }
     if (!o->qcschema_in && optind >= argc) {
         fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE...)\n");
+        return EXIT_USAGE;
+    }
+    if (o->resume && !o->out_dir) {
+        fprintf(stderr, "orbscreen: --resume reads the results folder: not with --no-results\n");
         return EXIT_USAGE;
     }
     if (o->ncube > 0 && !o->out_dir) {

@@ -6,6 +6,9 @@
  *   orbscreen.json, orbscreen.csv, orbitals.svg
  *                     the summaries, rewritten atomically from a snapshot
  *                     (by the caller, as often as it likes; at the end);
+ *   .orbscreen.records one exact record line per finished molecule (record.c)
+ *                     with its resume key, input position and stem: what
+ *                     --resume and `orbscreen merge` rebuild summaries from;
  *   .orbscreen.lock   flock(2)-locked while a run writes here, so a second run
  *                     on the same folder fails at once (the kernel drops the
  *                     lock of a killed run). */
@@ -55,8 +58,10 @@ os_status os_report_prepare_dir(const char *dir, os_error *err)
 
 struct os_results {
     char *dir;
-    int lock_fd, journal_fd;
+    int lock_fd, journal_fd, records_fd;
 };
+
+#define RECORDS_FILE ".orbscreen.records"
 
 typedef struct {
     const os_report_run *run;
@@ -101,7 +106,30 @@ static char *path_in(const char *dir, const char *name)
     return p;
 }
 
-os_status os_results_open(const char *dir, os_results **out, os_error *err)
+/* Append a buffer in as few write(2)s as it takes (one for a line). */
+static os_status append_all(int fd, const char *buf, size_t len, const char *dir,
+                            const char *name, os_error *err)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return os_fail(err, OS_ERR_IO, "cannot write %s/%s: %s", dir, name, strerror(errno));
+        off += (size_t)w;
+    }
+    return OS_OK;
+}
+
+static int open_log(const char *dir, const char *name, int keep)
+{
+    char *path = path_in(dir, name);
+    if (!path) return -1;
+    int fd = open(path, O_WRONLY | O_CREAT | (keep ? 0 : O_TRUNC) | O_APPEND | O_CLOEXEC, 0644);
+    free(path);
+    return fd;
+}
+
+os_status os_results_open(const char *dir, int resume, os_results **out, os_error *err)
 {
     *out = NULL;
     os_status st = make_dirs(dir, err);
@@ -114,7 +142,7 @@ os_status os_results_open(const char *dir, os_results **out, os_error *err)
         free(journal);
         return OS_NOMEM(err, "results folder");
     }
-    r->lock_fd = r->journal_fd = -1;
+    r->lock_fd = r->journal_fd = r->records_fd = -1;
     r->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (r->lock_fd < 0) {
         st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", lock, strerror(errno));
@@ -138,6 +166,9 @@ os_status os_results_open(const char *dir, os_results **out, os_error *err)
         if (r->journal_fd < 0)
             st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", journal, strerror(errno));
     }
+    /* A resumed run keeps the records (the journal is rewritten in full). */
+    if (st == OS_OK && (r->records_fd = open_log(dir, RECORDS_FILE, resume)) < 0)
+        st = os_fail(err, OS_ERR_IO, "cannot create %s/%s: %s", dir, RECORDS_FILE, strerror(errno));
     free(lock);
     free(journal);
     if (st != OS_OK) {
@@ -152,6 +183,7 @@ void os_results_close(os_results *r)
 {
     if (!r) return;
     if (r->journal_fd >= 0) close(r->journal_fd);
+    if (r->records_fd >= 0) close(r->records_fd);
     if (r->lock_fd >= 0) close(r->lock_fd); /* releases the lock */
     free(r->dir);
     free(r);
@@ -167,28 +199,37 @@ static os_status journal_append(os_results *r, const os_report_run *run,
     if (!m) return OS_NOMEM(err, "journal line");
     os_status st = os_report_write_json_entry(m, run, e, err);
     if (fclose(m) != 0 && st == OS_OK) st = OS_NOMEM(err, "journal line");
-    if (st == OS_OK) {
-        size_t off = 0;
-        while (off < len) {
-            ssize_t w = write(r->journal_fd, buf + off, len - off);
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) {
-                st = os_fail(err, OS_ERR_IO, "cannot write %s/orbscreen.jsonl: %s", r->dir,
-                             strerror(errno));
-                break;
-            }
-            off += (size_t)w;
-        }
-    }
+    if (st == OS_OK) st = append_all(r->journal_fd, buf, len, r->dir, "orbscreen.jsonl", err);
+    free(buf);
+    return st;
+}
+
+/* "<key> <index> <K> <N> <stem in hex> <record>": the record with what
+ * resume and merge need to place it (a stem may hold spaces). */
+static os_status record_append(os_results *r, const os_report_entry *e, const os_results_place *pl,
+                               const char *stem, os_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) return OS_NOMEM(err, "result record");
+    fprintf(m, "%s %d %d %d ", pl->key, pl->index, pl->shard_k, pl->shard_n);
+    for (const unsigned char *c = (const unsigned char *)stem; *c; ++c) fprintf(m, "%02x", *c);
+    fputc(' ', m);
+    os_status st = os_report_record_write(m, e, err);
+    if (fclose(m) != 0 && st == OS_OK) st = OS_NOMEM(err, "result record");
+    if (st == OS_OK) st = append_all(r->records_fd, buf, len, r->dir, RECORDS_FILE, err);
     free(buf);
     return st;
 }
 
 os_status os_results_add(os_results *r, const os_report_run *run, const os_report_entry *e,
-                         const char *stem, os_error *err)
+                         const char *stem, const os_results_place *pl, os_error *err)
 {
     os_status st = OS_OK;
-    if (os_report_entry_ok(e) && e->bs) {
+    /* A result taken over from an earlier run has no coefficients: its
+     * Molden file is already there. */
+    if (os_report_entry_ok(e) && e->bs && e->res->C_a) {
         char name[OS_REPORT_STEM_MAX + 16];
         snprintf(name, sizeof name, "%s.molden", stem);
         char *path = path_in(r->dir, name);
@@ -200,11 +241,83 @@ os_status os_results_add(os_results *r, const os_report_run *run, const os_repor
      * numbers are the result. */
     os_error jerr;
     os_status jst = journal_append(r, run, e, &jerr);
+    if (jst == OS_OK && pl && pl->key[0]) jst = record_append(r, e, pl, stem, &jerr);
     if (st == OS_OK && jst != OS_OK) {
         st = jst;
         if (err) *err = jerr;
     }
     return st;
+}
+
+static int parse_place(char **line, os_results_place *pl, char *stem)
+{
+    char *p = *line, hex[2 * OS_REPORT_STEM_MAX];
+    int used = 0;
+    if (sscanf(p, "%64[0-9a-f] %d %d %d %398[0-9a-f] %n", pl->key, &pl->index, &pl->shard_k,
+               &pl->shard_n, hex, &used) != 5 || used == 0 || strlen(pl->key) != 64 ||
+        strlen(hex) % 2 != 0)
+        return 0;
+    size_t n = strlen(hex) / 2;
+    for (size_t i = 0; i < n; ++i) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1 || v == 0) return 0;
+        stem[i] = (char)v;
+    }
+    stem[n] = '\0';
+    *line = p + used;
+    return 1;
+}
+
+os_status os_results_read_records(const char *dir, os_results_saved **out, int *n, int *nbad,
+                                  os_error *err)
+{
+    *out = NULL;
+    *n = *nbad = 0;
+    char *path = path_in(dir, RECORDS_FILE);
+    if (!path) return OS_NOMEM(err, "records path");
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f) return errno == ENOENT ? OS_OK
+                                   : os_fail(err, OS_ERR_IO, "cannot read %s/%s: %s", dir,
+                                             RECORDS_FILE, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    int have = 0;
+    os_status st = OS_OK;
+    while (st == OS_OK && getline(&line, &cap, f) > 0) {
+        if (*n == have) {
+            have = have ? 2 * have : 64;
+            os_results_saved *grown = realloc(*out, (size_t)have * sizeof **out);
+            if (!grown) {
+                st = OS_NOMEM(err, "records");
+                break;
+            }
+            *out = grown;
+        }
+        os_results_saved *s = &(*out)[*n];
+        memset(s, 0, sizeof *s);
+        char *p = line;
+        if (!parse_place(&p, &s->place, s->stem) || os_report_record_parse(p, &s->rec, NULL) != OS_OK)
+            ++*nbad;
+        else
+            ++*n;
+    }
+    if (st == OS_OK && ferror(f))
+        st = os_fail(err, OS_ERR_IO, "cannot read %s/%s", dir, RECORDS_FILE);
+    free(line);
+    fclose(f);
+    if (st != OS_OK) {
+        os_results_saved_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return st;
+}
+
+void os_results_saved_free(os_results_saved *s, int n)
+{
+    for (int i = 0; i < n; ++i) os_report_record_free(s[i].rec);
+    free(s);
 }
 
 os_status os_results_summaries(os_results *r, const os_report_run *run,
@@ -270,7 +383,7 @@ os_status os_report_write_dir(const char *dir, const os_report_run *run,
                               const os_report_entry *e, int n, os_error *err)
 {
     os_results *r;
-    os_status st = os_results_open(dir, &r, err);
+    os_status st = os_results_open(dir, 0, &r, err);
     if (st != OS_OK) return st;
     const char **names = malloc((size_t)(n > 0 ? n : 1) * sizeof *names);
     char(*stems)[OS_REPORT_STEM_MAX] = malloc((size_t)(n > 0 ? n : 1) * sizeof *stems);
@@ -279,7 +392,7 @@ os_status os_report_write_dir(const char *dir, const os_report_run *run,
         for (int i = 0; i < n; ++i) names[i] = e[i].mol->name;
         os_results_assign_stems(names, n, stems);
     }
-    for (int i = 0; i < n && st == OS_OK; ++i) st = os_results_add(r, run, &e[i], stems[i], err);
+    for (int i = 0; i < n && st == OS_OK; ++i) st = os_results_add(r, run, &e[i], stems[i], NULL, err);
     if (st == OS_OK) st = os_results_summaries(r, run, e, n, err);
     free(names);
     free(stems);
