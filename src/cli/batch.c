@@ -34,7 +34,11 @@ typedef struct {
     const os_input *in;     /* NULL when the input could not be read (err says why) */
     int index;              /* molecule index within in */
     os_results_place place; /* resume key (empty when the input was unreadable), position */
-    os_report_record *kept; /* --resume: the result of an earlier run, not computed again */
+    os_report_record *kept; /* the result as a record: of an earlier run (resumed), or
+                               computed by another MPI rank */
+    int resumed;            /* --resume: kept from an earlier run, not computed again */
+    char *molden;           /* from another MPI rank: its Molden file's text (NULL: none) */
+    size_t molden_len;
     char stem[OS_REPORT_STEM_MAX];
     os_molecule mol;
     cli_calc c;             /* basis, SCF result, solvation */
@@ -230,10 +234,10 @@ static void print_gradient(const os_molecule *m, const double *g, int k, int n)
             m->natom > 0 ? sqrt(ss / (3.0 * m->natom)) : 0.0);
 }
 
-static void progress(const cli_options *o, const job *j, int k, int n)
+static void progress(const cli_options *o, job *j, int k, int n)
 {
     if (o->quiet && !j->failed) return;
-    if (j->kept) {
+    if (j->resumed) {
         fprintf(stderr, "[%d/%d] %s: done by an earlier run (--resume)\n", k, n, j->mol.name);
         return;
     }
@@ -246,21 +250,23 @@ static void progress(const cli_options *o, const job *j, int k, int n)
             fprintf(stderr, "[%d/%d] %s: %s\n", k, n, j->mol.name, j->err.msg);
         return;
     }
+    /* From the entry: the result computed here or received from a rank. */
+    os_report_entry e = entry_of(j);
+    const os_scf_result *r = e.res;
     char lumo[32];
-    if (isfinite(j->c.res.lumo))
-        snprintf(lumo, sizeof lumo, "%.3f eV", j->c.res.lumo * OS_HARTREE_EV);
+    if (isfinite(r->lumo))
+        snprintf(lumo, sizeof lumo, "%.3f eV", r->lumo * OS_HARTREE_EV);
     else
         snprintf(lumo, sizeof lumo, "none (no virtual orbital)");
     char solv[64] = "";
-    if (j->c.have_solv)
+    if (e.solv)
         snprintf(solv, sizeof solv, ", dG_solv %.2f kcal/mol",
-                 (j->c.res.energy - j->c.solv.e_gas) * OS_HARTREE_KCAL);
+                 (r->energy - e.solv->e_gas) * OS_HARTREE_KCAL);
     fprintf(stderr, "[%d/%d] %s: E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
-            k, n, j->mol.name, j->c.res.energy, solv, j->c.res.homo * OS_HARTREE_EV, lumo,
-            j->c.res.iterations, j->wall_s);
-    if (j->c.res.warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, j->mol.name,
-                                   j->c.res.warning);
-    if (j->c.grad) print_gradient(&j->mol, j->c.grad, k, n);
+            k, n, e.mol->name, r->energy, solv, r->homo * OS_HARTREE_EV, lumo, r->iterations,
+            e.wall_s);
+    if (r->warning[0]) fprintf(stderr, "[%d/%d] %s: warning: %s\n", k, n, e.mol->name, r->warning);
+    if (e.gradient) print_gradient(e.mol, e.gradient, k, n);
 }
 
 typedef struct {
@@ -411,6 +417,23 @@ static os_status write_cubes(const cli_options *o, const os_report_entry *e, con
     return OS_OK;
 }
 
+static os_status w_text(FILE *f, void *ctx, os_error *err)
+{
+    const job *j = ctx;
+    fwrite(j->molden, 1, j->molden_len, f);
+    return os_report_stream_status(f, "Molden file", err);
+}
+
+/* The Molden file another MPI rank wrote for us, as <stem>.molden. */
+static os_status write_molden_text(const char *dir, job *j, os_error *err)
+{
+    char name[OS_REPORT_STEM_MAX + 16], path[4096];
+    snprintf(name, sizeof name, "%s.molden", j->stem);
+    if (!join_path(path, sizeof path, dir, name))
+        return os_fail(err, OS_ERR_IO, "Molden file path too long");
+    return os_report_write_atomic(path, w_text, j, 0, err);
+}
+
 /* Everything written once per molecule: the results folder's Molden file
  * and journal line, the QCSchema file, the cube files. */
 static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
@@ -420,12 +443,16 @@ static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
     os_error err;
     os_report_entry e = entry_of(j);
     /* A kept result's record is in the folder already. */
-    const os_results_place *pl = j->kept ? NULL : &j->place;
+    const os_results_place *pl = j->resumed ? NULL : &j->place;
     if (w->results && os_results_add(w->results, run, &e, j->stem, pl, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         ok = 0;
     }
-    if (o->qcschema_dir && !j->kept) {
+    if (w->results && j->molden && write_molden_text(o->out_dir, j, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        ok = 0;
+    }
+    if (o->qcschema_dir && !j->resumed) {
         char name[OS_REPORT_STEM_MAX + 8], path[4096];
         snprintf(name, sizeof name, "%s.json", j->stem);
         const void *ctx[2] = {run, &e};
@@ -595,6 +622,7 @@ static int take_kept(const cli_options *o, job *jobs, int n)
             if (!saved[s].rec || strcmp(saved[s].place.key, jobs[i].place.key) != 0) continue;
             if (os_report_entry_ok(os_report_record_entry(saved[s].rec))) {
                 jobs[i].kept = saved[s].rec;
+                jobs[i].resumed = 1;
                 saved[s].rec = NULL;
                 ++nkept;
             }
@@ -614,10 +642,120 @@ static void free_jobs(job *jobs, int n, os_input **inputs, int ninput)
         cli_calc_free(&jobs[i].c);
         os_molecule_free(&jobs[i].mol);
         os_report_record_free(jobs[i].kept);
+        free(jobs[i].molden);
     }
     for (int i = 0; i < ninput; ++i) os_input_free(inputs[i]);
     free(jobs);
 }
+
+#ifdef ORBSCREEN_MPI
+/* ------------------------------------------- across MPI ranks (mpi_batch.c) */
+
+typedef struct {
+    const cli_options *opt;
+    job *jobs;
+    /* rank 0 */
+    os_report_run *run;
+    writer_state *w;
+    char *reported;
+    os_report_entry *snap;
+    int n, nreported, write_ok;
+} mpi_ctx;
+
+/* A worker rank: molecule k computed, as its record line followed by its
+ * Molden file's text. */
+static char *compute_blob(void *ctx, int k, size_t *len)
+{
+    mpi_ctx *m = ctx;
+    job *j = &m->jobs[k];
+    run_job(m->opt, j);
+    char *buf = NULL;
+    *len = 0;
+    FILE *f = open_memstream(&buf, len);
+    if (!f) return NULL;
+    os_report_entry e = entry_of(j);
+    os_error err;
+    os_status st = os_report_record_write(f, &e, &err);
+    if (st == OS_OK && os_report_entry_ok(&e) && e.bs) st = os_molden_write(f, e.mol, e.bs, e.res, &err);
+    if (fclose(f) != 0 || st != OS_OK) {
+        free(buf);
+        buf = NULL;
+    }
+    cli_calc_free(&j->c);
+    os_molecule_free(&j->mol);
+    return buf;
+}
+
+/* Rank 0: molecule k's blob from a worker rank, reported and written as a
+ * result computed here would be. */
+static void take_blob(void *ctx, int k, char *blob, size_t len)
+{
+    mpi_ctx *m = ctx;
+    job *j = &m->jobs[k];
+    char *nl = blob ? memchr(blob, '\n', len) : NULL;
+    os_report_record *rec = NULL;
+    if (nl) *nl = '\0';
+    if (!nl || os_report_record_parse(blob, &rec, &j->err) != OS_OK) {
+        if (!nl) snprintf(j->err.msg, sizeof j->err.msg, "no result from its MPI rank");
+        j->failed = 1;
+        j->status = OS_ERR_INTERNAL;
+    } else {
+        const os_report_entry *e = os_report_record_entry(rec);
+        j->kept = rec;
+        j->wall_s = e->wall_s;
+        j->status = e->status;
+        j->failed = !os_report_entry_ok(e);
+        if (e->error) snprintf(j->err.msg, sizeof j->err.msg, "%s", e->error);
+        size_t rest = len - (size_t)(nl + 1 - blob);
+        if (!j->failed && rest > 0 && (j->molden = malloc(rest))) {
+            memcpy(j->molden, nl + 1, rest);
+            j->molden_len = rest;
+        }
+    }
+    free(blob);
+    m->reported[k] = 1;
+    progress(m->opt, j, ++m->nreported, m->n);
+    m->write_ok &= write_finished(m->run, m->w, m->jobs, m->reported, m->n, k, m->snap);
+}
+
+/* Cost of a molecule for the hand-out order: nbf^3 of its basis, loaded on
+ * rank 0 (milliseconds); 0 when it cannot be read. */
+static double job_cost(const cli_options *o, const job *j)
+{
+    if (!j->in) return 0.0;
+    os_molecule mol = {0};
+    os_basis bs;
+    double cost = 0.0;
+    if (os_input_molecule(j->in, j->index, &mol, NULL) == OS_OK &&
+        os_basis_load(&mol, o->basis, o->basis_dir, o->pure, &bs, NULL) == OS_OK) {
+        cost = (double)bs.nbf * bs.nbf * bs.nbf;
+        os_basis_free(&bs);
+    }
+    os_molecule_free(&mol);
+    return cost;
+}
+
+static const double *sort_cost;
+static int by_cost_desc(const void *a, const void *b)
+{
+    int i = *(const int *)a, k = *(const int *)b;
+    if (sort_cost[i] != sort_cost[k]) return sort_cost[i] > sort_cost[k] ? -1 : 1;
+    return i < k ? -1 : i > k;
+}
+
+/* Rank 0: the molecules to run handed out to the other ranks, largest
+ * first.  Returns 0 when the hand-out failed. */
+static int run_on_ranks(mpi_ctx *m, int *todo, int ntodo)
+{
+    double *cost = calloc((size_t)m->n + 1, sizeof *cost);
+    if (!cost) return 0;
+    for (int t = 0; t < ntodo; ++t) cost[todo[t]] = job_cost(m->opt, &m->jobs[todo[t]]);
+    sort_cost = cost;
+    qsort(todo, (size_t)ntodo, sizeof *todo, by_cost_desc);
+    free(cost);
+    return cli_mpi_dispatch(todo, ntodo, take_blob, m) == 0;
+}
+#endif
 
 /* Folders that must be usable before any work: the results folder (locked)
  * and the QCSchema folder. */
@@ -642,7 +780,11 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     cli_options o = *opt;
     writer_state w = {.opt = &o, .t_start = now_s()};
     w.t_last = w.t_start;
-    if (!open_outputs(&o, &w)) return EXIT_USAGE;
+    int is_worker = 0; /* an MPI rank other than 0: computes, writes nothing */
+#ifdef ORBSCREEN_MPI
+    is_worker = cli_mpi_rank() > 0;
+#endif
+    if (!is_worker && !open_outputs(&o, &w)) return EXIT_USAGE;
 
     os_input **inputs = calloc((size_t)o.ninput, sizeof *inputs);
     int n = 0;
@@ -665,6 +807,15 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         if (o.threads < 1) o.threads = 1;
     }
     assign_stems(jobs, n);
+#ifdef ORBSCREEN_MPI
+    if (is_worker) { /* molecules as rank 0 hands them out */
+        mpi_ctx mc = {.opt = &o, .jobs = jobs, .n = n};
+        cli_mpi_serve(compute_blob, &mc);
+        free_jobs(jobs, n, inputs, o.ninput);
+        free(inputs);
+        return EXIT_ALL_OK;
+    }
+#endif
     if (o.resume) take_kept(&o, jobs, n);
 
     char *reported = calloc((size_t)n + 1, 1);
@@ -691,7 +842,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
      * the rest run. */
     int ntodo = 0, nreported = 0, write_ok = 1;
     for (int i = 0; i < n; ++i) {
-        if (!jobs[i].kept) {
+        if (!jobs[i].resumed) {
             todo[ntodo++] = i;
             continue;
         }
@@ -702,7 +853,21 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     queue q = {.opt = &o, .jobs = jobs, .todo = todo, .ntodo = ntodo, .finished = finished};
     pthread_mutex_init(&q.lock, NULL);
     pthread_cond_init(&q.cond, NULL);
-    int nworker = ntodo > 0 ? start_workers(&q, tid, o.jobs) : 0;
+    int nworker = 0;
+#ifdef ORBSCREEN_MPI
+    if (cli_mpi_size() > 1) {
+        mpi_ctx mc = {.opt = &o, .jobs = jobs, .run = &run, .w = &w, .reported = reported,
+                      .snap = snap, .n = n, .nreported = nreported, .write_ok = write_ok};
+        if (!run_on_ranks(&mc, todo, ntodo)) {
+            fprintf(stderr, "orbscreen: the MPI hand-out failed\n");
+            mc.write_ok = 0;
+        }
+        nreported = n;
+        write_ok = mc.write_ok;
+        ntodo = 0; /* all handed out: no worker threads here */
+    }
+#endif
+    if (ntodo > 0) nworker = start_workers(&q, tid, o.jobs);
     if (nworker == 0 && ntodo > 0) {
         fprintf(stderr, "orbscreen: cannot start worker threads\n");
         write_ok = 0;

@@ -70,4 +70,21 @@ const char *cli_phase(const cli_options *o, char *buf, size_t n);
  * on stdout (qcschema_in.c); returns the exit code. */
 int cli_run_qcschema(const cli_options *o);
 
+#ifdef ORBSCREEN_MPI
+/* Across MPI ranks (mpi_batch.c, only in a -DORBSCREEN_MPI=ON build). */
+void cli_mpi_init(int *argc, char ***argv);
+void cli_mpi_finalize(void);
+int cli_mpi_rank(void);
+int cli_mpi_size(void);
+/* Rank 0: hand the molecules todo[0..n) (in that order) to ranks 1..size-1
+ * as they become free; done(ctx, k, blob, len) for each result as it
+ * arrives (blob is the callee's to free; NULL when lost).  Tells every rank
+ * to stop at the end.  Returns 0, or -1 when MPI failed. */
+int cli_mpi_dispatch(const int *todo, int n, void (*done)(void *ctx, int k, char *blob, size_t len),
+                     void *ctx);
+/* Ranks > 0: compute(ctx, k, &len) for each molecule k handed out, its blob
+ * sent back to rank 0 (and freed), until rank 0 says stop. */
+void cli_mpi_serve(char *(*compute)(void *ctx, int k, size_t *len), void *ctx);
+#endif
+
 #endif
