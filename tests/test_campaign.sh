@@ -62,7 +62,21 @@ check $? "and leaves the same folder"
 "$B" $A --max-iter 99 --out "$T/killed" --resume "$T/h2.xyz" > /dev/null 2> "$T/err.opts"
 check $([ "$(grep -c ': E = ' "$T/err.opts")" -eq 1 ]; echo $?) "other options: no result is reused"
 
-# 4. Three shards, merged: the uninterrupted run's folder.
+# 4. Summaries rebuilt from the records alone (a finished run resumed) are
+#    the original's, also for solvation energies and gradients.
+for extra in "--solvent water" "--gradient"; do
+    d="$T/x$(echo $extra | tr -d ' -')"
+    "$B" $A $extra --out "$d" "$T/h2.xyz" "$G/oh.xyz" > /dev/null 2>&1
+    cp -r "$d" "$d.first"
+    "$B" $A $extra --out "$d" --resume "$T/h2.xyz" "$G/oh.xyz" > /dev/null 2> "$T/err.x"
+    check $([ "$(grep -c ': E = ' "$T/err.x")" -eq 0 ]; echo $?) "$extra: resumed, nothing computed"
+    $SAME "$d.first" "$d" > /dev/null
+    check $? "$extra: summaries rebuilt from the records are the original's"
+done
+check $(grep -q '"solvation_energy"' "$T/xsolventwater/orbscreen.json"; echo $?) "solvation energies were there to compare"
+check $(grep -q '"gradient_eh_bohr"' "$T/xgradient/orbscreen.json"; echo $?) "gradients were there to compare"
+
+# 5. Three shards, merged: the uninterrupted run's folder.
 for k in 1 2 3; do
     "$B" $A --shard $k/3 --out "$T/shard$k" "$@" > /dev/null 2>&1
 done
@@ -77,7 +91,7 @@ check $(grep -q 'acetate' "$T/table"; echo $?) "merge prints the ranked table"
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["molecules"]))' "$T/merged/orbscreen.json")
 check $([ "$n" -eq $NMOL ]; echo $?) "merged folder holds all $NMOL molecules ($n)"
 
-# 5. Refusals: bad --shard values, merging folders of another level of theory.
+# 6. Refusals: bad --shard values, merging folders of another level of theory.
 for s in 0/2 3/2 1/0 a/2 1/2x 1//2 /2 2 -1/2 1/2/3; do
     "$B" $A --shard "$s" --no-results "$T/h2.xyz" > /dev/null 2> "$T/err.shard"
     rc=$?

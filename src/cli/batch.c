@@ -784,6 +784,14 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
 #ifdef ORBSCREEN_MPI
     is_worker = cli_mpi_rank() > 0;
 #endif
+#ifdef ORBSCREEN_MPI
+    /* Cube files need the orbitals, which stay on the rank that computed them. */
+    if (!is_worker && cli_mpi_size() > 1 && o.ncube > 0) {
+        fprintf(stderr, "orbscreen: --cube is not available across MPI ranks yet: run the "
+                        "molecules you want cube files of without mpirun\n");
+        return EXIT_USAGE;
+    }
+#endif
     if (!is_worker && !open_outputs(&o, &w)) return EXIT_USAGE;
 
     os_input **inputs = calloc((size_t)o.ninput, sizeof *inputs);
