@@ -417,13 +417,6 @@ static os_status write_cubes(const cli_options *o, const os_report_entry *e, con
     return OS_OK;
 }
 
-static os_status w_text(FILE *f, void *ctx, os_error *err)
-{
-    const job *j = ctx;
-    fwrite(j->molden, 1, j->molden_len, f);
-    return os_report_stream_status(f, "Molden file", err);
-}
-
 /* The Molden file another MPI rank wrote for us, as <stem>.molden. */
 static os_status write_molden_text(const char *dir, job *j, os_error *err)
 {
@@ -431,7 +424,7 @@ static os_status write_molden_text(const char *dir, job *j, os_error *err)
     snprintf(name, sizeof name, "%s.molden", j->stem);
     if (!join_path(path, sizeof path, dir, name))
         return os_fail(err, OS_ERR_IO, "Molden file path too long");
-    return os_report_write_atomic(path, w_text, j, 0, err);
+    return os_report_write_bytes_atomic(path, j->molden, j->molden_len, err);
 }
 
 /* Everything written once per molecule: the results folder's Molden file
@@ -444,11 +437,13 @@ static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
     os_report_entry e = entry_of(j);
     /* A kept result's record is in the folder already. */
     const os_results_place *pl = j->resumed ? NULL : &j->place;
-    if (w->results && os_results_add(w->results, run, &e, j->stem, pl, &err) != OS_OK) {
+    /* Another rank's Molden file before the record: a record in the folder
+     * means its Molden file is there (--resume relies on it). */
+    if (w->results && j->molden && write_molden_text(o->out_dir, j, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         ok = 0;
     }
-    if (w->results && j->molden && write_molden_text(o->out_dir, j, &err) != OS_OK) {
+    if (w->results && os_results_add(w->results, run, &e, j->stem, pl, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         ok = 0;
     }

@@ -157,13 +157,6 @@ static os_status gather(char **dirs, int ndir, merged **out, int *nout, os_error
     return OS_OK;
 }
 
-static os_status w_bytes(FILE *f, void *ctx, os_error *err)
-{
-    const char **b = ctx;
-    fwrite(b[0], 1, (size_t)(b[1] - b[0]), f);
-    return os_report_stream_status(f, "Molden file", err);
-}
-
 static os_status copy_molden(const char *srcdir, const char *srcstem, const char *dstdir,
                              const char *dststem, os_error *err)
 {
@@ -173,8 +166,7 @@ static os_status copy_molden(const char *srcdir, const char *srcstem, const char
     snprintf(dst, sizeof dst, "%s/%s.molden", dstdir, dststem);
     os_status st = os_text_read(src, MERGE_MAX_FILE, "a Molden file", &text, &len, err);
     if (st != OS_OK) return st;
-    const char *b[2] = {text, text + len};
-    st = os_report_write_atomic(dst, w_bytes, b, 0, err);
+    st = os_report_write_bytes_atomic(dst, text, len, err);
     free(text);
     return st;
 }

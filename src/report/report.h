@@ -129,6 +129,11 @@ os_status os_report_stream_status(FILE *f, const char *what, os_error *err);
 os_status os_report_write_atomic(const char *path, os_report_writer writer, void *ctx,
                                  int durable, os_error *err);
 
+/* `len` bytes of `data` written atomically to `path` (not durable): a file
+ * made elsewhere (another MPI rank's, another results folder's). */
+os_status os_report_write_bytes_atomic(const char *path, const void *data, size_t len,
+                                       os_error *err);
+
 /* The JSON document alone, written atomically to `path`. */
 os_status os_report_write_json_file(const char *path, const os_report_run *run,
                                     const os_report_entry *e, int n, os_error *err);
