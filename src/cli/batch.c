@@ -799,10 +799,14 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         return EXIT_SOME_FAILED;
     }
     if (o.jobs > n) o.jobs = n > 0 ? n : 1;
-    if (o.scf.memory_mb == 0 && o.jobs > 1) {
+    int sharing = o.jobs; /* SCFs side by side on this machine */
+#ifdef ORBSCREEN_MPI
+    if (cli_mpi_size() > 1) sharing = cli_mpi_node_size(); /* one SCF per rank */
+#endif
+    if (o.scf.memory_mb == 0 && sharing > 1) {
         /* The library's default (half the available memory) is per SCF:
-         * share it among the jobs. */
-        o.scf.memory_mb = os_memory_available_mb() / 2 / (size_t)o.jobs;
+         * share it among the jobs (the ranks on this node). */
+        o.scf.memory_mb = os_memory_available_mb() / 2 / (size_t)sharing;
         if (o.scf.memory_mb == 0) o.scf.memory_mb = 1;
     }
     if (o.threads == 0) {

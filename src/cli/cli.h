@@ -76,6 +76,8 @@ void cli_mpi_init(int *argc, char ***argv);
 void cli_mpi_finalize(void);
 int cli_mpi_rank(void);
 int cli_mpi_size(void);
+/* Ranks on this rank's node (they share its memory). */
+int cli_mpi_node_size(void);
 /* Rank 0: hand the molecules todo[0..n) (in that order) to ranks 1..size-1
  * as they become free; done(ctx, k, blob, len) for each result as it
  * arrives (blob is the callee's to free; NULL when lost).  Tells every rank

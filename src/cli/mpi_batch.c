@@ -17,7 +17,7 @@
 
 enum { TAG_WORK = 1, TAG_RESULT = 2 };
 
-static int mpi_rank, mpi_size = 1, dispatched;
+static int mpi_rank, mpi_size = 1, node_size = 1, dispatched;
 
 void cli_mpi_init(int *argc, char ***argv)
 {
@@ -25,10 +25,17 @@ void cli_mpi_init(int *argc, char ***argv)
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+    MPI_Comm node;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+        MPI_SUCCESS) {
+        MPI_Comm_size(node, &node_size);
+        MPI_Comm_free(&node);
+    }
 }
 
 int cli_mpi_rank(void) { return mpi_rank; }
 int cli_mpi_size(void) { return mpi_size; }
+int cli_mpi_node_size(void) { return node_size; }
 
 static int send_index(int rank, int k)
 {
