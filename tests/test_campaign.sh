@@ -59,6 +59,12 @@ check $? "killed + resumed folder is the uninterrupted run's"
 check $([ "$(grep -c ': E = ' "$T/err.again")" -eq 0 ]; echo $?) "resuming a finished run computes nothing"
 $SAME "$T/full" "$T/killed" > /dev/null
 check $? "and leaves the same folder"
+rm "$T/killed/oh.molden"
+"$B" $A --out "$T/killed" --resume "$@" > /dev/null 2> "$T/err.molden"
+check $([ "$(grep -c ': E = ' "$T/err.molden")" -eq 1 ] && grep -q '\] oh: E = ' "$T/err.molden"; echo $?) \
+    "a result whose Molden file is gone is computed again (oh only)"
+$SAME "$T/full" "$T/killed" > /dev/null
+check $? "and the folder is whole again"
 "$B" $A --max-iter 99 --out "$T/killed" --resume "$T/h2.xyz" > /dev/null 2> "$T/err.opts"
 check $([ "$(grep -c ': E = ' "$T/err.opts")" -eq 1 ]; echo $?) "other options: no result is reused"
 

@@ -598,8 +598,20 @@ static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
     return jobs;
 }
 
+/* A saved result can stand for job j: it succeeded, under the same output
+ * stem, and its Molden file is still there. */
+static int can_keep(const cli_options *o, const job *j, const os_results_saved *s)
+{
+    const os_report_entry *e = os_report_record_entry(s->rec);
+    if (!os_report_entry_ok(e) || strcmp(s->stem, j->stem) != 0) return 0;
+    char name[OS_REPORT_STEM_MAX + 16], path[4096];
+    snprintf(name, sizeof name, "%s.molden", j->stem);
+    return !e->bs || (join_path(path, sizeof path, o->out_dir, name) && access(path, R_OK) == 0);
+}
+
 /* --resume: take over the results of earlier runs in the folder that have
- * this run's key (same input bytes, frame and options) and succeeded.
+ * this run's key (same input bytes, frame and options) and can stand
+ * for it (can_keep).
  * Returns how many were kept. */
 static int take_kept(const cli_options *o, job *jobs, int n)
 {
@@ -615,7 +627,7 @@ static int take_kept(const cli_options *o, job *jobs, int n)
         /* The last record of a key wins. */
         for (int s = nsaved - 1; s >= 0; --s) {
             if (!saved[s].rec || strcmp(saved[s].place.key, jobs[i].place.key) != 0) continue;
-            if (os_report_entry_ok(os_report_record_entry(saved[s].rec))) {
+            if (can_keep(o, &jobs[i], &saved[s])) {
                 jobs[i].kept = saved[s].rec;
                 jobs[i].resumed = 1;
                 saved[s].rec = NULL;

@@ -241,7 +241,8 @@ os_status os_results_add(os_results *r, const os_report_run *run, const os_repor
      * numbers are the result. */
     os_error jerr;
     os_status jst = journal_append(r, run, e, &jerr);
-    if (jst == OS_OK && pl && pl->key[0]) jst = record_append(r, e, pl, stem, &jerr);
+    /* A record promises its Molden file (--resume keeps it): none without. */
+    if (st == OS_OK && jst == OS_OK && pl && pl->key[0]) jst = record_append(r, e, pl, stem, &jerr);
     if (st == OS_OK && jst != OS_OK) {
         st = jst;
         if (err) *err = jerr;
