@@ -67,6 +67,9 @@ $SAME "$T/full" "$T/killed" > /dev/null
 check $? "and the folder is whole again"
 "$B" $A --max-iter 99 --out "$T/killed" --resume "$T/h2.xyz" > /dev/null 2> "$T/err.opts"
 check $([ "$(grep -c ': E = ' "$T/err.opts")" -eq 1 ]; echo $?) "other options: no result is reused"
+"$B" merge "$T/one" "$T/killed" > /dev/null 2>&1
+n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["molecules"]))' "$T/one/orbscreen.json")
+check $([ "$n" -eq 1 ]; echo $?) "and the folder's records are that run's alone (merge finds $n molecule)"
 
 # 4. Summaries rebuilt from the records alone (a finished run resumed) are
 #    the original's, also for solvation energies and gradients.

@@ -609,34 +609,65 @@ static int can_keep(const cli_options *o, const job *j, const os_results_saved *
     return !e->bs || (join_path(path, sizeof path, o->out_dir, name) && access(path, R_OK) == 0);
 }
 
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const os_results_saved *)a)->place.key, ((const os_results_saved *)b)->place.key);
+}
+
 /* --resume: take over the results of earlier runs in the folder that have
  * this run's key (same input bytes, frame and options) and can stand
  * for it (can_keep).
  * Returns how many were kept. */
-static int take_kept(const cli_options *o, job *jobs, int n)
+static int take_kept(const cli_options *o, os_results *r, job *jobs, int n)
 {
     os_results_saved *saved;
     int nsaved, nbad;
     os_error err;
     if (os_results_read_records(o->out_dir, &saved, &nsaved, &nbad, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: --resume: %s (computing everything)\n", err.msg);
-        return 0;
+        saved = NULL;
+        nsaved = nbad = 0;
     }
+    /* By key, for a binary search per molecule. */
+    qsort(saved, (size_t)nsaved, sizeof *saved, by_key);
     int nkept = 0;
     for (int i = 0; i < n; ++i) {
-        /* The last record of a key wins. */
-        for (int s = nsaved - 1; s >= 0; --s) {
-            if (!saved[s].rec || strcmp(saved[s].place.key, jobs[i].place.key) != 0) continue;
-            if (can_keep(o, &jobs[i], &saved[s])) {
-                jobs[i].kept = saved[s].rec;
-                jobs[i].resumed = 1;
-                saved[s].rec = NULL;
-                ++nkept;
-            }
+        int lo = 0, hi = nsaved; /* first record with key >= the job's */
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (strcmp(saved[mid].place.key, jobs[i].place.key) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int s = lo; s < nsaved && strcmp(saved[s].place.key, jobs[i].place.key) == 0; ++s) {
+            if (!saved[s].rec || !can_keep(o, &jobs[i], &saved[s])) continue;
+            jobs[i].kept = saved[s].rec;
+            jobs[i].resumed = 1;
+            saved[s].rec = NULL;
+            ++nkept;
             break;
         }
     }
     os_results_saved_free(saved, nsaved);
+    /* The folder's records: the kept ones, as this run places them. */
+    os_results_saved *keep = calloc((size_t)nkept + 1, sizeof *keep);
+    int m = 0;
+    for (int i = 0; keep && i < n; ++i) {
+        if (!jobs[i].resumed) continue;
+        keep[m].place = jobs[i].place;
+        memcpy(keep[m].stem, jobs[i].stem, sizeof keep[m].stem);
+        keep[m++].rec = jobs[i].kept;
+    }
+    if (!keep || os_results_keep_records(r, keep, m, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: --resume: %s (computing everything)\n",
+                keep ? err.msg : "out of memory");
+        for (int i = 0; i < n; ++i) {
+            os_report_record_free(jobs[i].kept);
+            jobs[i].kept = NULL;
+            jobs[i].resumed = 0;
+        }
+        nkept = 0;
+    }
+    free(keep);
     if (!o->quiet)
         fprintf(stderr, "orbscreen: --resume: %d of %d molecules done by an earlier run in %s%s\n",
                 nkept, n, o->out_dir, nbad ? " (some unreadable records ignored)" : "");
@@ -835,7 +866,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         return EXIT_ALL_OK;
     }
 #endif
-    if (o.resume) take_kept(&o, jobs, n);
+    if (o.resume && w.results) take_kept(&o, w.results, jobs, n);
 
     char *reported = calloc((size_t)n + 1, 1);
     int *finished = calloc((size_t)n + 1, sizeof *finished);

@@ -117,8 +117,8 @@ static int cmp_merged(const void *pa, const void *pb)
     return a->dir < b->dir ? -1 : a->dir > b->dir;
 }
 
-/* Every record of every folder (the last record of a key in a folder wins:
- * a resumed run may have written it twice). */
+/* Every record of every folder (the last one of a molecule in a folder:
+ * a resumed run may have computed it twice). */
 static os_status gather(char **dirs, int ndir, merged **out, int *nout, os_error *err)
 {
     merged *all = NULL;
@@ -139,11 +139,6 @@ static os_status gather(char **dirs, int ndir, merged **out, int *nout, os_error
         }
         all = grown;
         for (int i = 0; i < ns; ++i) {
-            int dup = 0;
-            for (int k = i + 1; k < ns && !dup; ++k)
-                dup = strcmp(s[k].place.key, s[i].place.key) == 0 &&
-                      s[k].place.index == s[i].place.index;
-            if (dup) continue;
             all[n] = (merged){.s = s[i], .dir = d};
             s[i].rec = NULL;
             ++n;

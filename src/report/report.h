@@ -182,10 +182,15 @@ typedef struct {
     os_report_record *rec;
 } os_results_saved;
 /* The records of the folder `dir` in the order written (none when it has
- * none); *nbad counts lines that were not records. */
+ * none), of a key and position only the last one written; *nbad counts
+ * lines that were not records. */
 os_status os_results_read_records(const char *dir, os_results_saved **out, int *n, int *nbad,
                                   os_error *err);
 void os_results_saved_free(os_results_saved *s, int n);
+/* A resumed run (opened with `resume`): the folder's records become exactly
+ * `keep` (replaced atomically), before the run adds its own. */
+os_status os_results_keep_records(os_results *r, const os_results_saved *keep, int n,
+                                  os_error *err);
 /* orbscreen.json, orbscreen.csv and orbitals.svg from these entries (ranked). */
 os_status os_results_summaries(os_results *r, const os_report_run *run,
                                const os_report_entry *e, int n, os_error *err);

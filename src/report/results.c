@@ -166,7 +166,8 @@ os_status os_results_open(const char *dir, int resume, os_results **out, os_erro
         if (r->journal_fd < 0)
             st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", journal, strerror(errno));
     }
-    /* A resumed run keeps the records (the journal is rewritten in full). */
+    /* A resumed run keeps the records until it knows which it keeps
+     * (os_results_keep_records); the journal is rewritten in full. */
     if (st == OS_OK && (r->records_fd = open_log(dir, RECORDS_FILE, resume)) < 0)
         st = os_fail(err, OS_ERR_IO, "cannot create %s/%s: %s", dir, RECORDS_FILE, strerror(errno));
     free(lock);
@@ -206,20 +207,58 @@ static os_status journal_append(os_results *r, const os_report_run *run,
 
 /* "<key> <index> <K> <N> <stem in hex> <record>": the record with what
  * resume and merge need to place it (a stem may hold spaces). */
-static os_status record_append(os_results *r, const os_report_entry *e, const os_results_place *pl,
-                               const char *stem, os_error *err)
+static os_status record_line(const os_report_entry *e, const os_results_place *pl,
+                             const char *stem, char **buf, size_t *len, os_error *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
+    *buf = NULL;
+    *len = 0;
+    FILE *m = open_memstream(buf, len);
     if (!m) return OS_NOMEM(err, "result record");
     fprintf(m, "%s %d %d %d ", pl->key, pl->index, pl->shard_k, pl->shard_n);
     for (const unsigned char *c = (const unsigned char *)stem; *c; ++c) fprintf(m, "%02x", *c);
     fputc(' ', m);
     os_status st = os_report_record_write(m, e, err);
     if (fclose(m) != 0 && st == OS_OK) st = OS_NOMEM(err, "result record");
-    if (st == OS_OK) st = append_all(r->records_fd, buf, len, r->dir, RECORDS_FILE, err);
+    if (st != OS_OK) {
+        free(*buf);
+        *buf = NULL;
+    }
+    return st;
+}
+
+static os_status record_append(int fd, const char *dir, const os_report_entry *e,
+                               const os_results_place *pl, const char *stem, os_error *err)
+{
+    char *buf;
+    size_t len;
+    os_status st = record_line(e, pl, stem, &buf, &len, err);
+    if (st == OS_OK) st = append_all(fd, buf, len, dir, RECORDS_FILE, err);
     free(buf);
+    return st;
+}
+
+os_status os_results_keep_records(os_results *r, const os_results_saved *keep, int n,
+                                  os_error *err)
+{
+    char *path = path_in(r->dir, RECORDS_FILE), *tmp = path_in(r->dir, RECORDS_FILE ".tmp");
+    os_status st = path && tmp ? OS_OK : OS_NOMEM(err, "records path");
+    int fd = st == OS_OK ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644) : -1;
+    if (st == OS_OK && fd < 0)
+        st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+    for (int i = 0; i < n && st == OS_OK; ++i)
+        st = record_append(fd, r->dir, os_report_record_entry(keep[i].rec), &keep[i].place,
+                           keep[i].stem, err);
+    if (st == OS_OK && rename(tmp, path) != 0)
+        st = os_fail(err, OS_ERR_IO, "cannot replace %s: %s", path, strerror(errno));
+    if (st == OS_OK) {
+        close(r->records_fd);
+        r->records_fd = fd;
+    } else {
+        if (fd >= 0) close(fd);
+        if (tmp) unlink(tmp);
+    }
+    free(path);
+    free(tmp);
     return st;
 }
 
@@ -242,7 +281,8 @@ os_status os_results_add(os_results *r, const os_report_run *run, const os_repor
     os_error jerr;
     os_status jst = journal_append(r, run, e, &jerr);
     /* A record promises its Molden file (--resume keeps it): none without. */
-    if (st == OS_OK && jst == OS_OK && pl && pl->key[0]) jst = record_append(r, e, pl, stem, &jerr);
+    if (st == OS_OK && jst == OS_OK && pl && pl->key[0])
+        jst = record_append(r->records_fd, r->dir, e, pl, stem, &jerr);
     if (st == OS_OK && jst != OS_OK) {
         st = jst;
         if (err) *err = jerr;
@@ -267,6 +307,51 @@ static int parse_place(char **line, os_results_place *pl, char *stem)
     stem[n] = '\0';
     *line = p + used;
     return 1;
+}
+
+/* Order of records by (key, position, line): equal keys and positions
+ * next to each other, the last written last. */
+static const os_results_saved *cmp_base;
+static int cmp_saved(const void *pa, const void *pb)
+{
+    int a = *(const int *)pa, b = *(const int *)pb;
+    int c = strcmp(cmp_base[a].place.key, cmp_base[b].place.key);
+    if (c) return c;
+    if (cmp_base[a].place.index != cmp_base[b].place.index)
+        return cmp_base[a].place.index < cmp_base[b].place.index ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* A molecule computed again (it had failed, or its Molden file was gone)
+ * has two records: keep the last one of each key and position, in the
+ * order written.  O(n log n). */
+static os_status drop_superseded(os_results_saved *s, int *n, os_error *err)
+{
+    int *ord = malloc((size_t)(*n + 1) * sizeof *ord);
+    char *drop = calloc((size_t)*n + 1, 1);
+    if (!ord || !drop) {
+        free(ord);
+        free(drop);
+        return OS_NOMEM(err, "records");
+    }
+    for (int i = 0; i < *n; ++i) ord[i] = i;
+    cmp_base = s;
+    qsort(ord, (size_t)*n, sizeof *ord, cmp_saved);
+    for (int i = 0; i + 1 < *n; ++i) {
+        const os_results_place *p = &s[ord[i]].place, *q = &s[ord[i + 1]].place;
+        drop[ord[i]] = strcmp(p->key, q->key) == 0 && p->index == q->index;
+    }
+    int m = 0;
+    for (int i = 0; i < *n; ++i) {
+        if (drop[i])
+            os_report_record_free(s[i].rec);
+        else
+            s[m++] = s[i];
+    }
+    *n = m;
+    free(ord);
+    free(drop);
+    return OS_OK;
 }
 
 os_status os_results_read_records(const char *dir, os_results_saved **out, int *n, int *nbad,
@@ -307,6 +392,7 @@ os_status os_results_read_records(const char *dir, os_results_saved **out, int *
         st = os_fail(err, OS_ERR_IO, "cannot read %s/%s", dir, RECORDS_FILE);
     free(line);
     fclose(f);
+    if (st == OS_OK) st = drop_superseded(*out, n, err);
     if (st != OS_OK) {
         os_results_saved_free(*out, *n);
         *out = NULL;
