@@ -110,6 +110,9 @@ done
 "$B" merge "$T/mix" "$T/shard1" "$T/sto" > /dev/null 2> "$T/err.mix"
 rc=$?
 check $([ $rc -eq 2 ] && grep -q 'basis differs' "$T/err.mix"; echo $?) "merge refuses another basis (exit $rc)"
+"$B" merge "$T/shard1/" "$T/shard1" "$T/shard2" > /dev/null 2> "$T/err.self"
+rc=$?
+check $([ $rc -eq 2 ] && grep -q 'must not be one of' "$T/err.self"; echo $?) "merge refuses OUT = one of its folders (exit $rc)"
 "$B" $A --resume --no-results "$T/h2.xyz" > /dev/null 2>&1
 check $([ $? -eq 2 ]; echo $?) "--resume without a results folder refused"
 finish

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/error.h"
@@ -213,6 +214,14 @@ static int write_merged(const char *out, char **dirs, merged *m, int n, os_repor
     return !ok ? EXIT_SOME_FAILED : any_failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }
 
+/* Whether two paths name one folder (OUT may not exist yet). */
+static int same_folder(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) != 0 || stat(b, &sb) != 0) return strcmp(a, b) == 0;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 int cli_run_merge(int argc, char **argv)
 {
     if (argc < 3 || strcmp(argv[1], "--help") == 0) {
@@ -231,7 +240,7 @@ int cli_run_merge(int argc, char **argv)
     if (!h) return EXIT_SOME_FAILED;
     int rc = -1;
     for (int d = 0; d < ndir && rc < 0; ++d) {
-        if (strcmp(dirs[d], out) == 0) {
+        if (same_folder(dirs[d], out)) {
             fprintf(stderr, "orbscreen merge: OUT (%s) must not be one of the folders merged\n", out);
             rc = EXIT_USAGE;
         } else if (read_header(dirs[d], &h[d], &err) != OS_OK ||
