@@ -6,7 +6,9 @@
  * summaries are rewritten from a snapshot at most every few seconds and at
  * the end, so a batch costs time linear in its size.  SIGINT/SIGTERM are held
  * back while a file is being written, so an interrupted run leaves only
- * complete files. */
+ * complete files.  --resume takes over the results folder's finished
+ * molecules of the same key, --shard K/N runs every N-th molecule, and in an
+ * MPI build (mpi_batch.c) rank 0 hands the molecules to other ranks. */
 #include "cli/cli.h"
 
 #include <math.h>
@@ -33,7 +35,7 @@ typedef struct {
     const char *path;       /* input as given */
     const os_input *in;     /* NULL when the input could not be read (err says why) */
     int index;              /* molecule index within in */
-    os_results_place place; /* resume key (empty when the input was unreadable), position */
+    os_results_place place; /* resume key (of the path alone when unreadable), position */
     os_report_record *kept; /* the result as a record: of an earlier run (resumed), or
                                computed by another MPI rank */
     int resumed;            /* --resume: kept from an earlier run, not computed again */
@@ -474,7 +476,7 @@ static int write_finished(os_report_run *run, writer_state *w, job *jobs, const 
     hold_signals(&h);
     int ok = molecule_outputs(run, w, &jobs[k]);
     /* The coefficients are written; the summaries need energies only. */
-    free(jobs[k].c.res.C_a); /* (kept results have none) */
+    free(jobs[k].c.res.C_a);
     free(jobs[k].c.res.C_b);
     jobs[k].c.res.C_a = jobs[k].c.res.C_b = NULL;
     double t = now_s();

@@ -224,13 +224,14 @@ static int same_folder(const char *a, const char *b)
 
 int cli_run_merge(int argc, char **argv)
 {
-    if (argc < 3 || strcmp(argv[1], "--help") == 0) {
-        fprintf(argc < 3 ? stderr : stdout,
+    int help = argc > 1 && strcmp(argv[1], "--help") == 0;
+    if (argc < 3 || help) {
+        fprintf(help ? stdout : stderr,
                 "usage: orbscreen merge OUT DIR...\n"
                 "Combine the results folders DIR... (the shards of --shard K/N, or separate runs\n"
                 "at the same level of theory) into the results folder OUT: one ranking, as one\n"
                 "run over all the inputs would have written it.\n");
-        return argc < 3 ? EXIT_USAGE : EXIT_ALL_OK;
+        return help ? EXIT_ALL_OK : EXIT_USAGE;
     }
     const char *out = argv[1];
     char **dirs = argv + 2;
