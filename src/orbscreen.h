@@ -402,8 +402,11 @@ os_status os_solvent_lookup(const char *name, double *eps, const char **canonica
 
 /* Nuclear gradient dE/dR of a converged SCF result, grad[3*A + k] (natom*3,
  * Eh/bohr; atoms in the molecule's order, k = x, y, z).  mol, bs and opt
- * must be those the SCF ran with (its method, grid, J/K and external
- * potentials); each potential's gradient callback adds its term.  For DFT
+ * must be those the SCF ran with (its method, grid, J/K and fitting basis,
+ * external potentials); the two-electron term differentiates the integrals
+ * the result says it used (exact or density-fitted, the fitting basis
+ * loaded again from opt and checked against res->aux); each potential's
+ * gradient callback adds its term.  For DFT
  * the grid's response is included (its points move with their atoms, the
  * Becke weights with every atom), so the gradient is the derivative of the
  * energy the SCF computes. */

@@ -123,15 +123,23 @@ check $([ -z "$(ls "$T/kill" | grep tmp)" ]; echo $?) "SIGKILL: no temporary fil
 check $([ $rc -eq 0 ]; echo $?) "SIGKILL: the lock died with the run ($rc)"
 
 # 9. --gradient: printed per molecule, and in the JSON (Eh/bohr) matching
-#    Psi4's analytic gradient (tol 1e-6 Eh/bohr).
-"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
-    "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
-check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
-check $(python3 -c 'import json, sys
+#    Psi4's analytic gradient (tol 1e-6 Eh/bohr): density-fitted by default
+#    (Psi4's DF gradient), --jk exact against Psi4's exact one.
+grad_vs_psi4() { # JSON reference
+    python3 -c 'import json, sys
 g = json.load(open(sys.argv[1]))["molecules"][0]["gradient_eh_bohr"]
 want = [float(x) for l in open(sys.argv[2]) if l.startswith("gradient ") for x in l.split()[1:]]
 got = [x for row in g for x in row]
-sys.exit(not (len(g) == 3 and len(got) == len(want) and max(abs(a - b) for a, b in zip(got, want)) <= 1e-6))' \
-    "$T/grad.json" "$REF/grad/water_hf_ccpvdz.ref"; echo $?) "--gradient: JSON gradient_eh_bohr vs Psi4 (tol 1e-6 Eh/bohr)"
+sys.exit(not (len(g) == 3 and len(got) == len(want) and max(abs(a - b) for a, b in zip(got, want)) <= 1e-6))' "$1" "$2"
+}
+"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
+    "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
+check $(grad_vs_psi4 "$T/grad.json" "$REF/grad/water_hf_ccpvdz_df.ref"; echo $?) \
+    "--gradient (DF, the default): JSON gradient_eh_bohr vs Psi4's DF gradient (tol 1e-6 Eh/bohr)"
+"$B" --method hf --basis cc-pVDZ --jk exact --gradient --no-results --json "$T/grad_exact.json" \
+    "$REF/grad/geom/water_d.xyz" 2> /dev/null
+check $(grad_vs_psi4 "$T/grad_exact.json" "$REF/grad/water_hf_ccpvdz.ref"; echo $?) \
+    "--gradient --jk exact: JSON gradient_eh_bohr vs Psi4's exact gradient (tol 1e-6 Eh/bohr)"
 
 finish

@@ -40,9 +40,6 @@ int cli_parse(int argc, char **argv, cli_options *o);
  * runs) combined into one results folder (merge.c); returns the exit code. */
 int cli_run_merge(int argc, char **argv);
 
-/* The J/K choice a gradient run takes when none was given. */
-void cli_gradient_defaults(cli_options *o);
-
 /* Run every input and write the results; returns the exit code. */
 int cli_run_batch(const cli_options *o, int argc, char **argv);
 

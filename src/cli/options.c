@@ -32,7 +32,6 @@ static void usage(FILE *f, const char *basis_dir)
             "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
-            "                    (exact integrals unless --jk says otherwise)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --resume          keep the molecules the results folder already has for the same\n"
             "                    input bytes, frame and options; compute only the others\n"
@@ -136,14 +135,6 @@ static const char *installed_basis_dir(cli_options *o)
         !S_ISDIR(sb.st_mode))
         return NULL;
     return o->exe_basis_dir;
-}
-
-/* Until the density-fitted gradient exists, a gradient run differentiates
- * exact integrals unless the J/K choice was given (DF is then refused per
- * molecule with its reason). */
-void cli_gradient_defaults(cli_options *o)
-{
-    if (o->gradient && !o->scf.jk) o->scf.jk = "exact";
 }
 
 int cli_parse(int argc, char **argv, cli_options *o)
@@ -288,7 +279,6 @@ int cli_parse(int argc, char **argv, cli_options *o)
                         "which is not there yet: use --gradient in the gas phase\n");
         return EXIT_USAGE;
     }
-    cli_gradient_defaults(o);
     if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s\n", err.msg);
         return EXIT_USAGE;

@@ -72,7 +72,6 @@ static cli_options task_options(const cli_options *o, const os_qcschema_task *t)
     if (t->jk) q.scf.jk = t->jk;
     if (t->aux) q.scf.aux = t->aux;
     q.gradient = t->gradient;
-    cli_gradient_defaults(&q);
     return q;
 }
 
