@@ -6,7 +6,9 @@
  * summaries are rewritten from a snapshot at most every few seconds and at
  * the end, so a batch costs time linear in its size.  SIGINT/SIGTERM are held
  * back while a file is being written, so an interrupted run leaves only
- * complete files. */
+ * complete files.  --resume takes over the results folder's finished
+ * molecules of the same key, --shard K/N runs every N-th molecule, and in an
+ * MPI build (mpi_batch.c) rank 0 hands the molecules to other ranks. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/sha256.h"
 #include "report/report.h"
 
 /* Summaries are rewritten at most this often (s), and never taking more than
@@ -33,6 +36,12 @@ typedef struct {
     const char *path;       /* input as given */
     const os_input *in;     /* NULL when the input could not be read (err says why) */
     int index;              /* molecule index within in */
+    os_results_place place; /* resume key (of the path alone when unreadable), position */
+    os_report_record *kept; /* the result as a record: of an earlier run (resumed), or
+                               computed by another MPI rank */
+    int resumed;            /* --resume: kept from an earlier run, not computed again */
+    char *molden;           /* from another MPI rank: its Molden file's text (NULL: none) */
+    size_t molden_len;
     char stem[OS_REPORT_STEM_MAX];
     os_molecule mol;
     cli_calc c;             /* basis, SCF result, solvation */
@@ -45,7 +54,8 @@ typedef struct {
 typedef struct {
     const cli_options *opt;
     job *jobs;
-    int njob, next;
+    const int *todo; /* job indices to run, in the order to run them */
+    int ntodo, next;
     int *finished; /* job indices in the order they finished */
     int nfinished;
     pthread_mutex_t lock;
@@ -215,7 +225,7 @@ static void *worker(void *arg)
     queue *q = arg;
     for (;;) {
         pthread_mutex_lock(&q->lock);
-        int k = q->next < q->njob ? q->next++ : -1;
+        int k = q->next < q->ntodo ? q->todo[q->next++] : -1;
         pthread_mutex_unlock(&q->lock);
         if (k < 0) break;
         run_job(q->opt, &q->jobs[k]);
@@ -247,6 +257,7 @@ static int start_workers(queue *q, pthread_t *tid, int n)
 
 static os_report_entry entry_of(job *j)
 {
+    if (j->kept) return *os_report_record_entry(j->kept);
     os_report_entry e = {.mol = &j->mol, .wall_s = j->wall_s,
                          .label = j->mol.label[0] ? j->mol.label : NULL};
     if (j->in) {
@@ -289,15 +300,20 @@ static void print_gradient(const os_molecule *m, const double *g, int k, int n)
 }
 
 /* "[k/n] name" at the start of a progress line, the name terminal-safe. */
-static void progress_name(const job *j, int k, int n)
+static void progress_name(const os_molecule *mol, int k, int n)
 {
     fprintf(stderr, "[%d/%d] ", k, n);
-    os_report_put_text(stderr, j->mol.name, 0, 0);
+    os_report_put_text(stderr, mol->name, 0, 0);
 }
 
-static void progress(const cli_options *o, const job *j, int k, int n)
+static void progress(const cli_options *o, job *j, int k, int n)
 {
     if (o->quiet && !j->failed) return;
+    if (j->resumed) {
+        progress_name(&j->mol, k, n);
+        fprintf(stderr, ": done by an earlier run (--resume)\n");
+        return;
+    }
     /* Names and messages quote file names: written terminal-safe. */
     fprintf(stderr, "[%d/%d] ", k, n);
     if (j->failed) {
@@ -306,43 +322,44 @@ static void progress(const cli_options *o, const job *j, int k, int n)
         return;
     }
     os_report_put_text(stderr, j->mol.name, 0, 0);
+    /* From the entry: the result computed here or received from a rank. */
+    os_report_entry e = entry_of(j);
+    const os_scf_result *r = e.res;
     char lumo[32];
-    if (isfinite(j->c.res.lumo))
-        snprintf(lumo, sizeof lumo, "%.3f eV", j->c.res.lumo * OS_HARTREE_EV);
+    if (isfinite(r->lumo))
+        snprintf(lumo, sizeof lumo, "%.3f eV", r->lumo * OS_HARTREE_EV);
     else
         snprintf(lumo, sizeof lumo, "none (no virtual orbital)");
     char solv[64] = "";
-    if (j->c.have_solv)
+    if (e.solv)
         snprintf(solv, sizeof solv, ", dG_solv %.2f kcal/mol",
-                 (j->c.res.energy - j->c.solv.e_gas) * OS_HARTREE_KCAL);
+                 (r->energy - e.solv->e_gas) * OS_HARTREE_KCAL);
     fprintf(stderr, ": E = %.8f Eh%s, HOMO %.3f eV, LUMO %s (%d iterations, %.1f s)\n",
-            j->c.res.energy, solv, j->c.res.homo * OS_HARTREE_EV, lumo, j->c.res.iterations,
-            j->wall_s);
-    const cli_calc *c = &j->c;
-    if (c->res.unrestricted) {
-        progress_name(j, k, n);
-        fprintf(stderr, ": <S^2> %.4f (exact %.4f)\n", c->res.s2, c->res.s2_exact);
+            r->energy, solv, r->homo * OS_HARTREE_EV, lumo, r->iterations, e.wall_s);
+    if (r->unrestricted) {
+        progress_name(e.mol, k, n);
+        fprintf(stderr, ": <S^2> %.4f (exact %.4f)\n", r->s2, r->s2_exact);
     }
-    if (c->have_redox) {
-        progress_name(j, k, n);
+    if (e.redox) {
+        const os_report_redox *x = e.redox;
+        progress_name(e.mol, k, n);
         fprintf(stderr, ": reduction (charge %d, mult %d, <S^2> %.4f): E_red %.3f V vs Li/Li+",
-                c->redox.red.charge, c->redox.red.mult, c->redox.red.s2, c->redox.red.potential_v);
-        if (c->redox.have_ox)
-            fprintf(stderr, "; oxidation (<S^2> %.4f): E_ox %.3f V", c->redox.ox.s2,
-                    c->redox.ox.potential_v);
+                x->red.charge, x->red.mult, x->red.s2, x->red.potential_v);
+        if (x->have_ox)
+            fprintf(stderr, "; oxidation (<S^2> %.4f): E_ox %.3f V", x->ox.s2, x->ox.potential_v);
         fprintf(stderr, "\n");
     }
-    if (c->redox_error[0]) {
-        progress_name(j, k, n);
+    if (e.redox_error) {
+        progress_name(e.mol, k, n);
         fprintf(stderr, ": Delta-SCF failed: ");
-        os_report_put_text(stderr, c->redox_error, 0, 0);
+        os_report_put_text(stderr, e.redox_error, 0, 0);
         fputc('\n', stderr);
     }
-    if (c->res.warning[0]) {
-        progress_name(j, k, n);
-        fprintf(stderr, ": warning: %s\n", c->res.warning);
+    if (r->warning[0]) {
+        progress_name(e.mol, k, n);
+        fprintf(stderr, ": warning: %s\n", r->warning);
     }
-    if (c->grad) print_gradient(&j->mol, c->grad, k, n);
+    if (e.gradient) print_gradient(e.mol, e.gradient, k, n);
 }
 
 typedef struct {
@@ -497,6 +514,16 @@ static os_status write_cubes(const cli_options *o, const os_report_entry *e, con
     return OS_OK;
 }
 
+/* The Molden file another MPI rank wrote for us, as <stem>.molden. */
+static os_status write_molden_text(const char *dir, job *j, os_error *err)
+{
+    char name[OS_REPORT_STEM_MAX + 16], path[4096];
+    snprintf(name, sizeof name, "%s.molden", j->stem);
+    if (!join_path(path, sizeof path, dir, name))
+        return os_fail(err, OS_ERR_IO, "Molden file path too long");
+    return os_report_write_bytes_atomic(path, j->molden, j->molden_len, err);
+}
+
 /* Everything written once per molecule: the results folder's Molden file
  * and journal line, the QCSchema file, the cube files. */
 static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
@@ -505,11 +532,19 @@ static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
     int ok = 1;
     os_error err;
     os_report_entry e = entry_of(j);
-    if (w->results && os_results_add(w->results, run, &e, j->stem, &err) != OS_OK) {
+    /* A kept result's record is in the folder already. */
+    const os_results_place *pl = j->resumed ? NULL : &j->place;
+    /* Another rank's Molden file before the record: a record in the folder
+     * means its Molden file is there (--resume relies on it). */
+    if (w->results && j->molden && write_molden_text(o->out_dir, j, &err) != OS_OK) {
         cli_error(err.msg);
         ok = 0;
     }
-    if (o->qcschema_dir) {
+    if (w->results && os_results_add(w->results, run, &e, j->stem, pl, &err) != OS_OK) {
+        cli_error(err.msg);
+        ok = 0;
+    }
+    if (o->qcschema_dir && !j->resumed) {
         char name[OS_REPORT_STEM_MAX + 8], path[4096];
         snprintf(name, sizeof name, "%s.json", j->stem);
         const void *ctx[2] = {run, &e};
@@ -521,7 +556,7 @@ static int molecule_outputs(const os_report_run *run, writer_state *w, job *j)
             ok = 0;
         }
     }
-    if (o->ncube > 0 && os_report_entry_ok(&e) && write_cubes(o, &e, j->stem, &err) != OS_OK) {
+    if (o->ncube > 0 && !j->kept && os_report_entry_ok(&e) && write_cubes(o, &e, j->stem, &err) != OS_OK) {
         fprintf(stderr, "orbscreen: %s: %s\n", j->mol.name, err.msg);
         ok = 0;
     }
@@ -580,9 +615,33 @@ static void assign_stems(job *jobs, int n)
     free(bases);
 }
 
-/* Read and split every input once: one job per molecule, in input order,
- * then frame order.  An input that cannot be read is one failed job.
- * Returns the jobs (count in *njob), NULL when out of memory. */
+/* The resume key of molecule f of an input: its bytes (SHA-256), the frame,
+ * and every option that changes its numbers, hashed. */
+static void resume_key(const cli_options *o, const os_input *in, int f, char key[65])
+{
+    const os_scf_options *s = &o->scf;
+    char text[2048];
+    snprintf(text, sizeof text,
+             "orbscreen %s\ninput %s frame %d\nmethod %s basis %s pure %d grid %s jk %s aux %s\n"
+             "unrestricted %d eps %a solvent %s gradient %d reduction %d oxidation %d\n"
+             "charge %d %d mult %d %d\nmax_iter %d e_conv %a g_conv %a lindep %a schwarz %a\n",
+             OS_VERSION, os_input_sha256(in), f, s->method ? s->method : "-", o->basis, o->pure,
+             s->grid ? s->grid : "-", s->jk ? s->jk : "-", s->aux ? s->aux : "-", s->unrestricted,
+             o->eps, o->solvent ? o->solvent : "-", o->gradient, o->reduction, o->oxidation, o->has_charge, o->charge,
+             o->has_mult, o->mult, s->max_iter, s->e_conv, s->g_conv, s->lindep, s->schwarz);
+    os_sha256_hex(text, strlen(text), key);
+}
+
+/* --shard K/N: this run's molecules are those at 0-based positions p with
+ * p % N == K - 1. */
+static int in_shard(const cli_options *o, int pos)
+{
+    return o->shard_n <= 1 || pos % o->shard_n == o->shard_k - 1;
+}
+
+/* Read and split every input once: one job per molecule (of this shard), in
+ * input order, then frame order.  An input that cannot be read is one failed
+ * job.  Returns the jobs (count in *njob), NULL when out of memory. */
 static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
 {
     int n = 0;
@@ -604,19 +663,26 @@ static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
         free(sts);
         return NULL;
     }
-    int k = 0;
+    int k = 0, pos = 0;
     for (int i = 0; i < o->ninput; ++i) {
         int count = inputs[i] ? os_input_count(inputs[i]) : 1;
-        for (int f = 0; f < count; ++f, ++k) {
-            job *j = &jobs[k];
+        for (int f = 0; f < count; ++f, ++pos) {
+            if (!in_shard(o, pos)) continue;
+            job *j = &jobs[k++];
             j->path = o->inputs[i];
             j->in = inputs[i];
             j->index = f;
+            j->place.index = pos;
+            j->place.shard_k = o->shard_n > 1 ? o->shard_k : 1;
+            j->place.shard_n = o->shard_n > 1 ? o->shard_n : 1;
             j->mol.mult = 1;
             snprintf(j->mol.file, sizeof j->mol.file, "%s", j->path);
             if (inputs[i]) {
                 os_input_name(inputs[i], f, j->mol.name, sizeof j->mol.name);
+                resume_key(o, inputs[i], f, j->place.key);
             } else {
+                /* Never kept by --resume (not a success), but merged. */
+                os_sha256_hex(j->path, strlen(j->path), j->place.key);
                 os_molecule_name_from_path(j->path, j->mol.name, sizeof j->mol.name);
                 j->err = errs[i];
                 j->status = sts[i];
@@ -625,8 +691,84 @@ static job *make_jobs(const cli_options *o, os_input **inputs, int *njob)
     }
     free(errs);
     free(sts);
-    *njob = n;
+    *njob = k;
     return jobs;
+}
+
+/* A saved result can stand for job j: it succeeded, under the same output
+ * stem, and its Molden file is still there. */
+static int can_keep(const cli_options *o, const job *j, const os_results_saved *s)
+{
+    const os_report_entry *e = os_report_record_entry(s->rec);
+    if (!os_report_entry_ok(e) || strcmp(s->stem, j->stem) != 0) return 0;
+    char name[OS_REPORT_STEM_MAX + 16], path[4096];
+    snprintf(name, sizeof name, "%s.molden", j->stem);
+    return !e->bs || (join_path(path, sizeof path, o->out_dir, name) && access(path, R_OK) == 0);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const os_results_saved *)a)->place.key, ((const os_results_saved *)b)->place.key);
+}
+
+/* --resume: take over the results of earlier runs in the folder that have
+ * this run's key (same input bytes, frame and options) and can stand
+ * for it (can_keep).
+ * Returns how many were kept. */
+static int take_kept(const cli_options *o, os_results *r, job *jobs, int n)
+{
+    os_results_saved *saved;
+    int nsaved, nbad;
+    os_error err;
+    if (os_results_read_records(o->out_dir, &saved, &nsaved, &nbad, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: --resume: %s (computing everything)\n", err.msg);
+        saved = NULL;
+        nsaved = nbad = 0;
+    }
+    /* By key, for a binary search per molecule. */
+    qsort(saved, (size_t)nsaved, sizeof *saved, by_key);
+    int nkept = 0;
+    for (int i = 0; i < n; ++i) {
+        int lo = 0, hi = nsaved; /* first record with key >= the job's */
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (strcmp(saved[mid].place.key, jobs[i].place.key) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int s = lo; s < nsaved && strcmp(saved[s].place.key, jobs[i].place.key) == 0; ++s) {
+            if (!saved[s].rec || !can_keep(o, &jobs[i], &saved[s])) continue;
+            jobs[i].kept = saved[s].rec;
+            jobs[i].resumed = 1;
+            saved[s].rec = NULL;
+            ++nkept;
+            break;
+        }
+    }
+    os_results_saved_free(saved, nsaved);
+    /* The folder's records: the kept ones, as this run places them. */
+    os_results_saved *keep = calloc((size_t)nkept + 1, sizeof *keep);
+    int m = 0;
+    for (int i = 0; keep && i < n; ++i) {
+        if (!jobs[i].resumed) continue;
+        keep[m].place = jobs[i].place;
+        memcpy(keep[m].stem, jobs[i].stem, sizeof keep[m].stem);
+        keep[m++].rec = jobs[i].kept;
+    }
+    if (!keep || os_results_keep_records(r, keep, m, &err) != OS_OK) {
+        fprintf(stderr, "orbscreen: --resume: %s (computing everything)\n",
+                keep ? err.msg : "out of memory");
+        for (int i = 0; i < n; ++i) {
+            os_report_record_free(jobs[i].kept);
+            jobs[i].kept = NULL;
+            jobs[i].resumed = 0;
+        }
+        nkept = 0;
+    }
+    free(keep);
+    if (!o->quiet)
+        fprintf(stderr, "orbscreen: --resume: %d of %d molecules done by an earlier run in %s%s\n",
+                nkept, n, o->out_dir, nbad ? " (some unreadable records ignored)" : "");
+    return nkept;
 }
 
 static void free_jobs(job *jobs, int n, os_input **inputs, int ninput)
@@ -634,17 +776,128 @@ static void free_jobs(job *jobs, int n, os_input **inputs, int ninput)
     for (int i = 0; i < n; ++i) {
         cli_calc_free(&jobs[i].c);
         os_molecule_free(&jobs[i].mol);
+        os_report_record_free(jobs[i].kept);
+        free(jobs[i].molden);
     }
     for (int i = 0; i < ninput; ++i) os_input_free(inputs[i]);
     free(jobs);
 }
+
+#ifdef ORBSCREEN_MPI
+/* ------------------------------------------- across MPI ranks (mpi_batch.c) */
+
+typedef struct {
+    const cli_options *opt;
+    job *jobs;
+    /* rank 0 */
+    os_report_run *run;
+    writer_state *w;
+    char *reported;
+    os_report_entry *snap;
+    int n, nreported, write_ok;
+} mpi_ctx;
+
+/* A worker rank: molecule k computed, as its record line followed by its
+ * Molden file's text. */
+static char *compute_blob(void *ctx, int k, size_t *len)
+{
+    mpi_ctx *m = ctx;
+    job *j = &m->jobs[k];
+    run_job(m->opt, j);
+    char *buf = NULL;
+    *len = 0;
+    FILE *f = open_memstream(&buf, len);
+    if (!f) return NULL;
+    os_report_entry e = entry_of(j);
+    os_error err;
+    os_status st = os_report_record_write(f, &e, &err);
+    if (st == OS_OK && os_report_entry_ok(&e) && e.bs) st = os_molden_write(f, e.mol, e.bs, e.res, &err);
+    if (fclose(f) != 0 || st != OS_OK) {
+        free(buf);
+        buf = NULL;
+    }
+    cli_calc_free(&j->c);
+    os_molecule_free(&j->mol);
+    return buf;
+}
+
+/* Rank 0: molecule k's blob from a worker rank, reported and written as a
+ * result computed here would be. */
+static void take_blob(void *ctx, int k, char *blob, size_t len)
+{
+    mpi_ctx *m = ctx;
+    job *j = &m->jobs[k];
+    char *nl = blob ? memchr(blob, '\n', len) : NULL;
+    os_report_record *rec = NULL;
+    if (nl) *nl = '\0';
+    if (!nl || os_report_record_parse(blob, &rec, &j->err) != OS_OK) {
+        if (!nl) snprintf(j->err.msg, sizeof j->err.msg, "no result from its MPI rank");
+        j->failed = 1;
+        j->status = OS_ERR_INTERNAL;
+    } else {
+        const os_report_entry *e = os_report_record_entry(rec);
+        j->kept = rec;
+        j->wall_s = e->wall_s;
+        j->status = e->status;
+        j->failed = !os_report_entry_ok(e);
+        if (e->error) snprintf(j->err.msg, sizeof j->err.msg, "%s", e->error);
+        size_t rest = len - (size_t)(nl + 1 - blob);
+        if (!j->failed && rest > 0 && (j->molden = malloc(rest))) {
+            memcpy(j->molden, nl + 1, rest);
+            j->molden_len = rest;
+        }
+    }
+    free(blob);
+    m->reported[k] = 1;
+    progress(m->opt, j, ++m->nreported, m->n);
+    m->write_ok &= write_finished(m->run, m->w, m->jobs, m->reported, m->n, k, m->snap);
+}
+
+/* Cost of a molecule for the hand-out order: nbf^3 of its basis, loaded on
+ * rank 0 (milliseconds); 0 when it cannot be read. */
+static double job_cost(const cli_options *o, const job *j)
+{
+    if (!j->in) return 0.0;
+    os_molecule mol = {0};
+    os_basis bs;
+    double cost = 0.0;
+    if (os_input_molecule(j->in, j->index, &mol, NULL) == OS_OK &&
+        os_basis_load(&mol, o->basis, o->basis_dir, o->pure, &bs, NULL) == OS_OK) {
+        cost = (double)bs.nbf * bs.nbf * bs.nbf;
+        os_basis_free(&bs);
+    }
+    os_molecule_free(&mol);
+    return cost;
+}
+
+static const double *sort_cost;
+static int by_cost_desc(const void *a, const void *b)
+{
+    int i = *(const int *)a, k = *(const int *)b;
+    if (sort_cost[i] != sort_cost[k]) return sort_cost[i] > sort_cost[k] ? -1 : 1;
+    return i < k ? -1 : i > k;
+}
+
+/* Rank 0: the molecules to run handed out to the other ranks, largest
+ * first.  Returns 0 when the hand-out failed. */
+static int run_on_ranks(mpi_ctx *m, int *todo, int ntodo)
+{
+    double *cost = calloc((size_t)m->n + 1, sizeof *cost);
+    if (!cost) return 0;
+    for (int t = 0; t < ntodo; ++t) cost[todo[t]] = job_cost(m->opt, &m->jobs[todo[t]]);
+    sort_cost = cost;
+    qsort(todo, (size_t)ntodo, sizeof *todo, by_cost_desc);
+    free(cost);
+    return cli_mpi_dispatch(todo, ntodo, take_blob, m) == 0;
+}
+#endif
 
 /* Folders that must be usable before any work: the results folder (locked)
  * and the QCSchema folder. */
 static int open_outputs(const cli_options *o, writer_state *w)
 {
     os_error err;
-    if (o->out_dir && os_results_open(o->out_dir, &w->results, &err) != OS_OK) {
+    if (o->out_dir && os_results_open(o->out_dir, o->resume, &w->results, &err) != OS_OK) {
         cli_error(err.msg);
         return 0;
     }
@@ -662,7 +915,19 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     cli_options o = *opt;
     writer_state w = {.opt = &o, .t_start = now_s()};
     w.t_last = w.t_start;
-    if (!open_outputs(&o, &w)) return EXIT_USAGE;
+    int is_worker = 0; /* an MPI rank other than 0: computes, writes nothing */
+#ifdef ORBSCREEN_MPI
+    is_worker = cli_mpi_rank() > 0;
+#endif
+#ifdef ORBSCREEN_MPI
+    /* Cube files need the orbitals, which stay on the rank that computed them. */
+    if (!is_worker && cli_mpi_size() > 1 && o.ncube > 0) {
+        fprintf(stderr, "orbscreen: --cube is not available across MPI ranks yet: run the "
+                        "molecules you want cube files of without mpirun\n");
+        return EXIT_USAGE;
+    }
+#endif
+    if (!is_worker && !open_outputs(&o, &w)) return EXIT_USAGE;
 
     os_input **inputs = calloc((size_t)o.ninput, sizeof *inputs);
     int n = 0;
@@ -674,10 +939,14 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         return EXIT_SOME_FAILED;
     }
     if (o.jobs > n) o.jobs = n > 0 ? n : 1;
-    if (o.scf.memory_mb == 0 && o.jobs > 1) {
+    int sharing = o.jobs; /* SCFs side by side on this machine */
+#ifdef ORBSCREEN_MPI
+    if (cli_mpi_size() > 1) sharing = cli_mpi_node_size(); /* one SCF per rank */
+#endif
+    if (o.scf.memory_mb == 0 && sharing > 1) {
         /* The library's default (half the available memory) is per SCF:
-         * share it among the jobs. */
-        o.scf.memory_mb = os_memory_available_mb() / 2 / (size_t)o.jobs;
+         * share it among the jobs (the ranks on this node). */
+        o.scf.memory_mb = os_memory_available_mb() / 2 / (size_t)sharing;
         if (o.scf.memory_mb == 0) o.scf.memory_mb = 1;
     }
     if (o.threads == 0) {
@@ -685,14 +954,25 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
         if (o.threads < 1) o.threads = 1;
     }
     assign_stems(jobs, n);
+#ifdef ORBSCREEN_MPI
+    if (is_worker) { /* molecules as rank 0 hands them out */
+        mpi_ctx mc = {.opt = &o, .jobs = jobs, .n = n};
+        cli_mpi_serve(compute_blob, &mc);
+        free_jobs(jobs, n, inputs, o.ninput);
+        free(inputs);
+        return EXIT_ALL_OK;
+    }
+#endif
+    if (o.resume && w.results) take_kept(&o, w.results, jobs, n);
 
     char *reported = calloc((size_t)n + 1, 1);
     int *finished = calloc((size_t)n + 1, sizeof *finished);
+    int *todo = calloc((size_t)n + 1, sizeof *todo);
     os_report_entry *snap = calloc((size_t)n + 1, sizeof *snap);
     pthread_t *tid = calloc((size_t)o.jobs, sizeof *tid);
-    if (!reported || !finished || !snap || !tid) {
+    if (!reported || !finished || !snap || !tid || !todo) {
         fprintf(stderr, "orbscreen: out of memory\n");
-        free(reported), free(finished), free(snap), free(tid);
+        free(reported), free(finished), free(snap), free(tid), free(todo);
         free_jobs(jobs, n, inputs, o.ninput);
         free(inputs);
         os_results_close(w.results);
@@ -705,26 +985,51 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     run_header(&o, argc, argv, &run, cmdline, sizeof cmdline, date, sizeof date, phase,
                sizeof phase);
 
-    queue q = {.opt = &o, .jobs = jobs, .njob = n, .finished = finished};
+    /* Results kept from an earlier run are reported first, in input order;
+     * the rest run. */
+    int ntodo = 0, nreported = 0, write_ok = 1;
+    for (int i = 0; i < n; ++i) {
+        if (!jobs[i].resumed) {
+            todo[ntodo++] = i;
+            continue;
+        }
+        reported[i] = 1;
+        progress(&o, &jobs[i], ++nreported, n);
+        write_ok &= write_finished(&run, &w, jobs, reported, n, i, snap);
+    }
+    queue q = {.opt = &o, .jobs = jobs, .todo = todo, .ntodo = ntodo, .finished = finished};
     pthread_mutex_init(&q.lock, NULL);
     pthread_cond_init(&q.cond, NULL);
-    int nworker = start_workers(&q, tid, o.jobs);
-    int nreported = 0, write_ok = 1;
-    if (nworker == 0) {
+    int nworker = 0;
+#ifdef ORBSCREEN_MPI
+    if (cli_mpi_size() > 1) {
+        mpi_ctx mc = {.opt = &o, .jobs = jobs, .run = &run, .w = &w, .reported = reported,
+                      .snap = snap, .n = n, .nreported = nreported, .write_ok = write_ok};
+        if (!run_on_ranks(&mc, todo, ntodo)) {
+            fprintf(stderr, "orbscreen: the MPI hand-out failed\n");
+            mc.write_ok = 0;
+        }
+        nreported = n;
+        write_ok = mc.write_ok;
+        ntodo = 0; /* all handed out: no worker threads here */
+    }
+#endif
+    if (ntodo > 0) nworker = start_workers(&q, tid, o.jobs);
+    if (nworker == 0 && ntodo > 0) {
         fprintf(stderr, "orbscreen: cannot start worker threads\n");
         write_ok = 0;
         nreported = n; /* nothing will run */
     }
-    while (nreported < n) {
+    for (int ndone = 0; nreported < n;) {
         pthread_mutex_lock(&q.lock);
-        while (q.nfinished == nreported) pthread_cond_wait(&q.cond, &q.lock);
+        while (q.nfinished == ndone) pthread_cond_wait(&q.cond, &q.lock);
         int upto = q.nfinished;
         pthread_mutex_unlock(&q.lock);
-        /* finished[nreported..upto) are this thread's now: their workers are done with them. */
-        for (; nreported < upto; ++nreported) {
-            int k = finished[nreported];
+        /* finished[ndone..upto) are this thread's now: their workers are done with them. */
+        for (; ndone < upto; ++ndone) {
+            int k = finished[ndone];
             reported[k] = 1;
-            progress(&o, &jobs[k], nreported + 1, n);
+            progress(&o, &jobs[k], ++nreported, n);
             write_ok &= write_finished(&run, &w, jobs, reported, n, k, snap);
         }
     }
@@ -743,7 +1048,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     release_signals(&h);
     os_results_close(w.results);
 
-    int any_failed = !write_ok || nworker == 0;
+    int any_failed = !write_ok || (nworker == 0 && ntodo > 0);
     for (int i = 0; i < n; ++i) any_failed |= jobs[i].failed;
     free_jobs(jobs, n, inputs, o.ninput);
     free(inputs);
@@ -751,6 +1056,7 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     free(finished);
     free(reported);
     free(tid);
+    free(todo);
     pthread_mutex_destroy(&q.lock);
     pthread_cond_destroy(&q.cond);
     return any_failed ? EXIT_SOME_FAILED : EXIT_ALL_OK;

@@ -28,6 +28,8 @@ typedef struct {
     int reduction;         /* --reduction: vertical Delta-SCF reduction potential */
     int oxidation;         /* --oxidation: and the oxidation potential */
     int rank_by;           /* OS_RANK_* (never OS_RANK_AUTO after cli_parse) */
+    int resume;            /* --resume: keep the results folder's finished molecules */
+    int shard_k, shard_n;  /* --shard K/N: molecules at 0-based positions p, p % N == K-1 */
     char **inputs;
     int ninput;
     char exe_basis_dir[4096]; /* storage for a basis_dir found next to the executable */
@@ -40,6 +42,10 @@ int cli_parse(int argc, char **argv, cli_options *o);
 /* "orbscreen: MSG" on stderr, MSG written terminal-safe (it may quote what
  * the user typed: invalid UTF-8, escape sequences). */
 void cli_error(const char *msg);
+
+/* orbscreen merge OUT DIR...: the result folders of shards (or of separate
+ * runs) combined into one results folder (merge.c); returns the exit code. */
+int cli_run_merge(int argc, char **argv);
 
 /* Run every input and write the results; returns the exit code. */
 int cli_run_batch(const cli_options *o, int argc, char **argv);
@@ -72,5 +78,24 @@ const char *cli_phase(const cli_options *o, char *buf, size_t n);
 /* --qcschema-in: one AtomicInput in, its AtomicResult (or FailedOperation)
  * on stdout (qcschema_in.c); returns the exit code. */
 int cli_run_qcschema(const cli_options *o);
+
+#ifdef ORBSCREEN_MPI
+/* Across MPI ranks (mpi_batch.c, only in a -DORBSCREEN_MPI=ON build). */
+void cli_mpi_init(int *argc, char ***argv);
+void cli_mpi_finalize(void);
+int cli_mpi_rank(void);
+int cli_mpi_size(void);
+/* Ranks on this rank's node (they share its memory). */
+int cli_mpi_node_size(void);
+/* Rank 0: hand the molecules todo[0..n) (in that order) to ranks 1..size-1
+ * as they become free; done(ctx, k, blob, len) for each result as it
+ * arrives (blob is the callee's to free; NULL when lost).  Tells every rank
+ * to stop at the end.  Returns 0, or -1 when MPI failed. */
+int cli_mpi_dispatch(const int *todo, int n, void (*done)(void *ctx, int k, char *blob, size_t len),
+                     void *ctx);
+/* Ranks > 0: compute(ctx, k, &len) for each molecule k handed out, its blob
+ * sent back to rank 0 (and freed), until rank 0 says stop. */
+void cli_mpi_serve(char *(*compute)(void *ctx, int k, size_t *len), void *ctx);
+#endif
 
 #endif

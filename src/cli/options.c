@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include "cli/numeric.h"
+#include "core/parse.h"
 #include "core/error.h"
 #include "report/report.h"
 
@@ -42,6 +43,10 @@ static void usage(FILE *f, const char *basis_dir)
             "  --rank-by KEY     lumo (gas phase), lumo-solv (in the solvent) or reduction\n"
             "                    (default: reduction when computed, else the run's LUMO)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
+            "  --resume          keep the molecules the results folder already has for the same\n"
+            "                    input bytes, frame and options; compute only the others\n"
+            "  --shard K/N       run only every N-th molecule, starting with the K-th (1 <= K <= N);\n"
+            "                    combine the shards' folders with: orbscreen merge OUT DIR...\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
             "  --qcschema DIR    one QCSchema AtomicResult (JSON) per molecule in DIR\n"
             "  --qcschema-in F   run the QCSchema AtomicInput in F (- for stdin); the\n"
@@ -101,6 +106,38 @@ static int int_option(const char *opt, const char *arg, int *out)
     return 1;
 }
 
+/* --shard K/N: two decimal integers, 1 <= K <= N; says what is wrong. */
+static int parse_shard(const char *s, int *k, int *n)
+{
+    const char *slash = strchr(s, '/');
+    char kbuf[32], msg[OS_MSG_LEN];
+    size_t klen = slash ? (size_t)(slash - s) : 0;
+    long kv = 0, nv = 0;
+    if (!slash || klen == 0 || klen >= sizeof kbuf || strspn(s, "0123456789") != klen ||
+        slash[1] == '\0' || strspn(slash + 1, "0123456789") != strlen(slash + 1)) {
+        snprintf(msg, sizeof msg, "--shard wants K/N with whole numbers, e.g. 2/8 (got '%.64s')", s);
+        cli_error(msg);
+        return 0;
+    }
+    memcpy(kbuf, s, klen);
+    kbuf[klen] = '\0';
+    if (os_parse_int(slash + 1, 1, 1000000, &nv) != OS_NUM_OK ||
+        os_parse_int(kbuf, 1, 1000000, &kv) != OS_NUM_OK) {
+        snprintf(msg, sizeof msg, "--shard %.64s: K and N must be between 1 and 1000000", s);
+        cli_error(msg);
+        return 0;
+    }
+    *k = (int)kv;
+    *n = (int)nv;
+    if (*k > *n) {
+        snprintf(msg, sizeof msg, "--shard %.64s: K must be at most N (shards 1/%d .. %d/%d)", s,
+                 *n, *n, *n);
+        cli_error(msg);
+        return 0;
+    }
+    return 1;
+}
+
 /* An installed orbscreen (bin/orbscreen) finds its basis library in
  * ../share/orbscreen/basis next to the executable; $ORBSCREEN_BASIS_DIR
  * overrides it, and a build-tree binary falls back to the library's
@@ -128,7 +165,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
            O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX, O_RED, O_OX,
-           O_RANKBY };
+           O_RANKBY, O_RESUME, O_SHARD };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -151,6 +188,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"reduction", no_argument, 0, O_RED},   {"oxidation", no_argument, 0, O_OX},
         {"rank-by", required_argument, 0, O_RANKBY},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
+        {"resume", no_argument, 0, O_RESUME},   {"shard", required_argument, 0, O_SHARD},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -191,6 +229,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_NORES: o->out_dir = NULL; break;
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
+        case O_RESUME: o->resume = 1; break;
+        case O_SHARD:
+            if (!parse_shard(optarg, &o->shard_k, &o->shard_n)) return EXIT_USAGE;
+            break;
         case O_MEM:
             ok = int_option(name, optarg, &mb);
             o->scf.memory_mb = (size_t)mb;
@@ -245,6 +287,10 @@ int cli_parse(int argc, char **argv, cli_options *o)
     }
     if (!o->qcschema_in && optind >= argc) {
         fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE...)\n");
+        return EXIT_USAGE;
+    }
+    if (o->resume && !o->out_dir) {
+        fprintf(stderr, "orbscreen: --resume reads the results folder: not with --no-results\n");
         return EXIT_USAGE;
     }
     if (o->ncube > 0 && !o->out_dir) {

@@ -136,3 +136,22 @@ os_status os_report_write_atomic(const char *path, os_report_writer writer, void
     return st;
 }
 
+
+typedef struct {
+    const void *data;
+    size_t len;
+} bytes;
+
+static os_status w_bytes(FILE *f, void *ctx, os_error *err)
+{
+    const bytes *b = ctx;
+    fwrite(b->data, 1, b->len, f);
+    return os_report_stream_status(f, "file", err);
+}
+
+os_status os_report_write_bytes_atomic(const char *path, const void *data, size_t len,
+                                       os_error *err)
+{
+    bytes b = {data, len};
+    return os_report_write_atomic(path, w_bytes, &b, 0, err);
+}

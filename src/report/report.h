@@ -175,6 +175,11 @@ os_status os_report_stream_status(FILE *f, const char *what, os_error *err);
 os_status os_report_write_atomic(const char *path, os_report_writer writer, void *ctx,
                                  int durable, os_error *err);
 
+/* `len` bytes of `data` written atomically to `path` (not durable): a file
+ * made elsewhere (another MPI rank's, another results folder's). */
+os_status os_report_write_bytes_atomic(const char *path, const void *data, size_t len,
+                                       os_error *err);
+
 /* The JSON document alone, written atomically to `path`. */
 os_status os_report_write_json_file(const char *path, const os_report_run *run,
                                     const os_report_entry *e, int n, os_error *err);
@@ -183,6 +188,18 @@ os_status os_report_write_json_file(const char *path, const os_report_run *run,
  * lets the CLI refuse an unusable folder before any work. */
 os_status os_report_prepare_dir(const char *dir, os_error *err);
 
+/* A molecule's result as one exact line of text (record.c): every number
+ * kept bit for bit, no MO coefficients.  Read back, it gives an entry whose
+ * summaries (JSON, CSV, SVG, table) are byte-identical to the original's. */
+typedef struct os_report_record os_report_record;
+/* Write e as one newline-terminated record line. */
+os_status os_report_record_write(FILE *f, const os_report_entry *e, os_error *err);
+/* Parse one record line (with or without its newline). */
+os_status os_report_record_parse(const char *line, os_report_record **out, os_error *err);
+/* The entry a record holds (valid until os_report_record_free). */
+const os_report_entry *os_report_record_entry(const os_report_record *x);
+void os_report_record_free(os_report_record *x);
+
 /* The results folder (results.c): Molden files written once per molecule, a
  * journal line per molecule (orbscreen.jsonl), summaries rewritten from a
  * snapshot, and a lock against a second run on the same folder. */
@@ -190,11 +207,36 @@ typedef struct os_results os_results;
 /* Longest output stem (bytes): keeps "<stem>.molden.tmp.<pid>" a valid name. */
 #define OS_REPORT_STEM_MAX 200
 /* Create `dir` if missing and lock it; OS_ERR_IO naming the folder (and the
- * other run's pid) when another run holds it.  Starts a new journal. */
-os_status os_results_open(const char *dir, os_results **out, os_error *err);
-/* One finished molecule: <stem>.molden when it has orbitals, and its journal line. */
+ * other run's pid) when another run holds it.  Starts a new journal; with
+ * `resume` the result records of earlier runs are kept. */
+os_status os_results_open(const char *dir, int resume, os_results **out, os_error *err);
+/* Where a result belongs: its resume key (64 hex digits: input bytes, frame
+ * and the options that change numbers), its 0-based position in the whole
+ * input, and the shard K/N that ran it (1/1 without --shard). */
+typedef struct {
+    char key[65];
+    int index, shard_k, shard_n;
+} os_results_place;
+/* One finished molecule: <stem>.molden when it has orbitals, its journal
+ * line, and with a place (non-NULL, key set) its exact record. */
 os_status os_results_add(os_results *r, const os_report_run *run, const os_report_entry *e,
-                         const char *stem, os_error *err);
+                         const char *stem, const os_results_place *pl, os_error *err);
+/* A record read back from a results folder, with its place and stem. */
+typedef struct {
+    os_results_place place;
+    char stem[OS_REPORT_STEM_MAX];
+    os_report_record *rec;
+} os_results_saved;
+/* The records of the folder `dir` in the order written (none when it has
+ * none), of a key and position only the last one written; *nbad counts
+ * lines that were not records. */
+os_status os_results_read_records(const char *dir, os_results_saved **out, int *n, int *nbad,
+                                  os_error *err);
+void os_results_saved_free(os_results_saved *s, int n);
+/* A resumed run (opened with `resume`): the folder's records become exactly
+ * `keep` (replaced atomically), before the run adds its own. */
+os_status os_results_keep_records(os_results *r, const os_results_saved *keep, int n,
+                                  os_error *err);
 /* orbscreen.json, orbscreen.csv and orbitals.svg from these entries (ranked). */
 os_status os_results_summaries(os_results *r, const os_report_run *run,
                                const os_report_entry *e, int n, os_error *err);
