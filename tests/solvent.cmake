@@ -55,13 +55,15 @@ endforeach()
 # The whole solvated SCF gradient against Richardson-extrapolated central
 # differences of the solvated energy (eps 7.2, variational Fock term):
 # neutral HF (SWIG), anion HF (NWChem's surface), UKS B3LYP radical (SWIG;
-# small grid, its response included).  Measured 2e-10 to 1.6e-9 Eh/bohr.
+# small grid, its response included).  Measured 2e-10 to 1.6e-9 Eh/bohr with
+# exact integrals; 1.5e-8 for the UKS radical with density fitting (now the
+# default), whence its 1e-7 (the issue asks 1e-5).
 add_test(NAME solvent_grad_scf_water_hf COMMAND test_solvent grad-scf grad/geom/water_d.xyz
          hf 6-31G* - swig 1e-8)
 add_test(NAME solvent_grad_scf_formate_hf COMMAND test_solvent grad-scf grad/geom/formate_d.xyz
          hf 6-31G* - nwchem 1e-8)
 add_test(NAME solvent_grad_scf_ch3_uks COMMAND test_solvent grad-scf grad/geom/ch3_d.xyz
-         b3lyp 6-31G* 30,110 swig 1e-8)
+         b3lyp 6-31G* 30,110 swig 1e-7)
 
 # Vertical Delta-SCF reduction (os_redox_vertical: the N+1 species as a UKS
 # doublet from the parent's orbitals).  Gas phase: formaldehyde and SO2 ->
