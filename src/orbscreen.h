@@ -50,6 +50,20 @@ typedef struct {
 /* Short name of a status ("parse error", ...). */
 const char *os_status_name(os_status st);
 
+/* ------------------------------------------------------------ build info */
+
+/* What this orbscreen was built from (static strings). */
+typedef struct {
+    const char *version;    /* OS_VERSION */
+    const char *git_commit; /* `git describe` of the source at build time, or "unknown" */
+    const char *libint2;    /* libint2 version ("2.7.2") */
+    const char *libxc;      /* libxc version, as the linked library reports it */
+    const char *openblas;   /* OpenBLAS's configuration string, version first */
+} os_build_info;
+
+/* Fill `bi` with the versions above. */
+void os_build_info_get(os_build_info *bi);
+
 /* -------------------------------------------------------------- threading */
 
 /* orbscreen parallelizes with OpenMP around its BLAS calls, on the thread
@@ -65,7 +79,18 @@ size_t os_memory_available_mb(void);
 /* ---------------------------------------------------------------- molecule */
 
 #define OS_MAX_ATOMS 5000
-#define OS_MAX_Z 86
+#define OS_MAX_Z 86          /* highest element orbscreen computes (Rn: DFT grid data) */
+#define OS_MAX_Z_KNOWN 118   /* highest element whose symbol is recognized (Og) */
+#define OS_MAX_CHARGE 1000   /* |charge| accepted from a file or the command line */
+#define OS_MAX_MULT 1000     /* highest multiplicity accepted */
+/* Most key=value tags kept per molecule; more is an error (hostile input). */
+#define OS_MAX_TAGS 256
+
+/* A key=value tag from the input: every key=value token of an XYZ comment
+ * line (charge=, smiles=, ...), an SDF record's title and data items. */
+typedef struct {
+    char *key, *value;
+} os_tag;
 
 typedef struct {
     char name[256];   /* file base name without directory and .xyz */
@@ -78,6 +103,10 @@ typedef struct {
     int mult;         /* spin multiplicity 2S+1 */
     int has_charge;   /* 1 when the XYZ comment line gave charge= */
     int has_mult;     /* 1 when the XYZ comment line gave mult=/multiplicity= */
+    int frame;        /* 1-based frame (XYZ) or record (SDF) within its file */
+    int nframe;       /* molecules in that file (1 for a plain XYZ file) */
+    int ntag;
+    os_tag *tags;     /* ntag tags in input order (owned; freed by os_molecule_free) */
 } os_molecule;
 
 /* Read a standard XYZ file (coordinates in Angstrom).  Errors name the file
@@ -91,23 +120,61 @@ os_status os_molecule_read_xyz(const char *path, os_molecule *mol, os_error *err
 os_status os_molecule_parse_xyz(const char *text, size_t len, const char *label,
                                 os_molecule *mol, os_error *err);
 /* A molecule's name from its file: the base name without directory and a
- * trailing ".xyz" (any case), NUL-terminated, truncated to n bytes. */
+ * trailing ".xyz", ".sdf", ".sd" or ".mol" (any case), NUL-terminated,
+ * truncated to n bytes. */
 void os_molecule_name_from_path(const char *path, char *name, size_t n);
-/* Set charge and multiplicity, checking that they fit the electron count. */
+/* Set charge and multiplicity, checking their bounds (OS_MAX_CHARGE,
+ * OS_MAX_MULT) and that they fit the electron count; messages point at the
+ * comment line (FILE:2:) when a value is the one it gave. */
 os_status os_molecule_set_state(os_molecule *mol, int charge, int mult, os_error *err);
+/* OS_OK when the molecule's atoms, charge and multiplicity are usable (the
+ * checks of os_molecule_set_state); os_scf_run checks this first. */
+os_status os_molecule_check_state(const os_molecule *mol, os_error *err);
+/* The molecule in messages: its file as given, else its name. */
+const char *os_molecule_label(const os_molecule *mol);
 /* Number of electrons (sum Z - charge). */
 int os_molecule_nelectron(const os_molecule *mol);
 /* Nuclear repulsion energy, Eh. */
 double os_molecule_nuclear_repulsion(const os_molecule *mol);
 /* Hill-order formula ("C8H4F3O2"), NUL-terminated, truncated to n. */
 void os_molecule_formula(const os_molecule *mol, char *buf, size_t n);
-/* Element symbol for Z ("?" when out of range). */
+/* Element symbol for Z = 1..OS_MAX_Z_KNOWN ("?" when out of range). */
 const char *os_element_symbol(int Z);
-/* Atomic number of a case-insensitive symbol, 0 when unknown. */
+/* Atomic number (1..OS_MAX_Z_KNOWN) of a case-insensitive symbol, 0 when unknown. */
 int os_element_from_symbol(const char *sym);
 void os_molecule_free(os_molecule *mol);
 /* Deep copy of src into dst (dst is overwritten, not freed first). */
 os_status os_molecule_copy(const os_molecule *src, os_molecule *dst, os_error *err);
+/* Append a tag (copies of [key, key+klen) and [value, value+vlen)). */
+os_status os_molecule_add_tag(os_molecule *mol, const char *key, size_t klen, const char *value,
+                              size_t vlen, os_error *err);
+/* Value of the last tag named `key` (case-insensitive), NULL when absent. */
+const char *os_molecule_tag(const os_molecule *mol, const char *key);
+
+/* ------------------------------------------------------------------ inputs */
+
+/* One input (a file, or standard input for "-") read once and split into
+ * its molecules: the frames of a multi-frame XYZ file or the records of an
+ * SDF/MOL file (V2000 or V3000).  The format is recognized by content, the
+ * file name's extension breaking ties; anything else is refused as an
+ * unsupported format.  Molecules are named after the file ("water"), or
+ * "file#n" when the file holds several, unless the frame carries a name
+ * (name= on an XYZ comment line, the title line of an SDF record). */
+typedef struct os_input os_input;
+/* Read and split `path` ("-": standard input).  A file that cannot be read
+ * or recognized is an error; a file broken after some good molecules is not:
+ * its count includes one last molecule whose parsing gives the error. */
+os_status os_input_open(const char *path, os_input **out, os_error *err);
+int os_input_count(const os_input *in);
+/* Parse molecule i (0-based) into mol; safe to call from several threads.
+ * On failure mol still has its name, file and frame. */
+os_status os_input_molecule(const os_input *in, int i, os_molecule *mol, os_error *err);
+const char *os_input_path(const os_input *in);      /* as given ("-" for stdin) */
+const char *os_input_format(const os_input *in);    /* "xyz" or "sdf" */
+const char *os_input_sha256(const os_input *in);    /* of the bytes read, 64 hex digits */
+/* Name of molecule i: see above (NUL-terminated, truncated to n bytes). */
+void os_input_name(const os_input *in, int i, char *name, size_t n);
+void os_input_free(os_input *in);
 
 /* ------------------------------------------------------------------- basis */
 
@@ -196,7 +263,8 @@ typedef struct {
     const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
     int max_iter;          /* default 100 */
     double e_conv;         /* |dE| threshold, Eh; default 1e-9 */
-    double g_conv;         /* max |FDS-SDF| threshold; default 1e-7 */
+    double g_conv;         /* RMS of the orbital gradient X^T (FDS-SDF) X (Psi4's d_convergence);
+                              default 1e-7 */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
     const char *jk;        /* two-electron integrals: "df" (density fitting, the default when
@@ -214,6 +282,12 @@ typedef struct {
     const os_scf_potential *potentials;  /* external terms, npotentials of them (NULL: none) */
     int npotentials;
     FILE *log;             /* one line per SCF cycle when non-NULL */
+    int stability;         /* 1 (default): after convergence check that the result is a
+                              minimum, not a saddle point, and follow a saddle point down;
+                              2: the same, with the lowest Hessian eigenvalue converged to
+                              ~1e-8 Eh (slower); 0: skip (the result may be a saddle point).
+                              Not run with external terms (potentials): their potential need
+                              not be the energy's derivative (result.stability_skipped) */
 } os_scf_options;
 
 /* Fill `opt` with the defaults above. */
@@ -225,12 +299,18 @@ os_status os_scf_options_check(const os_scf_options *opt, os_error *err);
 struct os_scf_result {
     int converged;
     int iterations;
+    double e_conv, g_conv; /* the thresholds this SCF used: |dE| (Eh), max |FDS-SDF| */
+    double last_de;        /* |dE| of the last iteration, Eh (the final residual) */
+    double last_gradient;  /* max |X^T (FDS - SDF) X| of the last iteration */
     int unrestricted;
     double energy;         /* total energy, Eh */
     double e_nuc;          /* nuclear repulsion, Eh */
     double e_xc;           /* exchange-correlation energy, Eh (0 for HF) */
     double e_ext;          /* energy of the external potentials (options.potentials), Eh */
     double nelec_grid;     /* integrated density (DFT), electrons */
+    size_t peak_memory_bytes; /* most memory this SCF held at once: integrals kept by the J/K
+                                 builder, grid, XC work space, matrices, DIIS history (bytes);
+                                 counted per molecule, so it holds with several side by side */
     int nbf, nmo;          /* basis functions; orbitals kept after orthogonalization */
     int n_dropped;         /* functions dropped as linearly dependent */
     double s_min_eig;      /* smallest overlap eigenvalue */
@@ -243,6 +323,15 @@ struct os_scf_result {
     double homo, lumo;     /* Eh; over both spins when unrestricted */
     int homo_lumo_degenerate; /* 1: HOMO and LUMO closer than OS_SCF_DEGENERATE_EH (occupation
                                  ambiguous; see warning) */
+    double s2;             /* <S^2> of the determinant (UHF/UKS: spin contamination shows here) */
+    double s2_exact;       /* S(S+1) of the state asked for, S = (nalpha - nbeta)/2 */
+    double stability_eig;  /* lowest eigenvalue of the orbital Hessian (real rotations within
+                              the restricted or unrestricted space), Eh; NAN when not checked */
+    double stability_curvature; /* with options.stability = 2: the energy's second derivative
+                                   along that mode from energies alone (4x the eigenvalue
+                                   restricted), a check of it; NAN otherwise */
+    char stability_skipped[160]; /* "" or why the stability check did not run although
+                                    asked for (e.g. an external term such as a solvent) */
     char warning[256];     /* "" or a one-line warning about the result */
     char method[64];       /* canonical method name */
     char grid[32];         /* "R,A" actually used (DFT), "" for HF */
@@ -258,6 +347,15 @@ struct os_scf_result {
 os_status os_scf_run(const os_molecule *mol, const os_basis *bs, const os_scf_options *opt,
                      os_scf_result *res, os_error *err);
 void os_scf_result_free(os_scf_result *res);
+/* Share of the LUMO (over both spins) on the basis's diffuse functions: the
+ * Mulliken population sum_{mu diffuse} c_mu (S c)_mu of the orbital, where
+ * the diffuse shells are those the augmented basis adds to its parent
+ * (6-31+G* over 6-31G*, aug-cc-pVDZ over cc-pVDZ, def2-SVPD over def2-SVP):
+ * per atom and angular momentum, shells more diffuse than the parent's most
+ * diffuse one.  *share = NAN when the basis has no such parent or no LUMO. */
+os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
+                                    const char *basis_dir, const os_scf_result *res,
+                                    int nthreads, double *share, os_error *err);
 /* Spin density matrix (nbf*nbf) of a result: spin 0 alpha, 1 beta (the
  * alpha one again when restricted). */
 os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error *err);
@@ -267,8 +365,8 @@ os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error
 /* Conductor-like implicit solvent (C-PCM / COSMO): the solute's potential
  * polarizes Gaussian surface charges q on a cavity of atomic spheres,
  *   q = -f(eps) A^-1 (V + lambda 1),
- * whose potential enters the Fock matrix (an os_scf_potential) and whose
- * polarization energy G_pol = 1/2 q.V is added to the SCF energy.
+ * whose polarization energy G_pol = 1/2 q.V is added to the SCF energy and
+ * whose derivative dG_pol/dP enters the Fock matrix (an os_scf_potential).
  * docs/solvent.md describes the model, its parameters and their sources. */
 
 /* How the cavity surface is discretized. */
@@ -282,6 +380,15 @@ enum {
 enum {
     OS_SOLVENT_CPCM = 0,  /* (eps - 1)/eps (default; NWChem's "screen st") */
     OS_SOLVENT_COSMO      /* (eps - 1)/(eps + 1/2) (Klamt's COSMO) */
+};
+/* The solvent's term in the Fock matrix.  They differ only for a charged
+ * solute with the charge constraint (docs/solvent.md, "Fock term"). */
+enum {
+    OS_SOLVENT_FOCK_VARIATIONAL = 0, /* dG_pol/dP: the SCF minimizes E_0 + G_pol (default);
+                                        the analytic gradient needs no response equations */
+    OS_SOLVENT_FOCK_NWCHEM           /* the potential of the current charges q, as NWChem's
+                                        COSMO (reproduces its numbers; for an ion with the
+                                        constraint not the derivative of G_pol: no gradient) */
 };
 /* Atomic radii before scaling. */
 enum {
@@ -301,6 +408,7 @@ typedef struct {
     int icosahedron;       /* NWCHEM only: start from the icosahedron (ificos 1) */
     int charge_constraint; /* 1 (default): sum q = -f Q exactly (NWChem's Lagrangian
                               correction); 0: none */
+    int fock;              /* OS_SOLVENT_FOCK_*: the solvent's term in the Fock matrix */
     int nthreads;          /* threads for the surface integrals; 0 = OpenMP's default */
     size_t memory_mb;      /* basis-surface integrals kept in memory up to this, MiB (else
                               recomputed each SCF cycle); 0 = 1024 */
@@ -309,14 +417,16 @@ typedef struct {
 typedef struct os_solvent os_solvent;
 
 /* Defaults: eps 78.4 (water), C-PCM, Bondi x 1.2, SWIG with 110 points,
- * charge constraint on. */
+ * charge constraint on, variational Fock term. */
 void os_solvent_options_default(os_solvent_options *o);
 /* The cavity, its factorized A matrix and the basis-surface integrals for
  * `mol` (at its current geometry) in basis `bs`; both must outlive the model. */
 os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
                          const os_solvent_options *o, os_solvent **out, os_error *err);
 /* The model as an external term for os_scf_options.potentials (valid while
- * the model lives). */
+ * the model lives), with its analytic nuclear gradient (os_scf_gradient):
+ * the surface charges' interaction with the nuclei and electrons, the A
+ * matrix with its switching functions, the points moving with their atoms. */
 os_scf_potential os_solvent_potential(os_solvent *s);
 /* G_pol = 1/2 q.V (Eh) at the last density the SCF passed in (0 before any). */
 double os_solvent_energy(const os_solvent *s);
@@ -336,12 +446,59 @@ os_status os_solvent_lookup(const char *name, double *eps, const char **canonica
                             os_error *err);
 /* 1 kcal/mol in Eh units: E_kcal = E_Eh * OS_HARTREE_KCAL. */
 #define OS_HARTREE_KCAL 627.509474063 /* CODATA 2018 Eh, 4.184 J/cal */
+/* ------------------------------------------------------ reduction (Delta-SCF) */
+
+/* Absolute electrode potential of Li+/Li, V: E_abs(SHE) = 4.44 V (Trasatti,
+ * Pure Appl. Chem. 58, 955 (1986), IUPAC) minus 3.04 V (Li+/Li vs SHE),
+ * as the Electrolyte Genome work shifts to the Li scale (Qu et al., Comput.
+ * Mater. Sci. 103, 56 (2015)).  docs/reduction.md. */
+#define OS_LI_ABS_POTENTIAL_V 1.40
+
+/* The convention of every reported potential. */
+#define OS_REDOX_CONVENTION                                                                 \
+    "vertical Delta-SCF at the N-electron geometry, same model (method, basis, solvent) "  \
+    "for both species: E_red = -(E(N+1) - E(N))/F - 1.40 V, E_ox = (E(N-1) - E(N))/F - "   \
+    "1.40 V, vs Li/Li+ (absolute SHE 4.44 V, Li+/Li -3.04 V vs SHE); the electronic "      \
+    "energy difference stands in for the free energy (no zero-point, thermal or entropy "  \
+    "terms); higher E_red = reduced more easily"
+
+/* Charge and multiplicity of `mol` with `dn` electrons more (+1, reduction)
+ * or fewer (-1, oxidation): a singlet becomes a doublet, a state with
+ * unpaired electrons loses one (mult - 1: the electron pairs with, or is
+ * taken from, an unpaired one). */
+void os_redox_state(const os_molecule *mol, int dn, int *charge, int *mult);
+
+typedef struct {
+    int dn;                /* +1: reduction (N+1 electrons), -1: oxidation (N-1) */
+    int charge, mult;      /* of the ion */
+    double e_n;            /* E(N), Eh: the parent result's energy */
+    double e_ion;          /* E(N+dn), Eh, same model */
+    double e_pol_ion;      /* the ion's G_pol, Eh (0 in the gas phase) */
+    double s2, s2_exact;   /* the ion's <S^2> and S(S+1) */
+    double lumo_ion, homo_ion; /* the ion's frontier orbital energies, Eh */
+    int iterations;        /* of the ion's SCF */
+    double potential_v;    /* vs Li/Li+, V (OS_REDOX_CONVENTION) */
+} os_redox_result;
+
+/* Vertical Delta-SCF: the ion of `mol` (os_redox_state) at the same geometry
+ * and basis, with the same SCF options and, when `solvent` is not NULL, the
+ * same continuum model (its own surface charges; same cavity, eps, scaling),
+ * started from the orbitals of `parent` (the converged N-electron result of
+ * that same model).  ion: NULL, or gets the ion's SCF result (caller frees). */
+os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
+                            const os_scf_options *scf, const os_solvent_options *solvent,
+                            const os_scf_result *parent, int dn, os_redox_result *out,
+                            os_scf_result *ion, os_error *err);
+
 /* ---------------------------------------------------------------- gradient */
 
 /* Nuclear gradient dE/dR of a converged SCF result, grad[3*A + k] (natom*3,
  * Eh/bohr; atoms in the molecule's order, k = x, y, z).  mol, bs and opt
- * must be those the SCF ran with (its method, grid, J/K and external
- * potentials); each potential's gradient callback adds its term.  For DFT
+ * must be those the SCF ran with (its method, grid, J/K and fitting basis,
+ * external potentials); the two-electron term differentiates the integrals
+ * the result says it used (exact or density-fitted, the fitting basis
+ * loaded again from opt and checked against res->aux); each potential's
+ * gradient callback adds its term.  For DFT
  * the grid's response is included (its points move with their atoms, the
  * Becke weights with every atom), so the gradient is the derivative of the
  * energy the SCF computes. */

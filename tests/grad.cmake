@@ -22,6 +22,17 @@ os_grad_fd_test(wb97x_water_ccpvdz grad/geom/water_d.xyz wb97x cc-pVDZ default 3
 os_grad_fd_test(uks_b3lyp_ch3_631pgs grad/geom/ch3_d.xyz b3lyp 6-31+G* default 30,110)
 os_grad_fd_test(uks_tpss_oh_631gs grad/geom/oh_d.xyz tpss 6-31G* default 30,110)
 os_grad_fd_test(uks_svwn_oh_631gs grad/geom/oh_d.xyz svwn 6-31G* default 30,110)
+# The same with density fitting (the default J/K; df_grad.c): HF, a GGA, a
+# hybrid, a range-separated hybrid (its one-sided long-range K), open shell.
+os_grad_fd_test(df_rhf_water_ccpvdz grad/geom/water_d.xyz hf cc-pVDZ default - df)
+os_grad_fd_test(df_pbe_water_ccpvdz grad/geom/water_d.xyz pbe cc-pVDZ default 30,110 df)
+os_grad_fd_test(df_b3lyp_water_ccpvdz grad/geom/water_d.xyz b3lyp cc-pVDZ default 30,110 df)
+os_grad_fd_test(df_wb97x_water_ccpvdz grad/geom/water_d.xyz wb97x cc-pVDZ default 30,110 df)
+os_grad_fd_test(df_uhf_oh_ccpvdz grad/geom/oh_d.xyz hf cc-pVDZ default - df)
+os_grad_fd_test(df_uks_b3lyp_ch3_631pgs grad/geom/ch3_d.xyz b3lyp 6-31+G* default 30,110 df)
+# The library's basis on an anion: Cartesian heavy-aug-cc-pVDZ-JKFIT, whose
+# metric conditioning drops 2 eigenvalues (docs/gradients.md).
+os_grad_fd_test(df_rhf_formate_631pgs grad/geom/formate_d.xyz hf 6-31+G* default - df)
 # An external potential's term through its gradient callback (the solvent's seam).
 add_test(NAME grad_fd_external COMMAND test_grad external)
 
@@ -37,7 +48,8 @@ function(os_grad_psi4_test case gtol)
   set_tests_properties(grad_psi4_${case} PROPERTIES LABELS reference)
 endfunction()
 foreach(case water_hf_ccpvdz water_hf_631gs_cart oh_uhf_ccpvdz water_b3lyp_ccpvdz
-             water_pbe_ccpvdz ch3_b3lyp_631gs formate_b3lyp_631pgs)
+             water_pbe_ccpvdz ch3_b3lyp_631gs formate_b3lyp_631pgs
+             water_hf_ccpvdz_df water_b3lyp_ccpvdz_df)
   os_grad_psi4_test(${case} 1e-6)
 endforeach()
 os_grad_psi4_test(water_wb97x_ccpvdz 3e-6)

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,7 +236,15 @@ static void test_g94_buffer(void)
          "scale > 0) or '****'"},
         {"H 0\nS 2 1.0\n 1.0 1.0\n****\n", "b.gbs:4: expected 'exponent coefficient'"},
         {"H 0\nS 1 1.0\n -1.0 1.0\n****\n", "b.gbs:3: exponent must be positive and finite"},
-        {"H 0\nS 1 1.0\n 1.0Q+01 1.0\n****\n", "b.gbs:3: expected 'exponent coefficient'"},
+        {"H 0\nS 1 1.0\n 1.0Q+01 1.0\n****\n",
+         "b.gbs:3: expected 'exponent coefficient': '1.0Q+01' is not a decimal number"},
+        /* strtod alone would read these as 13 and infinity (issue 9). */
+        {"H 0\nS 1 1.0\n 0xd 1.0\n****\n",
+         "b.gbs:3: expected 'exponent coefficient': '0xd' is not a decimal number"},
+        {"H 0\nS 1 1.0\n 1.0 infinity\n****\n",
+         "b.gbs:3: expected 'exponent coefficient': 'infinity' is not a decimal number"},
+        {"H 0\nS 1 1.0\n 1.0 \t0.5\xc2\xa0\n****\n",
+         "b.gbs:3: expected 'exponent coefficient': '0.5\\xc2\\xa0' is not a decimal number"},
         {"H 0\nSP 1 1.0\n 1.0 1.0\n****\n",
          "b.gbs:3: expected 'exponent s-coefficient p-coefficient'"},
         {"H 0\nS 1 1.0\n 1.0 1.0\n****\nh 0\nS 1 1.0\n 2.0 1.0\n****\n",
@@ -278,7 +287,9 @@ static void test_errors(void)
         return;
     os_status st = os_basis_load(&mol, "6-31G(d)", BASIS_DIR, OS_PURE_DEFAULT, &bs, &err);
     check_true("Xe in 6-31G*: basis error naming element",
-               st == OS_ERR_BASIS && strcmp(err.msg, "basis 6-31G*: no functions for element Xe") == 0);
+               st == OS_ERR_BASIS &&
+                   strcmp(err.msg, "element Xe (Z = 54) is known but not supported by basis set "
+                                   "6-31G*") == 0);
     check_true("failed load leaves no shells", bs.nshell == 0 && !bs.shells && !bs.store);
     st = os_basis_load(&mol, "def2-svp", BASIS_DIR, OS_PURE_DEFAULT, &bs, &err);
     check_true("Xe in def2-SVP: ECP refused",
@@ -298,7 +309,7 @@ static void test_errors(void)
     /* A private library directory with broken files under real names. */
     char dir[] = "/tmp/os_test_basis_XXXXXX";
     if (!check_true("make temp dir", mkdtemp(dir) != NULL)) return;
-    char p1[256], p2[256], p3[256], msg[512];
+    char p1[256], p2[256], p3[256], p4[256], p5[256], p6[256], msg[512];
     snprintf(p1, sizeof p1, "%s/sto-3g.gbs", dir);
     snprintf(p2, sizeof p2, "%s/3-21g.gbs", dir);
     snprintf(p3, sizeof p3, "%s/6-31g.gbs", dir);
@@ -319,14 +330,70 @@ static void test_errors(void)
         st = os_basis_load(&mol, "6-31G", dir, OS_PURE_DEFAULT, &bs, &err);
         snprintf(msg, sizeof msg, "%s: expected 'exponent coefficient'", p3);
         char want[600];
-        snprintf(want, sizeof want, "%s/6-31g.gbs:3: expected 'exponent coefficient'", dir);
+        snprintf(want, sizeof want,
+                 "%s/6-31g.gbs:3: expected 'exponent coefficient': 'abc' is not a decimal number",
+                 dir);
         check_true("malformed library file: parse error naming file and line",
                    st == OS_ERR_PARSE && strcmp(err.msg, want) == 0);
+        /* Nearly equal exponents with +1/-1 coefficients: the normalized function
+         * exists, but its integrals cancel 15 digits away (issue 9: E = -3.5e13 Eh). */
+        snprintf(p4, sizeof p4, "%s/6-31gs.gbs", dir);
+        write_file(p4, "H 0\nS 2 1.0\n 1.0 1.0\n 1.0000001 -1.0\n****\n");
+        st = os_basis_load(&mol, "6-31G*", dir, OS_PURE_DEFAULT, &bs, &err);
+        check_true("ill-conditioned contraction refused, naming the shell",
+                   st == OS_ERR_BASIS &&
+                       strstr(err.msg, "basis 6-31G*: element H shell 1 is numerically "
+                                       "ill-conditioned: its primitives cancel to 1 part in ") ==
+                           err.msg);
+        if (st != OS_ERR_BASIS) printf("  got '%s'\n", err.msg);
+        /* An exponent of 1e30 (kinetic energy 1.5e30 Eh) leaves the Fock matrix no
+         * digits: B3LYP ran to a number or to a random failure. */
+        snprintf(p6, sizeof p6, "%s/cc-pvdz.gbs", dir);
+        write_file(p6, "H 0\nS 1 1.0\n 1.0D+30 1.0\nS 1 1.0\n 1.0 1.0\n****\n");
+        st = os_basis_load(&mol, "cc-pVDZ", dir, OS_PURE_DEFAULT, &bs, &err);
+        check_true("exponent 1e30 refused, naming the shell and the limit",
+                   st == OS_ERR_BASIS &&
+                       strcmp(err.msg, "basis cc-pVDZ: element H shell 1 has the exponent 1e+30, "
+                                       "above 1e+09: its kinetic energy would leave the Fock "
+                                       "matrix no digits") == 0);
+        if (st != OS_ERR_BASIS) printf("  got '%s'\n", err.msg);
+        double a2[2] = {1.0, 1.0001}, c2[2] = {1.0, -1.0};
+        /* (2 sqrt(a b)/(a+b))^1.5 = 1 - 3 d^2/16 + O(d^3) for a = 1, b = 1 + d: the norm is
+         * 3 d^2 / 8 against 4 without signs, a ratio of 32/3 d^-2 (d = 1e-4). */
+        check_close("cancellation of a +1/-1 pair, d = 1e-4 (relative)",
+                    os_basis_cancellation(0, 2, a2, c2) / (32.0 / 3.0 * 1e8), 1.0, 1e-3);
+        double a3[3] = {3.42525091, 0.62391373, 0.16885540}, c3[3] = {0.15432897, 0.53532814,
+                                                                       0.44463454};
+        check_close("STO-3G H 1s does not cancel", os_basis_cancellation(0, 3, a3, c3), 1.0,
+                    1e-15);
+        /* A FIFO under a library name is refused at once, never waited on (issue 9). */
+        snprintf(p5, sizeof p5, "%s/6-31pgs.gbs", dir);
+        if (check_true("make FIFO", mkfifo(p5, 0600) == 0)) {
+            alarm(30); /* a blocking open would end the test here */
+            st = os_basis_load(&mol, "6-31+G*", dir, OS_PURE_DEFAULT, &bs, &err);
+            alarm(0);
+            check_true("basis file that is a FIFO refused",
+                       st == OS_ERR_IO && strstr(err.msg, "6-31pgs.gbs: is a FIFO, not a "
+                                                          "Gaussian94 basis file"));
+        }
+        os_molecule_free(&mol);
+    }
+    /* Uranium is an element, known, but in none of the library's basis sets. */
+    t = "1\n\nU 0 0 0\n";
+    if (check_true("parse U", os_molecule_parse_xyz(t, strlen(t), "u", &mol, &err) == OS_OK)) {
+        st = os_basis_load(&mol, "def2-SVP", BASIS_DIR, OS_PURE_DEFAULT, &bs, &err);
+        check_true("U: known but not supported by the basis set",
+                   st == OS_ERR_BASIS &&
+                       strcmp(err.msg, "element U (Z = 92) is known but not supported by basis "
+                                       "set def2-SVP") == 0);
         os_molecule_free(&mol);
     }
     unlink(p1);
     unlink(p2);
     unlink(p3);
+    unlink(p4);
+    unlink(p5);
+    unlink(p6);
     rmdir(dir);
 
     /* Default directory: the environment wins over the build-time path. */

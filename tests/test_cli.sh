@@ -1,5 +1,5 @@
 #!/bin/sh
-# The CLI contract (issues 2, 4, 5): exit codes 0/1/2, one-line errors naming
+# The CLI contract (issues 2, 4, 5, 9): exit codes 0/1/2, one-line errors naming
 # file and line, a bad molecule in a batch costs only itself, results of the
 # good ones are kept and right (energies vs the Psi4 references, 1e-6 Eh).
 # usage: test_cli.sh ORBSCREEN REFERENCE_DIR
@@ -122,16 +122,197 @@ check $([ -z "$(ls "$T/kill" | grep tmp)" ]; echo $?) "SIGKILL: no temporary fil
 "$B" --method hf --basis STO-3G --out "$T/kill" --quiet "$REF/geom/water.xyz" 2> /dev/null; rc=$?
 check $([ $rc -eq 0 ]; echo $?) "SIGKILL: the lock died with the run ($rc)"
 
-# 9. --gradient: printed per molecule, and in the JSON (Eh/bohr) matching
-#    Psi4's analytic gradient (tol 1e-6 Eh/bohr).
-"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
-    "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
-check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
-check $(python3 -c 'import json, sys
+# 9. Hostile input (issue 9): every class ends as a failed molecule with a
+#    one-line reason naming the file, the rest of the batch still finishes,
+#    and no wrong number is reported as a result.
+W="$REF/geom/water.xyz"
+want_w=$(ref_energy df/water_hf_ccpvdz_df)
+# message FILE TEXT: the error output holds TEXT (fixed string)
+has() { grep -qF -- "$2" "$1"; }
+
+# 9a. The crash: charge=-2147483647 overflowed the electron count (SIGSEGV).
+printf '2\ncharge=-2147483647 mult=2\nH 0 0 0\nH 0 0 0.74\n' > "$T/crash.xyz"
+"$B" --method hf --basis cc-pVDZ --no-results --json "$T/c.json" --quiet "$T/crash.xyz" "$W" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "crash.xyz:2: charge -2147483647 is outside -1000..1000"; echo $?) "charge -2147483647: a failed molecule, exit 1 ($rc)"
+close_to "$(energy water "$T/c.json")" "$want_w" 1e-6
+check $? "charge -2147483647: the molecule after it still runs"
+# Fuzzed variants of the comment-line class: each a failed molecule naming line 2.
+i=0
+for c in 'charge=2147483648' 'charge=-1001' 'charge=0x10' 'charge = 99999999999' 'mult=-1' \
+         'mult: 0' 'multiplicity=1e3' 'CHARGE:+-1' 'charge=1 Charge=1' 'mult=1 multiplicity=1' \
+         'Charge 1.5' 'charge= mult=' 'mult=4294967298'; do
+    i=$((i + 1))
+    printf '2\n%s\nH 0 0 0\nH 0 0 0.74\n' "$c" > "$T/v$i.xyz"
+    "$B" --method hf --basis STO-3G --no-results --quiet "$T/v$i.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 1 ] && has "$T/err" "v$i.xyz:2: " && [ "$(wc -l < "$T/err")" -eq 1 ]; echo $?) "comment '$c': one-line error on line 2 ($rc)"
+done
+# Spellings that used to be ignored now count: H2- needs its doublet.
+printf '2\ncharge = -1 mult = 2\nH 0 0 0\nH 0 0 0.74\n' > "$T/sp.xyz"
+printf '2\ncharge: -1\nH 0 0 0\nH 0 0 0.74\n' > "$T/co.xyz"
+"$B" --method hf --basis STO-3G --no-results --json "$T/sp.json" --quiet "$T/sp.xyz" "$T/co.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && grep -q '"charge": -1' "$T/sp.json" && has "$T/err" "co.xyz:2: charge -1 and multiplicity 1 (not given on line 2) impossible with 3 electrons"; echo $?) "'charge = -1' read; 'charge: -1' read and checked ($rc)"
+# The command line fills in what the file does not say: mult=2 from the file, --charge 1.
+printf '2\nmult=2\nH 0 0 0\nH 0 0 0.74\n' > "$T/m2.xyz"
+"$B" --method hf --basis STO-3G --charge 1 --no-results --json "$T/m2.json" --quiet "$T/m2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && grep -q '"charge": 1' "$T/m2.json" && grep -q '"multiplicity": 2' "$T/m2.json"; echo $?) "file mult=2 with --charge 1: H2+ doublet runs ($rc)"
+# Extra columns are refused, not read as another geometry.
+printf '3\nwater\nO 8 0.0 0.0 0.1173\nH 0 0.7572 -0.4692\nH 0 -0.7572 -0.4692\n' > "$T/col5.xyz"
+"$B" --method hf --basis STO-3G --no-results --quiet "$T/col5.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "col5.xyz:3: expected 'Symbol x y z', found 5 fields"; echo $?) "5-column atom line refused ($rc)"
+# Uranium: known, not in the basis set.
+printf '1\n\nU 0 0 0\n' > "$T/u.xyz"
+"$B" --method hf --basis def2-SVP --no-results --quiet "$T/u.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "u.xyz: element U (Z = 92) is known but not supported by basis set def2-SVP"; echo $?) "U: known but not in the basis set ($rc)"
+# A BOM before the count is read; a count line with more than the count says so.
+printf '\357\273\2772\n\nH 0 0 0\nH 0 0 0.74\n' > "$T/bom.xyz"
+printf '2\tH2\n\nH 0 0 0\nH 0 0 0.74\n' > "$T/tab.xyz"
+"$B" --method hf --basis STO-3G --no-results --json "$T/bom.json" --quiet "$T/bom.xyz" "$T/tab.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && [ -n "$(energy bom "$T/bom.json")" ] && has "$T/err" "tab.xyz:1: the atom count must stand alone on line 1 (found '2' then 'H2')"; echo $?) "BOM read, tab-separated extra text named ($rc)"
+
+# 9b. Wrong numbers: the stretched H2 reaches the RHF ground state (Psi4, symmetric
+#     occupation forced); a broken basis fails the molecule.
+printf '2\ncharge=0 mult=1\nH 0 0 0\nH 0 0 20.0\n' > "$T/h2far.xyz"
+"$B" --method hf --basis STO-3G --jk exact --no-results --json "$T/far.json" --quiet "$T/h2far.xyz" 2> "$T/err"; rc=$?
+want=$(awk '$1 == "energy" {print $2}' "$REF/stability/h2_20A_rhf_sto3g.ref")
+close_to "$(energy h2far "$T/far.json")" "$want" 1e-6
+check $? "H2 20 A apart: E $(energy h2far "$T/far.json") vs Psi4 ground state $want (not the -0.185 saddle point)"
+check $(grep -q '"lowest_eigenvalue": 0\.7' "$T/far.json" && grep -q '"skipped": null' "$T/far.json"; echo $?) "H2 20 A: the JSON carries the stability check's eigenvalue (a minimum)"
+# In a solvent the solvated SCF starts from the checked gas-phase orbitals; its own
+# check is skipped with the reason (the reaction field is not the energy's derivative).
+"$B" --method hf --basis STO-3G --jk exact --solvent water --no-results --json "$T/fars.json" --quiet "$T/h2far.xyz" 2> "$T/err"; rc=$?
+close_to "$(energy h2far "$T/fars.json")" "$want" 1e-3
+check $([ $? -eq 0 ] && [ $rc -eq 0 ] && grep -q '"skipped": "not checked with the external term .solvent.' "$T/fars.json"; echo $?) "H2 20 A in water: the ground state (within 1e-3 Eh of the gas one), stability skipped with its reason ($rc)"
+mkdir -p "$T/b1" "$T/b2" "$T/b3" "$T/b4"
+printf 'H 0\nS 2 1.00\n 1.0 1.0\n 1.0000001 -1.0\n****\n' > "$T/b1/sto-3g.gbs"
+printf 'H 0\nS 1 1.00\n 0xd 1.0\n****\n' > "$T/b2/sto-3g.gbs"
+printf 'spherical\nH 0\nS 3 1.00\n 3.42525091 0.15432897\n 0.62391373 0.53532814\n 0.16885540 0.44463454\nP 1 1.00\n 1.0D-12 1.0\n****\n' > "$T/b3/sto-3g.gbs"
+printf '2\ncharge=-2 mult=1\nH 0 0 0\nH 0 0 0.74\n' > "$T/h2m2.xyz"
+printf '2\n\nH 0 0 0\nH 0 0 0.74\n' > "$T/h2.xyz"
+ORBSCREEN_BASIS_DIR="$T/b1" "$B" --method hf --basis STO-3G --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "h2.xyz: basis STO-3G: element H shell 1 is numerically ill-conditioned"; echo $?) "+1/-1 near-duplicate primitives refused ($rc)"
+ORBSCREEN_BASIS_DIR="$T/b2" "$B" --method hf --basis STO-3G --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "'0xd' is not a decimal number"; echo $?) "exponent 0xd refused ($rc)"
+ORBSCREEN_BASIS_DIR="$T/b3" "$B" --method b3lyp --grid coarse --basis STO-3G --jk exact --no-results --quiet "$T/h2m2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "h2m2.xyz: the DFT grid (50,194) integrates the density to"; echo $?) "exponent 1e-12: the grid's electron count fails the molecule ($rc)"
+
+# A tight exponent of 1e30 leaves the Fock matrix no digits: refused.  One of 1e-30
+# once hung the DFT set-up (a function 1e16 bohr wide walked in 0.05 bohr steps).
+mkdir -p "$T/b5" "$T/b6"
+printf 'H 0\nS 1 1.00\n 1.0D+30 1.0\nS 1 1.00\n 1.0 1.0\n****\n' > "$T/b5/sto-3g.gbs"
+printf 'H 0\nS 1 1.00\n 1.0D-30 1.0\nS 1 1.00\n 1.0 1.0\n****\n' > "$T/b6/sto-3g.gbs"
+ORBSCREEN_BASIS_DIR="$T/b5" "$B" --method b3lyp --basis STO-3G --jk exact --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "h2.xyz: basis STO-3G: element H shell 1 has the exponent 1e+30, above 1e+09"; echo $?) "exponent 1e30 refused ($rc)"
+ORBSCREEN_BASIS_DIR="$T/b6" timeout 60 "$B" --method b3lyp --basis STO-3G --jk exact --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && has "$T/err" "h2.xyz: "; echo $?) "exponent 1e-30 under B3LYP: a failed molecule, no hang ($rc)"
+
+# 9c. Hangs: a FIFO as the molecule or as the basis file is refused at once.
+mkfifo "$T/fifo.xyz" "$T/b4/sto-3g.gbs"
+timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet "$T/fifo.xyz" "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "fifo.xyz: is a FIFO, not a molecule file"; echo $?) "FIFO as the XYZ file: refused, no hang ($rc)"
+ORBSCREEN_BASIS_DIR="$T/b4" timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "sto-3g.gbs: is a FIFO, not a Gaussian94 basis file"; echo $?) "FIFO as the basis file: refused, no hang ($rc)"
+# The fitting basis (density fitting, the default) comes from the same folder.
+mkdir -p "$T/b7"
+cp "$(dirname "$REF")/../basis/sto-3g.gbs" "$T/b7/" 2> /dev/null || printf 'H 0\nS 1 1.00\n 1.0 1.0\n****\n' > "$T/b7/sto-3g.gbs"
+mkfifo "$T/b7/def2-svp-jkfit.gbs"
+ORBSCREEN_BASIS_DIR="$T/b7" timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "def2-svp-jkfit.gbs: is a FIFO, not a Gaussian94 basis file"; echo $?) "FIFO as the fitting basis file: refused, no hang ($rc)"
+
+# 9d. Output lost or corrupted: stdout full or closed, symlinks, devices, bad UTF-8,
+#     long names, no LUMO.
+"$B" --method hf --basis STO-3G --no-results --quiet --json - "$T/h2.xyz" > /dev/full 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "cannot write JSON to standard output: No space left on device"; echo $?) "--json - to a full disk: exit 1 with the reason ($rc)"
+"$B" --method hf --basis STO-3G --no-results --quiet --json - "$T/h2.xyz" >&- 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && has "$T/err" "standard output is closed"; echo $?) "--json - with stdout closed: exit 2 ($rc)"
+echo old > "$T/target.json"
+ln -s target.json "$T/link.json"
+ln -s /dev/null "$T/null.json"
+"$B" --method hf --basis STO-3G --no-results --quiet --json "$T/link.json" "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && [ -L "$T/link.json" ] && [ -n "$(energy h2 "$T/target.json")" ]; echo $?) "--json through a symlink: the link stays, its target gets the JSON ($rc)"
+# Refused before any work (a long batch's JSON is not lost at its end).
+mkfifo "$T/fifo.json"
+for dev in /dev/null "$T/null.json" "$T/fifo.json" "$T"; do
+    timeout 60 "$B" --method hf --basis STO-3G --no-results --quiet --json "$dev" "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && has "$T/err" "(only regular files are written" && [ -c /dev/null ] && [ -p "$T/fifo.json" ]; echo $?) "--json $dev: refused up front, never replaced ($rc)"
+done
+bad=$(printf 'bad\377\376name')
+printf '2\nname=X\303\050\001Y\nH 0 0 0\nH 0 0 0.74\n' > "$T/$bad.xyz"
+long=$(printf 'L%.0s' $(seq 1 250))
+cp "$T/h2.xyz" "$T/$long.xyz"
+"$B" --method hf --basis STO-3G --out "$T/u8" --quiet "$T/$bad.xyz" "$T/$long.xyz" "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ]; echo $?) "invalid UTF-8 and a 250-character name: exit 0 ($rc)"
+check $(python3 -c 'import json, sys, csv, glob, xml.dom.minidom
+d = sys.argv[1]
+json.load(open(d + "/orbscreen.json", encoding="utf-8"))
+for line in open(d + "/orbscreen.jsonl", encoding="utf-8"): json.loads(line)
+xml.dom.minidom.parse(d + "/orbitals.svg")
+list(csv.reader(open(d + "/orbscreen.csv", encoding="utf-8")))
+assert len(glob.glob(d + "/*.molden")) == 3
+for f in glob.glob(d + "/*.molden"): open(f, encoding="utf-8").read()' "$T/u8"; echo $?) "JSON, SVG, CSV and all three Molden files valid UTF-8 and parse"
+printf '1\n\nHe 0 0 0\n' > "$T/he.xyz"
+"$B" --method hf --basis STO-3G --out "$T/he" "$T/he.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && has "$T/err" "LUMO none (no virtual orbital)" && ! grep -qi "inf" "$T/err" \
+    && grep -q '"lumo_ev": null' "$T/he/orbscreen.json" \
+    && awk -F, 'NR == 2 && $11 == "" {ok = 1} END {exit !ok}' "$T/he/orbscreen.csv"; echo $?) "no virtual orbital: none/null/empty, never inf ($rc)"
+
+# 9e. Messages that keep their point.
+for opt in charge mult threads jobs max-iter memory eps; do
+    for v in -5x ' 5' 0x10 1e3x 99999999999999999999 - inf nan 1e400 ''; do
+        "$B" --$opt "$v" "$T/h2.xyz" 2> "$T/err"; rc=$?
+        check $([ $rc -eq 2 ] && has "$T/err" "for --$opt"; echo $?) "--$opt '$v': exit 2 naming --$opt ($rc)"
+    done
+done
+for opt in charge mult threads jobs max-iter memory; do
+    "$B" --$opt 1e3 "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && has "$T/err" "invalid value '1e3' for --$opt: expected an integer"; echo $?) "--$opt 1e3: not an integer ($rc)"
+done
+for opt in mult threads jobs max-iter memory eps; do
+    "$B" --$opt -5 "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && has "$T/err" "invalid value '-5' for --$opt: "; echo $?) "--$opt -5: the option named, not '-5' ($rc)"
+done
+for v in 1 0.5 1000001; do
+    "$B" --eps $v "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && has "$T/err" "invalid value '$v' for --eps: must be > 1 and <= 1000000"; echo $?) "--eps $v: outside the dielectric range ($rc)"
+done
+# Values the user typed come back in messages: escape sequences and invalid UTF-8
+# never reach the terminal as such.
+esc=$(printf 'x\033[2J\377y')
+for opt in method basis jk aux solvent grid eps charge; do
+    "$B" --$opt "$esc" "$T/h2.xyz" 2> "$T/err"; rc=$?
+    check $([ $rc -eq 2 ] && python3 -c 'import sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+sys.exit("\x1b" in t or t.count("\n") != 1)' "$T/err"; echo $?) "--$opt with an escape sequence: one safe line ($rc)"
+done
+"$B" "--$esc" "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && ! grep -q "$(printf '\033')" "$T/err"; echo $?) "unknown option with an escape sequence: quoted ($rc)"
+"$B" --grid 5,+302 "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && has "$T/err" "grid '5,+302'"; echo $?) "--grid 5,+302 refused (a count has no sign) ($rc)"
+"$B" --charge -5000 "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && has "$T/err" "invalid value '-5000' for --charge: outside -1000..1000"; echo $?) "--charge -5000: the option and its range ($rc)"
+"$B" --grid 50,4294967302 "$T/h2.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && has "$T/err" "4294967302 is not a Lebedev grid"; echo $?) "--grid 50,4294967302 refused, not run as 50,6 ($rc)"
+deep="$T/$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 200))/$(printf 'f%.0s' $(seq 1 200))/x.xyz"
+"$B" --method hf --no-results --quiet "$deep" 2> "$T/err"; rc=$?
+check $([ $rc -eq 1 ] && has "$T/err" "x.xyz: cannot open: No such file or directory"; echo $?) "a 600-character path keeps the reason ($rc)"
+
+# 10. --gradient: printed per molecule, and in the JSON (Eh/bohr) matching
+#    Psi4's analytic gradient (tol 1e-6 Eh/bohr): density-fitted by default
+#    (Psi4's DF gradient), --jk exact against Psi4's exact one.
+grad_vs_psi4() { # JSON reference
+    python3 -c 'import json, sys
 g = json.load(open(sys.argv[1]))["molecules"][0]["gradient_eh_bohr"]
 want = [float(x) for l in open(sys.argv[2]) if l.startswith("gradient ") for x in l.split()[1:]]
 got = [x for row in g for x in row]
-sys.exit(not (len(g) == 3 and len(got) == len(want) and max(abs(a - b) for a, b in zip(got, want)) <= 1e-6))' \
-    "$T/grad.json" "$REF/grad/water_hf_ccpvdz.ref"; echo $?) "--gradient: JSON gradient_eh_bohr vs Psi4 (tol 1e-6 Eh/bohr)"
+sys.exit(not (len(g) == 3 and len(got) == len(want) and max(abs(a - b) for a, b in zip(got, want)) <= 1e-6))' "$1" "$2"
+}
+"$B" --method hf --basis cc-pVDZ --gradient --no-results --json "$T/grad.json" \
+    "$REF/grad/geom/water_d.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && grep -q "water_d: gradient (Eh/bohr)" "$T/err"; echo $?) "--gradient: printed ($rc)"
+check $(grad_vs_psi4 "$T/grad.json" "$REF/grad/water_hf_ccpvdz_df.ref"; echo $?) \
+    "--gradient (DF, the default): JSON gradient_eh_bohr vs Psi4's DF gradient (tol 1e-6 Eh/bohr)"
+"$B" --method hf --basis cc-pVDZ --jk exact --gradient --no-results --json "$T/grad_exact.json" \
+    "$REF/grad/geom/water_d.xyz" 2> /dev/null
+check $(grad_vs_psi4 "$T/grad_exact.json" "$REF/grad/water_hf_ccpvdz.ref"; echo $?) \
+    "--gradient --jk exact: JSON gradient_eh_bohr vs Psi4's exact gradient (tol 1e-6 Eh/bohr)"
 
 finish

@@ -4,7 +4,9 @@
  *       ERI first derivatives (libint2 eri1) against 5-point central
  *       differences of the integrals (step 1e-3 bohr, tol 1e-8) for AM quartets up to g,
  *       pure and Cartesian, 1/r12 and erf(0.3 r12)/r12; their translational
- *       invariance (sum over the 4 centres, tol 1e-10); one-body derivatives
+ *       invariance (sum over the 4 centres, tol 1e-10); the density-fitting
+ *       integrals' derivatives (3eri1 (P|ab) up to l_P = 6, 2eri1 (P|Q)) the
+ *       same way, relative to the largest derivative; one-body derivatives
  *       (overlap, kinetic, nuclear attraction incl. the nuclei's own motion,
  *       and point charges) contracted with a fixed symmetric matrix, against
  *       the same differences of the contracted integrals (tol 1e-8).
@@ -147,6 +149,121 @@ static void test_eri_deriv(void)
     check_close("erf(0.3 r12)/r12 derivatives vs central differences", f, 0.0, 1e-8);
 }
 
+/* Shells first .. first+count-1 of sh as a basis of their own. */
+static void sub_basis(os_shell *sh, int first, int count, os_basis *bs)
+{
+    memset(bs, 0, sizeof *bs);
+    bs->shells = sh + first;
+    bs->nshell = count;
+    for (int i = 0; i < count; ++i) {
+        bs->nbf += sh[first + i].nbf;
+        if (sh[first + i].l > bs->max_l) bs->max_l = sh[first + i].l;
+        if (sh[first + i].nprim > bs->max_nprim) bs->max_nprim = sh[first + i].nprim;
+    }
+}
+
+/* The density-fitting integrals (P|ab) (ncentre 3: shell 0 fitting, 1 and 2
+ * orbital) or (P|Q) (ncentre 2: shells 0 and 1 fitting), or their
+ * derivatives, into a static buffer. */
+static const double *df_integrals(int ncentre, os_shell *sh, double omega, int deriv)
+{
+    static double out[9 * 28 * 21 * 21];
+    os_basis aux, bs;
+    os_error err;
+    const double *v = NULL;
+    size_t n = 0;
+    if (ncentre == 3) {
+        sub_basis(sh, 0, 1, &aux);
+        sub_basis(sh, 1, 2, &bs);
+        os_eri3 *e;
+        if ((deriv ? os_eri3_deriv_new(&aux, &bs, omega, &e, &err)
+                   : os_eri3_new(&aux, &bs, omega, &e, &err)) != OS_OK)
+            return NULL;
+        v = deriv ? os_eri3_deriv_compute(e, 0, 0, 1) : os_eri3_compute(e, 0, 0, 1);
+        n = (size_t)sh[0].nbf * sh[1].nbf * sh[2].nbf * (deriv ? 9 : 1);
+        memcpy(out, v, n * sizeof(double));
+        os_eri3_free(e);
+    } else {
+        sub_basis(sh, 0, 2, &aux);
+        os_eri2 *e;
+        if ((deriv ? os_eri2_deriv_new(&aux, omega, &e, &err) : os_eri2_new(&aux, omega, &e, &err)) !=
+            OS_OK)
+            return NULL;
+        v = deriv ? os_eri2_deriv_compute(e, 0, 1) : os_eri2_compute(e, 0, 1);
+        n = (size_t)sh[0].nbf * sh[1].nbf * (deriv ? 6 : 1);
+        memcpy(out, v, n * sizeof(double));
+        os_eri2_free(e);
+    }
+    return out;
+}
+
+/* The largest |FD - analytic| over the derivative blocks of one set, and the
+ * largest |sum over centres|, relative to the largest derivative when above 1. */
+static void df_integral_case(int ncentre, const int *l, const int *pure, double omega,
+                             double *fd_err, double *ti_err)
+{
+    os_shell sh[4];
+    os_basis all;
+    four_shells(l, pure, sh, &all);
+    size_t n = (size_t)sh[0].nbf * sh[1].nbf * (ncentre == 3 ? sh[2].nbf : 1);
+    static double d[9 * 28 * 21 * 21], p[28 * 21 * 21];
+    const double *v = df_integrals(ncentre, sh, omega, 1);
+    *fd_err = *ti_err = INFINITY;
+    if (!v) return;
+    memcpy(d, v, 3 * ncentre * n * sizeof(double));
+    double fe = 0.0, te = 0.0;
+    for (int c = 0; c < ncentre; ++c)
+        for (int k = 0; k < 3; ++k) {
+            memset(p, 0, n * sizeof(double));
+            for (int s = 0; s < 4; ++s) {
+                sh[c].origin[k] = ORIGIN[c][k] + STENCIL_X[s] * FD_H;
+                if (!(v = df_integrals(ncentre, sh, omega, 0))) return;
+                for (size_t i = 0; i < n; ++i) p[i] += STENCIL_W[s] * v[i] / FD_H;
+            }
+            sh[c].origin[k] = ORIGIN[c][k];
+            for (size_t i = 0; i < n; ++i) fe = fmax(fe, fabs(p[i] - d[(3 * c + k) * n + i]));
+        }
+    for (int k = 0; k < 3; ++k)
+        for (size_t i = 0; i < n; ++i) {
+            double s = 0.0;
+            for (int c = 0; c < ncentre; ++c) s += d[(3 * c + k) * n + i];
+            te = fmax(te, fabs(s));
+        }
+    /* relative to the largest derivative (up to 2e4 for (i|i) here) when above 1 */
+    double m = 1.0;
+    for (size_t i = 0; i < 3 * ncentre * n; ++i) m = fmax(m, fabs(d[i]));
+    *fd_err = fe / m;
+    *ti_err = te / m;
+}
+
+static void test_df_deriv(void)
+{
+    /* l of (P, a, b) or (P, Q): s to the fitting sets' highest (i, l = 6) */
+    static const int sets3[][4] = {{0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0},
+                                   {2, 1, 3, 0}, {3, 2, 2, 0}, {4, 0, 2, 0}, {6, 2, 1, 0},
+                                   {5, 3, 4, 0}};
+    static const int sets2[][4] = {{0, 0, 0, 0}, {1, 0, 0, 0}, {0, 2, 0, 0}, {3, 4, 0, 0},
+                                   {6, 5, 0, 0}, {6, 6, 0, 0}};
+    static const int pure[2][4] = {{1, 1, 0, 1}, {0, 0, 1, 0}};
+    double f3 = 0, t3 = 0, f2 = 0, t2 = 0, f, t;
+    for (size_t q = 0; q < sizeof sets3 / sizeof sets3[0]; ++q) {
+        df_integral_case(3, sets3[q], pure[q % 2], 0.0, &f, &t);
+        f3 = fmax(f3, f);
+        t3 = fmax(t3, t);
+    }
+    for (size_t q = 0; q < sizeof sets2 / sizeof sets2[0]; ++q) {
+        df_integral_case(2, sets2[q], pure[q % 2], 0.0, &f, &t);
+        f2 = fmax(f2, f);
+        t2 = fmax(t2, t);
+    }
+    check_close("d(P|ab)/dR vs central differences (relative), 9 AM sets", f3, 0.0, 1e-8);
+    check_close("d(P|ab)/dR summed over the 3 centres", t3, 0.0, 1e-10);
+    check_close("d(P|Q)/dR vs central differences (relative), 6 AM sets", f2, 0.0, 1e-8);
+    check_close("d(P|Q)/dR summed over the 2 centres", t2, 0.0, 1e-10);
+    df_integral_case(3, sets3[5], pure[1], 0.3, &f, &t);
+    check_close("erf(0.3 r12)/r12 (P|ab) derivatives vs central differences", f, 0.0, 1e-8);
+}
+
 /* sum_ab M_ab op_ab for op = overlap (0), kinetic (1), nuclear (2), point charges (3). */
 static double contracted(int op, const os_molecule *mol, const char *basis, int pure,
                          const double *M, const double *q, const double *qxyz)
@@ -214,6 +331,7 @@ static void onebody_case(const char *basis, int pure)
 static int run_integrals(void)
 {
     test_eri_deriv();
+    test_df_deriv();
     onebody_case("cc-pVDZ", OS_PURE_DEFAULT); /* spherical d */
     onebody_case("6-31+G*", OS_PURE_DEFAULT); /* Cartesian d, diffuse */
     return check_finish();

@@ -99,6 +99,20 @@ static void test_spec(void)
     os_error err;
     check_true("spec 75,300 rejected", os_grid_parse_spec("75,300", &r, &a, &err) == OS_ERR_INPUT);
     check_true("spec junk rejected", os_grid_parse_spec("medium", &r, &a, &err) == OS_ERR_INPUT);
+    /* issue 9: 4294967302 = 2^32 + 6 once wrapped to 6; hex, blanks and a third
+     * field were read by strtol as something else; a sign is no part of a count
+     * (fuzz_numbers found "5,+302" accepted). */
+    static const char *const bad[] = {"50,4294967302", "50,-302", "0x32,302", " 50,302",
+                                      "50,302 ", "50,302,1", "50,", ",302", "50,3.02e2",
+                                      "99999999999999999999,302", "5,+302", "+50,302"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        char what[96];
+        snprintf(what, sizeof what, "spec '%s' rejected", bad[i]);
+        check_true(what, os_grid_parse_spec(bad[i], &r, &a, &err) == OS_ERR_INPUT);
+    }
+    check_true("spec 50,4294967302: the number as written in the message",
+               os_grid_parse_spec("50,4294967302", &r, &a, &err) == OS_ERR_INPUT &&
+                   strstr(err.msg, "4294967302 is not a Lebedev grid"));
 }
 
 /* Integral of sum_A c_A (alpha_A/pi)^(3/2) exp(-alpha_A |r-R_A|^2); exact: sum c_A. */

@@ -87,10 +87,10 @@ static void test_parse_variants(void)
 {
     os_molecule mol;
     os_error err = {""};
-    /* CRLF, lowercase/uppercase symbols, atomic numbers, extra columns,
+    /* CRLF, lowercase/uppercase symbols, atomic numbers,
      * multiplicity= spelling, trailing blank lines, Fortran-free numbers. */
     const char *t = "4\r\nname=x multiplicity=2 smiles=O=C([O-])C charge=+0\r\n"
-                    "n 0 0 0\r\nCL 1.5 0 0 extra\r\n6 -1.5 0 0\r\nh 0 1.2 0\r\n\r\n\n";
+                    "n 0 0 0\r\nCL 1.5 0 0\r\n6 -1.5 0 0\r\nh 0 1.2 0\r\n\r\n\n";
     os_status st = os_molecule_parse_xyz(t, strlen(t), "dir/sub/Ion.XYZ", &mol, &err);
     if (!check_true("parse variant text", st == OS_OK)) {
         printf("  %s\n", err.msg);
@@ -128,9 +128,12 @@ static void test_parse_variants(void)
 
     check_close("symbol Z=86", os_element_from_symbol("rN"), 86, 0);
     check_true("symbol of 26 is Fe", strcmp(os_element_symbol(26), "Fe") == 0);
-    check_true("symbol of 87 is ?", strcmp(os_element_symbol(87), "?") == 0);
-    check_close("unknown symbol Fr -> 0", os_element_from_symbol("Fr"), 0, 0);
-    for (int Z = 1; Z <= OS_MAX_Z; ++Z)
+    /* The whole table is recognized (issue 9: "unknown element 'U'"). */
+    check_close("symbol U -> 92", os_element_from_symbol("U"), 92, 0);
+    check_close("symbol Og -> 118", os_element_from_symbol("og"), 118, 0);
+    check_true("symbol of 119 is ?", strcmp(os_element_symbol(119), "?") == 0);
+    check_close("unknown symbol Xx -> 0", os_element_from_symbol("Xx"), 0, 0);
+    for (int Z = 1; Z <= OS_MAX_Z_KNOWN; ++Z)
         if (os_element_from_symbol(os_element_symbol(Z)) != Z) {
             check_true("symbol round trip", 0);
             break;
@@ -151,14 +154,127 @@ static void test_set_state(void)
     check_true("set_state(1,1) rejected", st == OS_ERR_INPUT);
     check_true("set_state message",
                strcmp(err.msg, "w/water.xyz: charge 1 and multiplicity 1 impossible with 9 "
-                               "electrons") == 0);
+                               "electrons (an odd count needs an even multiplicity)") == 0);
     check_true("state unchanged after refusal", mol.charge == -1 && mol.mult == 2);
     check_true("mult 13 > nel+1 rejected", os_molecule_set_state(&mol, 0, 13, &err) == OS_ERR_INPUT);
     check_true("mult 3 with 10 electrons ok", os_molecule_set_state(&mol, 0, 3, &err) == OS_OK);
     check_true("charge 11 rejected", os_molecule_set_state(&mol, 11, 1, &err) == OS_ERR_INPUT);
     check_true("charge 10 (no electrons) rejected",
                os_molecule_set_state(&mol, 10, 1, &err) == OS_ERR_INPUT);
+    /* Bounds before any arithmetic: no overflow whatever the caller passes. */
+    check_true("charge INT_MIN rejected",
+               os_molecule_set_state(&mol, -2147483647 - 1, 2, &err) == OS_ERR_INPUT &&
+                   strcmp(err.msg, "w/water.xyz: charge -2147483648 is outside -1000..1000") == 0);
+    check_true("mult INT_MAX rejected",
+               os_molecule_set_state(&mol, 0, 2147483647, &err) == OS_ERR_INPUT &&
+                   strcmp(err.msg, "w/water.xyz: multiplicity 2147483647 is above 1000") == 0);
+    check_true("charge -1000 (1010 electrons, singlet) accepted",
+               os_molecule_set_state(&mol, -1000, 1, &err) == OS_OK);
+    mol.charge = -2147483647; /* set behind the library's back */
+    check_true("check_state catches a charge set directly",
+               os_molecule_check_state(&mol, &err) == OS_ERR_INPUT);
+    mol.charge = 0;
+    mol.mult = 1;
+    check_true("check_state accepts neutral water", os_molecule_check_state(&mol, &err) == OS_OK);
     os_molecule_free(&mol);
+
+    /* The comment line gives only mult=2; the caller's charge 1 fills in the
+     * rest (issue 9: refused as "charge 0 and multiplicity 2"). */
+    const char *h2 = "2\nmult=2\nH 0 0 0\nH 0 0 0.74\n";
+    if (check_true("mult-only comment parses",
+                   os_molecule_parse_xyz(h2, strlen(h2), "h2.xyz", &mol, &err) == OS_OK)) {
+        check_true("mult=2 with charge 1 accepted", os_molecule_set_state(&mol, 1, 2, &err) == OS_OK);
+        check_true("mult=2 with charge 0 refused, naming line 2 and where the charge came from",
+                   os_molecule_set_state(&mol, 0, 2, &err) == OS_ERR_INPUT &&
+                       strcmp(err.msg, "h2.xyz:2: charge 0 (not given on line 2) and "
+                                       "multiplicity 2 impossible with 2 electrons (an even "
+                                       "count needs an odd multiplicity)") == 0);
+        os_molecule_free(&mol);
+    }
+}
+
+/* Messages keep their point: a long path loses its middle, not the reason;
+ * quoted tokens show what is invisible (issue 9). */
+static void test_messages(void)
+{
+    char path[1200];
+    memset(path, 'd', sizeof path);
+    memcpy(path, "/data/", 6);
+    for (int i = 100; i < 1100; i += 100) path[i] = '/';
+    snprintf(path + 1100, sizeof path - 1100, "/x.xyz");
+    os_molecule mol;
+    os_error err = {""};
+    os_status st = os_molecule_read_xyz(path, &mol, &err);
+    const char *reason = "x.xyz: cannot open: No such file or directory";
+    size_t len = strlen(err.msg);
+    check_true("1100-character path: I/O error", st == OS_ERR_IO);
+    check_true("1100-character path: message fits, opens with the path's start",
+               len < OS_MSG_LEN && !strncmp(err.msg, "/data/", 6) && strstr(err.msg, "..."));
+    check_true("1100-character path: the reason survives whole",
+               len > strlen(reason) && !strcmp(err.msg + len - strlen(reason), reason));
+    const char *bom = "\xef\xbb\xbf" "2 x\n\n";
+    os_molecule_parse_xyz(bom, strlen(bom), "b", &mol, &err);
+    check_true("a BOM is skipped, the rest of the count line named",
+               !strcmp(err.msg, "b:1: the atom count must stand alone on line 1 (found '2' then 'x')"));
+    const char *nb = "\xef\xbb\xbf\xef\xbb\xbf" "2\n\n";
+    os_molecule_parse_xyz(nb, strlen(nb), "b", &mol, &err);
+    check_true("a second BOM is shown, not hidden",
+               !strcmp(err.msg, "b:1: atom count '\\xef\\xbb\\xbf2' is not a positive integer"));
+}
+
+/* The comment line's keys in every accepted spelling, and free text that
+ * only looks like them. */
+static void test_comment_keys(void)
+{
+    static const struct {
+        const char *comment;
+        int charge, mult, has_charge, has_mult;
+        const char *label;
+    } ok[] = {
+        {"charge=-1 mult=2 name=TFSI-", -1, 2, 1, 1, "TFSI-"},
+        {"charge = -1 multiplicity = 2", -1, 2, 1, 1, ""},
+        {"Charge: -1  Mult: 2", -1, 2, 1, 1, ""},
+        {"charge:-1, mult:2;", -1, 2, 1, 1, ""},
+        {"Charge = 0 Multiplicity = 1 (Gaussian style)", 0, 1, 1, 1, ""},
+        {"charge -1 mult 2", -1, 2, 1, 1, ""},
+        {"charge= -1 mult= 2 name= X", -1, 2, 1, 1, "X"},
+        {"charge =+1 mult =2", 1, 2, 1, 1, ""},
+        {"a charge-transfer pair, smiles=C=C, total charge state unknown", 0, 1, 0, 0, ""},
+        {"E=-76.02 Energy: -76.0 chargeless", 0, 1, 0, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; ++i) {
+        char text[256], what[300];
+        /* Li2 has 6 electrons: every charge/mult pair above fits it. */
+        snprintf(text, sizeof text, "2\n%s\nLi 0 0 0\nLi 0 0 2.7\n", ok[i].comment);
+        os_molecule mol;
+        os_error err = {""};
+        os_status st = os_molecule_parse_xyz(text, strlen(text), "c.xyz", &mol, &err);
+        snprintf(what, sizeof what, "comment '%s' parsed as intended", ok[i].comment);
+        if (!check_true(what, st == OS_OK && mol.charge == ok[i].charge && mol.mult == ok[i].mult &&
+                                  mol.has_charge == ok[i].has_charge &&
+                                  mol.has_mult == ok[i].has_mult &&
+                                  !strcmp(mol.label, ok[i].label)))
+            printf("  st %d charge %d mult %d label '%s' %s\n", st, mol.charge, mol.mult,
+                   mol.label, err.msg);
+        if (st == OS_OK) os_molecule_free(&mol);
+    }
+    /* A BOM before the count is an encoding label, not part of the number. */
+    const char *bom = "\xef\xbb\xbf" "1\n\nH 0 0 0\n";
+    os_molecule mol;
+    os_error err = {""};
+    check_true("UTF-8 BOM skipped", os_molecule_parse_xyz(bom, strlen(bom), "b", &mol, &err) == OS_OK &&
+                                        mol.natom == 1);
+    os_molecule_free(&mol);
+    /* A long name= is cut on a UTF-8 boundary: the label stays valid UTF-8. */
+    char text[256] = "1\nname=";
+    size_t k = strlen(text);
+    for (int i = 0; i < 40; ++i) text[k++] = '\xc3', text[k++] = '\xa9'; /* e-acute */
+    snprintf(text + k, sizeof text - k, "\nH 0 0 0\n");
+    if (check_true("long UTF-8 name parses",
+                   os_molecule_parse_xyz(text, strlen(text), "n", &mol, &err) == OS_OK)) {
+        check_close("label cut to 31 whole characters (62 bytes)", (double)strlen(mol.label), 62, 0);
+        os_molecule_free(&mol);
+    }
 }
 
 /* Every file in tests/bad-input with its status and exact message. */
@@ -174,7 +290,14 @@ static const struct {
     {"count-zero.xyz", OS_ERR_PARSE, ":1: atom count '0' is not a positive integer"},
     {"count-negative.xyz", OS_ERR_PARSE, ":1: atom count '-2' is not a positive integer"},
     {"count-float.xyz", OS_ERR_PARSE, ":1: atom count '2.0' is not a positive integer"},
-    {"count-extra-token.xyz", OS_ERR_PARSE, ":1: atom count '2' is not a positive integer"},
+    {"count-extra-token.xyz", OS_ERR_PARSE,
+     ":1: the atom count must stand alone on line 1 (found '2' then 'atoms')"},
+    {"count-tab-extra.xyz", OS_ERR_PARSE,
+     ":1: the atom count must stand alone on line 1 (found '2' then 'H2')"},
+    {"count-bom-extra.xyz", OS_ERR_PARSE,
+     ":1: the atom count must stand alone on line 1 (found '2' then 'atoms')"},
+    {"count-nbsp.xyz", OS_ERR_PARSE, ":1: atom count '\\xc2\\xa02' is not a positive integer"},
+    {"utf16.xyz", OS_ERR_PARSE, ":1: UTF-16 text (byte-order mark); save the file as ASCII or UTF-8"},
     {"too-few-atoms.xyz", OS_ERR_PARSE, ":5: expected 3 atoms, found 2"},
     {"too-many-atoms.xyz", OS_ERR_PARSE, ":5: more atoms than the 2 given on line 1"},
     {"blank-line-in-atoms.xyz", OS_ERR_PARSE, ":4: expected 3 atoms, found 1"},
@@ -191,13 +314,43 @@ static const struct {
     {"atoms-too-close.xyz", OS_ERR_INPUT,
      ":5: atom 3 (H) is 0.0500 A from atom 2 (H, line 4); atoms closer than 0.1 A"},
     {"odd-electrons-singlet.xyz", OS_ERR_INPUT,
-     ": charge 0 and multiplicity 1 impossible with 9 electrons"},
-    {"mult-zero.xyz", OS_ERR_INPUT, ": multiplicity 0 must be at least 1"},
-    {"mult-too-high.xyz", OS_ERR_INPUT, ": charge 0 and multiplicity 5 impossible with 2 electrons"},
+     ":2: charge 0 and multiplicity 1 impossible with 9 electrons (an odd count needs an even "
+     "multiplicity)"},
+    {"mult-zero.xyz", OS_ERR_INPUT, ":2: multiplicity 0 is outside 1..1000"},
+    {"mult-too-high.xyz", OS_ERR_INPUT, ":2: charge 0 and multiplicity 5 impossible with 2 electrons"},
     {"negative-electrons.xyz", OS_ERR_INPUT,
-     ": charge 3 leaves a negative electron count (-1)"},
+     ":2: charge 3 leaves a negative electron count (-1)"},
     {"negative-electrons-no-mult.xyz", OS_ERR_INPUT,
-     ": charge 3 leaves a negative count of electrons"},
+     ":2: charge 3 leaves a negative count of electrons"},
+    /* issue 9: integers are range-checked before conversion, keys are strict. */
+    {"charge-overflow.xyz", OS_ERR_INPUT, ":2: charge -2147483647 is outside -1000..1000"},
+    {"charge-overflow-long.xyz", OS_ERR_INPUT,
+     ":2: charge 99999999999999999999999 is outside -1000..1000"},
+    {"mult-overflow.xyz", OS_ERR_INPUT, ":2: multiplicity 4294967298 is outside 1..1000"},
+    {"charge-spaced.xyz", OS_ERR_INPUT,
+     ":2: charge -1 and multiplicity 1 impossible with 3 electrons (an odd count needs an even "
+     "multiplicity)"},
+    {"charge-colon.xyz", OS_ERR_INPUT,
+     ":2: charge -1 and multiplicity 1 impossible with 3 electrons (an odd count needs an even "
+     "multiplicity)"},
+    {"charge-bare.xyz", OS_ERR_INPUT,
+     ":2: charge -1 and multiplicity 1 impossible with 3 electrons (an odd count needs an even "
+     "multiplicity)"},
+    {"charge-colon-comma.xyz", OS_ERR_INPUT,
+     ":2: charge -1 and multiplicity 1 impossible with 3 electrons (an odd count needs an even "
+     "multiplicity)"},
+    {"charge-duplicate.xyz", OS_ERR_PARSE, ":2: charge given twice ('1', then '-1')"},
+    {"mult-duplicate.xyz", OS_ERR_PARSE, ":2: multiplicity given twice ('1', then '1')"},
+    {"charge-hex.xyz", OS_ERR_PARSE, ":2: charge value '0x1' is not an integer"},
+    {"charge-spaced-not-integer.xyz", OS_ERR_PARSE, ":2: charge value '1.5' is not an integer"},
+    {"extra-column.xyz", OS_ERR_PARSE,
+     ":3: expected 'Symbol x y z', found 5 fields (extra columns are not read: remove them)"},
+    {"extra-column-last.xyz", OS_ERR_PARSE,
+     ":4: expected 'Symbol x y z', found 5 fields (extra columns are not read: remove them)"},
+    {"coordinate-hex.xyz", OS_ERR_PARSE, ":3: non-numeric coordinate '0x1p3'"},
+    {"coordinate-infinity.xyz", OS_ERR_PARSE, ":3: non-finite coordinate 'infinity'"},
+    {"coordinate-overflow.xyz", OS_ERR_PARSE, ":3: non-finite coordinate '1e400'"},
+    {"atomic-number-119.xyz", OS_ERR_INPUT, ":3: unknown element '119'"},
     {"charge-not-integer.xyz", OS_ERR_PARSE, ":2: charge value '-1.5' is not an integer"},
     {"mult-not-integer.xyz", OS_ERR_PARSE, ":2: multiplicity value 'one' is not an integer"},
     {"charge-empty.xyz", OS_ERR_PARSE, ":2: charge value '' is not an integer"},
@@ -338,6 +491,8 @@ int main(int argc, char **argv)
     test_acetate();
     test_parse_variants();
     test_set_state();
+    test_comment_keys();
+    test_messages();
     test_bad_inputs();
     test_max_atoms();
     return check_finish();

@@ -6,7 +6,7 @@
 #    Psi4's optimizer (tests/reference/opt/water_hf_631gs.ref), the geometry
 #    written to <out>/water_s.opt.xyz with its level of theory and the input's
 #    tokens, and the optimization in the JSON.
-"$B" --opt --method hf --basis 6-31G* --threads 1 --out "$T/res" --json "$T/opt.json" \
+"$B" --opt --jk exact --method hf --basis 6-31G* --threads 1 --out "$T/res" --json "$T/opt.json" \
     "$REF/opt/geom/water_s.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 0 ] && grep -q "water_s: optimization converged in" "$T/err"; echo $?) "--opt: converged, said on stderr ($rc)"
 check $(python3 -c 'import json, sys, math
@@ -31,7 +31,7 @@ check $([ -f "$x" ] && sed -n 2p "$x" | grep -q "charge=0 mult=1 name=water_s" &
 
 # 2. The written geometry reads back and is a minimum already: a second
 #    --opt from it converges at once (at most 2 gradients) to the same energy.
-"$B" --opt --method hf --basis 6-31G* --threads 1 --no-results --json "$T/again.json" "$x" 2> "$T/err2"; rc=$?
+"$B" --opt --jk exact --method hf --basis 6-31G* --threads 1 --no-results --json "$T/again.json" "$x" 2> "$T/err2"; rc=$?
 check $(python3 -c 'import json, sys
 a = json.load(open(sys.argv[1]))["molecules"][0]; b = json.load(open(sys.argv[2]))["molecules"][0]
 sys.exit(not (b["optimization"]["converged"] and b["optimization"]["steps"] <= 2

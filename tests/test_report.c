@@ -323,8 +323,11 @@ static void fake_build(fake *F, const char *name, int natom, const int *Z, const
         double e = -20.0;
         for (int i = 0; i < r->nmo; ++i) eps[i] = (e += 0.3 + 0.5 * fabs(lcg(&seed)));
         for (int i = 0; i < bf * r->nmo; ++i) C[i] = lcg(&seed);
-        if (sp_ == 0) r->eps_a = eps, r->C_a = C;
-        else r->eps_b = eps, r->C_b = C;
+        double *occ = calloc((size_t)r->nmo, sizeof(double));
+        int nocc = unrestricted ? (sp_ ? r->nbeta : r->nalpha) : r->nalpha;
+        for (int i = 0; i < nocc && i < r->nmo; ++i) occ[i] = 1.0;
+        if (sp_ == 0) r->eps_a = eps, r->C_a = C, r->occ_a = occ;
+        else r->eps_b = eps, r->C_b = C, r->occ_b = occ;
     }
     r->homo = r->eps_a[r->nalpha - 1];
     r->lumo = r->eps_a[r->nalpha];
@@ -342,6 +345,8 @@ static void fake_free(fake *F)
     free(F->res.eps_b);
     free(F->res.C_a);
     free(F->res.C_b);
+    free(F->res.occ_a);
+    free(F->res.occ_b);
 }
 
 /* ------------------------------------------------ orbital evaluation (both) */
@@ -618,7 +623,7 @@ static void check_obabel(const char *tag, const fake *F, const char *molden, con
 /* -------------------------------------------------------------- CSV reader */
 
 /* Parse RFC 4180 CSV into rows of fields; returns the row count. */
-static int csv_parse(const char *s, char fields[][16][256], int maxrows, int *nf)
+static int csv_parse(const char *s, char fields[][24][256], int maxrows, int *nf)
 {
     int row = 0, col = 0;
     size_t len = 0;
@@ -639,7 +644,7 @@ static int csv_parse(const char *s, char fields[][16][256], int maxrows, int *nf
         out[len] = '\0';
         if (*s == ',') {
             ++s;
-            if (col < 15) ++col;
+            if (col < 23) ++col;
         } else {
             if (*s == '\n') ++s;
             nf[row++] = col + 1;
@@ -881,21 +886,21 @@ int main(int argc, char **argv)
     /* TFSI carries a gradient (3 atoms), written as gradient_eh_bohr rows. */
     const double gradA[9] = {0.0125, -0.5, 1e-7, 0.25, 0.125, -0.0625, -0.2625, 0.375, 0.0624999};
     os_report_entry e[] = {
-        {.mol = &N1.mol, .bs = &N1.bs, .res = &N1.res, .wall_s = 1.5, .rank = -7},
-        {.mol = &N2.mol, .bs = &N2.bs, .res = &N2.res, .wall_s = 2.5},
-        {.mol = &A.mol, .bs = &A.bs, .res = &A.res, .wall_s = 3.25, .label = "TFSI-", .gradient = gradA},
-        {.mol = &T1.mol, .bs = &T1.bs, .res = &T1.res, .wall_s = 4.0},
-        {.mol = &badmol, .error = "molecules/broken.xyz:3: expected 4 fields", .wall_s = 0.01},
-        {.mol = &F2.mol, .bs = &F2.bs, .res = &F2.res, .error = "SCF did not converge in 100 iterations\n(dE 1e-3)", .wall_s = 9.0},
-        {.mol = &B.mol, .bs = &B.bs, .res = &B.res, .wall_s = 5.0},
-        {.mol = &C1.mol, .bs = &C1.bs, .res = &C1.res, .wall_s = 1.0},
-        {.mol = &T2.mol, .bs = &T2.bs, .res = &T2.res, .wall_s = 0.5},
-        {.mol = &W.mol, .bs = &W.bs, .res = &W.res, .wall_s = 0.25},
+        {.mol = &N1.mol, .bs = &N1.bs, .res = &N1.res, .input_format = "xyz", .wall_s = 1.5, .rank = -7},
+        {.mol = &N2.mol, .bs = &N2.bs, .res = &N2.res, .input_format = "xyz", .wall_s = 2.5},
+        {.mol = &A.mol, .bs = &A.bs, .res = &A.res, .input_format = "xyz", .wall_s = 3.25, .label = "TFSI-", .gradient = gradA},
+        {.mol = &T1.mol, .bs = &T1.bs, .res = &T1.res, .input_format = "xyz", .wall_s = 4.0},
+        {.mol = &badmol, .error = "molecules/broken.xyz:3: expected 4 fields", .input_format = "xyz", .wall_s = 0.01},
+        {.mol = &F2.mol, .bs = &F2.bs, .res = &F2.res, .error = "SCF did not converge in 100 iterations\n(dE 1e-3)", .input_format = "xyz", .wall_s = 9.0},
+        {.mol = &B.mol, .bs = &B.bs, .res = &B.res, .input_format = "xyz", .wall_s = 5.0},
+        {.mol = &C1.mol, .bs = &C1.bs, .res = &C1.res, .input_format = "xyz", .wall_s = 1.0},
+        {.mol = &T2.mol, .bs = &T2.bs, .res = &T2.res, .input_format = "xyz", .wall_s = 0.5},
+        {.mol = &W.mol, .bs = &W.bs, .res = &W.res, .input_format = "xyz", .wall_s = 0.25},
     };
     const int n = (int)(sizeof e / sizeof e[0]);
 
     /* ---- ranking */
-    os_report_rank(e, n);
+    os_report_rank(e, n, OS_RANK_LUMO);
     const int want_rank[] = {0, 0, 4, 3, 0, 0, 1, 0, 2, 0};
     int wrong = 0;
     for (int i = 0; i < n; ++i) wrong += e[i].rank != want_rank[i];
@@ -904,6 +909,50 @@ int main(int argc, char **argv)
     check_close("rank: tie broken by name (BF4 before TFPAA)", e[8].rank, 2, 0);
     check_close("rank: neutral with lower LUMO still unranked", e[0].rank, 0, 0);
     check_close("rank: failed anion unranked", e[5].rank, 0, 0);
+
+    /* ---- ranking by reduction potential: six anions whose LUMO order
+     * (0.01 .. 0.06 Eh) and E_red order disagree for the first (lowest LUMO,
+     * lowest E_red: LUMO rank 1, E_red rank 6, flagged) */
+    {
+        os_scf_result rr[6];
+        os_report_redox rx[6];
+        os_report_entry er[6];
+        const double pot[6] = {-2.0, -1.0, -1.1, -1.2, -1.3, -1.4};
+        for (int i = 0; i < 6; ++i) {
+            rr[i] = T1.res;
+            rr[i].lumo = 0.01 * (i + 1);
+            memset(&rx[i], 0, sizeof rx[i]);
+            rx[i].red.dn = 1;
+            rx[i].red.potential_v = pot[i];
+            er[i] = (os_report_entry){.mol = &T1.mol, .bs = &T1.bs, .res = &rr[i], .redox = &rx[i]};
+        }
+        os_report_rank(er, 6, OS_RANK_REDUCTION);
+        const int want_red[6] = {6, 1, 2, 3, 4, 5};
+        int bad = 0, flagged = 0;
+        for (int i = 0; i < 6; ++i) {
+            bad += er[i].rank != want_red[i] || er[i].rank_reduction != want_red[i] ||
+                   er[i].rank_lumo != i + 1;
+            flagged += os_report_rank_disagrees(&er[i]);
+        }
+        check_close("rank by reduction: entries with a wrong rank", bad, 0, 0);
+        check_true("rank by reduction: the LUMO/E_red disagreement flags the first only",
+                   flagged == 1 && os_report_rank_disagrees(&er[0]));
+        os_report_run rrun;
+        os_report_run_init(&rrun);
+        rrun.rank_by = OS_RANK_REDUCTION;
+        FILE *tf = tmpfile();
+        os_error terr;
+        check_true("table with E_red written", os_report_write_table(tf, &rrun, er, 6, &terr) == OS_OK);
+        rewind(tf);
+        static char tbuf[32768];
+        size_t tn = fread(tbuf, 1, sizeof tbuf - 1, tf);
+        tbuf[tn] = '\0';
+        fclose(tf);
+        check_true("table: E_red column and the disagreement flag",
+                   strstr(tbuf, "E_red (V)") && strstr(tbuf, "-2.000") &&
+                       strstr(tbuf, "LUMO/E_red ranks differ"));
+        check_true("table: states the reduction convention", strstr(tbuf, "Li/Li+") != NULL);
+    }
 
     os_report_run run;
     os_report_run_init(&run);
@@ -948,8 +997,22 @@ int main(int argc, char **argv)
         if (gA && gA->type == J_ARR && gA->n == 3 && gA->items[2].type == J_ARR && gA->items[2].n == 3)
             check_close("json: TFSI gradient atom 3 y (Eh/bohr)", gA->items[2].items[1].num, 0.375, 1e-12);
         check_true("json: no gradient when not computed", jget(mB, "gradient_eh_bohr") == NULL);
-        const jv *oe = jget(mA, "orbital_energies_ev");
+        /* Orbital energies always per spin; restricted: beta = alpha. */
+        const jv *oe = jget(jget(mA, "orbital_energies_ev"), "alpha");
+        const jv *oeb = jget(jget(mA, "orbital_energies_ev"), "beta");
         check_close("json: TFSI orbital energies (nmo)", oe && oe->type == J_ARR ? oe->n : -1, A.res.nmo, 0);
+        check_true("json: restricted beta orbital energies = alpha",
+                   oeb && oe && oeb->n == oe->n && oe->n > 4 && oeb->items[4].num == oe->items[4].num);
+        const jv *occ = jget(jget(mA, "occupations"), "alpha");
+        check_true("json: occupations per orbital", occ && occ->n == A.res.nmo);
+        const jv *geo = jget(jget(mA, "geometry"), "coordinates");
+        check_true("json: geometry has one row per atom", geo && geo->n == A.mol.natom);
+        if (geo && geo->n > 1 && geo->items[1].n == 3)
+            check_close("json: atom 2 z in Angstrom", geo->items[1].items[2].num,
+                        A.mol.xyz[5] * 0.529177210903, 1e-9);
+        const jv *conv = jget(&mols->items[5], "converged");
+        check_true("json: failed molecule has converged false (not null)",
+                   conv && conv->type == J_BOOL && conv->num == 0);
         if (oe && oe->n == A.res.nmo)
             check_close("json: TFSI 5th orbital energy (eV)", oe->items[4].num, A.res.eps_a[4] * 27.211386245988, 1e-6);
         const jv *ref = jget(mB, "reference");
@@ -999,22 +1062,23 @@ int main(int argc, char **argv)
     check_true("csv: written", os_report_write_csv(f, &run, e, n, &err) == OS_OK);
     fclose(f);
     txt = slurp(path, NULL);
-    static char rows[16][16][256];
+    static char rows[16][24][256];
     int nf[16];
     int nrow = csv_parse(txt, rows, 16, nf);
     check_close("csv: rows (header + molecules; quoted newline inside a field)", nrow, n + 1, 0);
     {
         const char *hdr = "name,file,formula,charge,multiplicity,method,basis,n_basis,"
-                          "energy_Eh,homo_eV,lumo_eV,gap_eV,rank,converged,wall_s,error\n";
+                          "energy_Eh,homo_eV,lumo_eV,gap_eV,rank,converged,wall_s,lumo_gas_eV,"
+                          "lumo_diffuse_share,e_red_V_Li,s2_red,rank_reduction,error\n";
         check_true("csv: header", !strncmp(txt, hdr, strlen(hdr)));
     }
     int badnf = 0;
-    for (int r = 0; r < nrow; ++r) badnf += nf[r] != 16;
-    check_close("csv: rows without 16 fields", badnf, 0, 0);
+    for (int r = 0; r < nrow; ++r) badnf += nf[r] != 21;
+    check_close("csv: rows without 21 fields", badnf, 0, 0);
     check_true("csv: quoted name round-trips", !strcmp(rows[10][0], W.mol.name));
     check_close("csv: TFSI lumo_eV", atof(rows[3][10]), A.res.lumo * 27.211386245988, 1e-6);
     check_close("csv: TFSI rank", atof(rows[3][12]), 4, 0);
-    check_true("csv: failed row has its error and no energy", !strcmp(rows[6][15], e[5].error) && rows[6][8][0] == '\0');
+    check_true("csv: failed row has its error and no energy", !strcmp(rows[6][20], e[5].error) && rows[6][8][0] == '\0');
     free(txt);
 
     /* ---- table */
@@ -1051,6 +1115,18 @@ int main(int argc, char **argv)
         q.charge = 0;
         os_report_svg_label(&q, "a<b&c", lab, sizeof lab);
         check_true("svg label: neutral label XML-escaped", !strcmp(lab, "a&lt;b&amp;c"));
+        /* Invalid UTF-8 and control characters from a file name (issue 9). */
+        os_report_svg_label(&q, "X\xc3(\x01\xffY\xe2\x88\x92", lab, sizeof lab);
+        check_true("svg label: invalid bytes -> U+FFFD, control -> blank, valid kept",
+                   !strcmp(lab, "X\xef\xbf\xbd( \xef\xbf\xbdY\xe2\x88\x92"));
+        char *buf = NULL;
+        size_t blen = 0;
+        FILE *m = open_memstream(&buf, &blen);
+        os_report_put_text(m, "a\"b\r\n\x1b[31m\xc0\xaf", 1, '"');
+        fclose(m);
+        check_true("put_text: quote doubled, CR LF kept, ESC blanked, overlong form replaced",
+                   buf && !strcmp(buf, "a\"\"b\r\n [31m\xef\xbf\xbd\xef\xbf\xbd"));
+        free(buf);
     }
 
     /* ---- SVG */
@@ -1063,7 +1139,22 @@ int main(int argc, char **argv)
     check_close("svg: one column group per succeeded molecule", count_substr(txt, "class=\"molecule\""), 8, 0);
     check_true("svg: axis label", strstr(txt, "Energy (eV)") != NULL);
     check_true("svg: anion label has a superscript minus", strstr(txt, "TFSI<tspan baseline-shift=\"super\"") != NULL);
-    check_true("svg: escaped name", strstr(txt, "we&quot;ird, name\\x\xc3\xa9") != NULL);
+    /* A long label is split in two lines at its comma. */
+    check_true("svg: escaped name, on two lines",
+               strstr(txt, ">we&quot;ird,</text>") && strstr(txt, ">name\\x\xc3\xa9</text>"));
+    check_true("svg: formula with subscripts",
+               strstr(txt, "FH<tspan baseline-shift=\"sub\" font-size=\"75%\">2</tspan>") != NULL);
+    check_true("svg: level of theory and phase in the caption",
+               strstr(txt, "B3LYP/6-31+G*, gas phase.</text>") != NULL);
+    {
+        /* Ranked anions first in rank order, then the rest: radical (1),
+         * BF4 (2), TFPAA (3), TFSI (4), then DME. */
+        const char *r1 = strstr(txt, ">radical"), *r2 = strstr(txt, ">BF4"), *r3 = strstr(txt, ">TFPAA"),
+                   *r4 = strstr(txt, ">TFSI"), *n1 = strstr(txt, ">DME");
+        check_true("svg: columns in rank order, neutrals after",
+                   r1 && r2 && r3 && r4 && n1 && r1 < r2 && r2 < r3 && r3 < r4 && r4 < n1);
+        check_true("svg: rank numbers drawn", strstr(txt, "font-weight=\"bold\">4</text>") != NULL);
+    }
     {
         char lab[32];
         snprintf(lab, sizeof lab, "%.2f eV", (A.res.lumo - A.res.homo) * 27.211386245988);
@@ -1115,6 +1206,36 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/no/such/dir/x.txt", dir);
     st = os_report_write_atomic(path, write_text, "x", 1, &err);
     check_true("atomic: missing directory is an error naming the path", st == OS_ERR_IO && strstr(err.msg, path));
+
+    /* Through symbolic links (a relative one, and a dangling one that names the new
+     * file), never over a device (issue 9). */
+    char link[600], target[600];
+    snprintf(target, sizeof target, "%s/atomic.txt", dir);
+    snprintf(link, sizeof link, "%s/link.txt", dir);
+    check_true("atomic: make a relative symlink", symlink("atomic.txt", link) == 0);
+    st = os_report_write_atomic(link, write_text, "through the link\n", 1, &err);
+    txt = slurp(target, NULL);
+    struct stat lsb;
+    check_true("atomic: written through the link, which stays a link",
+               st == OS_OK && txt && !strcmp(txt, "through the link\n") && lstat(link, &lsb) == 0 &&
+                   S_ISLNK(lsb.st_mode));
+    free(txt);
+    snprintf(link, sizeof link, "%s/dangling.txt", dir);
+    snprintf(target, sizeof target, "%s/made-by-link.txt", dir);
+    check_true("atomic: make a dangling symlink", symlink("made-by-link.txt", link) == 0);
+    st = os_report_write_atomic(link, write_text, "new\n", 1, &err);
+    txt = slurp(target, NULL);
+    check_true("atomic: a dangling link's target is created", st == OS_OK && txt && !strcmp(txt, "new\n"));
+    free(txt);
+    snprintf(link, sizeof link, "%s/null.txt", dir);
+    check_true("atomic: make a symlink to /dev/null", symlink("/dev/null", link) == 0);
+    st = os_report_write_atomic(link, write_text, "x", 1, &err);
+    check_true("atomic: a link to a device is refused",
+               st == OS_ERR_IO && strstr(err.msg, "is a character device"));
+    st = os_report_write_atomic("/dev/null", write_text, "x", 1, &err);
+    check_true("atomic: /dev/null itself is refused and stays a device",
+               st == OS_ERR_IO && stat("/dev/null", &lsb) == 0 && S_ISCHR(lsb.st_mode));
+    check_close("atomic: temporary files left after links", temp_files_in(dir), 0, 0);
 
     /* ---- results directory */
     char out[512];

@@ -13,7 +13,11 @@
  *   - occupations: a result whose HOMO and LUMO lie 1e-5 Eh apart is flagged
  *     with a warning, one with a 0.1 Eh gap is not, and neither is water;
  *   - threads: the SCF runs on the threads it is given and leaves the
- *     caller's OpenMP setting alone. */
+ *     caller's OpenMP setting alone;
+ *   - ADIIS on a quadratic energy, where its model is exact, picks the best
+ *     density in the hull of the stored ones (1e-10);
+ *   - the peak memory an SCF reports matches the growth of the process's
+ *     resident set over it (DOL HF/6-31+G*, 25% + 32 MiB). */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -21,6 +25,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/error.h"
 #include "core/linalg.h"
 #include "integrals/integrals.h"
 #include "orbscreen.h"
@@ -69,7 +74,7 @@ static void test_diis(void)
     }
     os_diis d;
     os_error err;
-    os_diis_init(&d, 8, N, N, &err);
+    os_diis_init(&d, 8, N, N, 0, &err);
     int steps = 0;
     double dist = 1;
     for (steps = 1; steps <= 30 && dist > 1e-10; ++steps) {
@@ -87,7 +92,7 @@ static void test_diis(void)
     check_close("DIIS: distance from the fixed point", dist, 0, 1e-10);
     os_diis_free(&d);
     /* The same error vector over and over: singular equations, finite answer. */
-    os_diis_init(&d, 8, N, N, &err);
+    os_diis_init(&d, 8, N, N, 0, &err);
     double g[N] = {1, 2, 3, 4, 5, 6}, e[N] = {1e-3, 0, 0, 0, 0, 0}, out[N];
     int finite = 1;
     for (int k = 0; k < 10; ++k) {
@@ -95,6 +100,57 @@ static void test_diis(void)
         for (int i = 0; i < N; ++i) finite &= isfinite(out[i]) && fabs(out[i] - g[i]) < 1e-9;
     }
     check_true("DIIS: repeated (dependent) error vectors give the stored vector back", finite);
+    os_diis_free(&d);
+}
+
+/* ADIIS on a quadratic energy E(D) = <F0, D> + 1/2 <D, K D> (K positive
+ * definite, F(D) = F0 + K D): there its model is exact, so with the minimizer
+ * D* = -K^-1 F0 inside the hull of the stored densities (D* = sum c_i D_i,
+ * c = 0.1, 0.2, 0.3, 0.4) and errors large enough for pure ADIIS, the
+ * combined Fock matrix is F(D*) = 0. */
+static void test_adiis(void)
+{
+    enum { N = 6, M = 4 };
+    double K[N * N], F0[N], Ds[N], Dv[M][N], Fv[M][N], e[N], out[N];
+    for (int i = 0; i < N; ++i) {
+        F0[i] = sin(1.0 + i);
+        for (int j = 0; j < N; ++j) K[i * N + j] = 0.2 * cos(0.9 * (i + 1) * (j + 1)) + (i == j ? 3.0 : 0.0);
+    }
+    for (int i = 0; i < N; ++i)
+        for (int j = 0; j < i; ++j) K[i * N + j] = K[j * N + i];
+    /* D* = -K^-1 F0 by Gauss-Seidel (K diagonally dominant). */
+    for (int i = 0; i < N; ++i) Ds[i] = 0.0;
+    for (int it = 0; it < 500; ++it)
+        for (int i = 0; i < N; ++i) {
+            double r = -F0[i];
+            for (int j = 0; j < N; ++j)
+                if (j != i) r -= K[i * N + j] * Ds[j];
+            Ds[i] = r / K[i * N + i];
+        }
+    const double c[M] = {0.1, 0.2, 0.3, 0.4};
+    for (int i = 0; i < N; ++i) {
+        double rest = Ds[i];
+        for (int m = 0; m < M - 1; ++m) {
+            Dv[m][i] = cos(2.0 * m + 0.3 * i) + 0.5 * m;
+            rest -= c[m] * Dv[m][i];
+        }
+        Dv[M - 1][i] = rest / c[M - 1];
+    }
+    for (int m = 0; m < M; ++m)
+        for (int i = 0; i < N; ++i) {
+            Fv[m][i] = F0[i];
+            for (int j = 0; j < N; ++j) Fv[m][i] += K[i * N + j] * Dv[m][j];
+        }
+    os_diis d;
+    os_error err;
+    check_true("ADIIS: history with densities", os_diis_init(&d, 8, N, N, 1, &err) == OS_OK);
+    for (int m = 0; m < M; ++m) {
+        for (int i = 0; i < N; ++i) e[i] = 2.0 * OS_ADIIS_START * (1 + i + m); /* ADIIS alone */
+        os_diis_step(&d, Fv[m], Dv[m], e, out, &err);
+    }
+    double worst = 0.0;
+    for (int i = 0; i < N; ++i) worst = fmax(worst, fabs(out[i]));
+    check_close("ADIIS: F of the best density in the hull (= 0)", worst, 0.0, 1e-10);
     os_diis_free(&d);
 }
 
@@ -111,6 +167,16 @@ static int load(const char *geom, const char *basis, int charge, int mult, os_mo
         return 0;
     }
     return 1;
+}
+
+/* Default options, Hartree-Fock, two threads. */
+static os_scf_options hf_on_two_threads(void)
+{
+    os_scf_options o;
+    os_scf_options_default(&o);
+    o.method = "hf";
+    o.nthreads = 2;
+    return o;
 }
 
 static void test_guess(void)
@@ -177,10 +243,7 @@ static void test_restart_and_terms(void)
     os_basis bs, bsc;
     if (!load("water", "cc-pVDZ", 0, 1, &mol, &bs) || !load("water", "cc-pVDZ", 1, 2, &cat, &bsc))
         return;
-    os_scf_options o;
-    os_scf_options_default(&o);
-    o.method = "hf";
-    o.nthreads = 2;
+    os_scf_options o = hf_on_two_threads();
     os_scf_result r0, r1, rc_sad, rc_orb, rs;
     os_error err;
     check_true("water HF converges", os_scf_run(&mol, &bs, &o, &r0, &err) == OS_OK);
@@ -241,10 +304,7 @@ static void test_degenerate_and_threads(void)
     os_molecule mol;
     os_basis bs;
     if (!load("water", "6-31G*", 0, 1, &mol, &bs)) return;
-    os_scf_options o;
-    os_scf_options_default(&o);
-    o.method = "hf";
-    o.nthreads = 2;
+    os_scf_options o = hf_on_two_threads();
     omp_set_num_threads(3); /* the caller's own setting */
     os_scf_result rw;
     os_error err;
@@ -255,9 +315,69 @@ static void test_degenerate_and_threads(void)
     os_molecule_free(&mol);
 }
 
+/* One line of /proc/self/status in kB, -1 when unreadable. */
+static long status_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    size_t n = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, key, n)) v = atol(line + n);
+    if (f) fclose(f);
+    return v;
+}
+
+/* The peak memory an SCF reports against what the process actually grew by:
+ * the resident high-water mark (reset through /proc/self/clear_refs) over
+ * the SCF of DOL, HF/6-31+G*, less the resident size before it.  Within 25%
+ * and 32 MiB (thread stacks, allocator arenas, libint's buffers). */
+static void test_peak_memory(void)
+{
+    os_molecule mol;
+    os_basis bs;
+    if (!load("dol", "6-31+G*", 0, 1, &mol, &bs)) return;
+    os_scf_options o = hf_on_two_threads();
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    int reset = f && fputs("5", f) >= 0;
+    if (f) reset &= fclose(f) == 0;
+    check_true("peak memory: the resident high-water mark can be reset", reset);
+    long before_kb = status_kb("VmRSS:");
+    os_scf_result r;
+    os_error err;
+    check_true("DOL HF/6-31+G* converges", os_scf_run(&mol, &bs, &o, &r, &err) == OS_OK);
+    double grew_mib = (status_kb("VmHWM:") - before_kb) / 1024.0;
+    double said_mib = r.peak_memory_bytes / 1048576.0;
+    printf("     DOL HF: SCF reports %.1f MiB, the process grew by %.1f MiB\n", said_mib, grew_mib);
+    check_close("peak memory: reported vs resident growth (MiB)", said_mib, grew_mib,
+                0.25 * grew_mib + 32.0);
+    os_scf_result_free(&r);
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+}
+
+/* issue 9: a NaN reached LAPACK as "dsyevd info -5", with no file named.  The
+ * eigensolver says what is wrong; the batch prefixes the file (test_cli.sh). */
+static void test_eigensolver_nan(void)
+{
+    double A[4] = {1.0, NAN, NAN, 2.0}, w[2];
+    os_error err = {""};
+    os_status st = os_eigh(2, A, w, &err);
+    check_true("eigensolver on NaN: a numeric error naming NaN, not LAPACK's info",
+               st == OS_ERR_NUMERIC && strstr(err.msg, "NaN or Inf") && !strstr(err.msg, "info"));
+    os_error_prefix(&err, "dir/x.xyz");
+    check_true("eigensolver on NaN: the message gains the file name once",
+               strncmp(err.msg, "dir/x.xyz: symmetric eigensolver", 32) == 0);
+    os_error_prefix(&err, "dir/x.xyz");
+    check_true("eigensolver on NaN: no second prefix", strstr(err.msg + 1, "dir/x.xyz") == NULL);
+}
+
 int main(void)
 {
+    test_eigensolver_nan();
     test_diis();
+    test_adiis();
+    test_peak_memory();
     test_guess();
     test_restart_and_terms();
     test_degenerate_and_threads();

@@ -16,9 +16,15 @@
  *                           number of surface points
  *   smooth                  the solvated energy under small displacements:
  *                           central differences over two steps agree
- *   fock                    F-: NWChem's Fock term (ours by default) gives
- *                           its energy and orbital energies; the variational
- *                           term a lower energy */
+ *   fock                    F-: NWChem's Fock term gives its energy and
+ *                           orbital energies; the variational term (ours by
+ *                           default) a lower energy
+ *   grad-fixed GEOM BASIS CAVITY FOCK TOL
+ *                           the solvent's gradient callback at a fixed density
+ *                           against central differences (eps 7.2, HF density)
+ *   grad-scf GEOM METHOD BASIS GRID CAVITY TOL
+ *                           the whole solvated SCF gradient against central
+ *                           differences of the solvated energy (eps 7.2) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +45,7 @@ static const double NWCHEM_BOHR = 0.529177249; /* NWChem's Angstrom per bohr */
 typedef struct {
     char name[128], geometry[256], method[32], basis[32], screen[8], tessellation[16];
     int puream, charge, mult, minbem, nefc, nradii;
-    double eps, f_eps, energy_gas, energy_sol, dg_elec, cosmo_energy, homo, lumo;
+    double eps, f_eps, energy_gas, energy_sol, dg_elec, cosmo_energy, homo, lumo, s2;
     double radii[MAXATOM];
 } cosmo_ref;
 
@@ -78,6 +84,7 @@ static int read_cosmo_ref(const char *name, cosmo_ref *r)
         else if (!strcmp(key, "cosmo_energy")) r->cosmo_energy = atof(v);
         else if (!strcmp(key, "homo_alpha")) r->homo = atof(v);
         else if (!strcmp(key, "lumo_alpha")) r->lumo = atof(v);
+        else if (!strcmp(key, "s2")) r->s2 = atof(v);
         else if (!strcmp(key, "radii_bohr"))
             for (char *t = strtok(v, " \t\r\n"); t && r->nradii < MAXATOM; t = strtok(NULL, " \t\r\n"))
                 r->radii[r->nradii++] = atof(t);
@@ -119,6 +126,7 @@ static void ref_options(const cosmo_ref *r, int nwchem, os_solvent_options *o)
     o->eps = r->eps;
     o->scaling = !strcmp(r->screen, "ks") ? OS_SOLVENT_COSMO : OS_SOLVENT_CPCM;
     o->radii_bohr = r->radii;
+    o->fock = OS_SOLVENT_FOCK_NWCHEM; /* NWChem's SCF, to compare with its numbers */
     o->nthreads = 2;
     if (nwchem) {
         o->cavity = OS_CAVITY_NWCHEM;
@@ -135,23 +143,29 @@ typedef struct {
     const os_scf_result *guess;
 } scf_setup;
 
+/* The SCF options of a setup (exact integrals, tight convergence). */
+static void scf_options_of(const scf_setup *su, os_scf_options *o)
+{
+    os_scf_options_default(o);
+    o->method = su->method;
+    o->grid = su->grid;
+    o->nthreads = 2;
+    o->e_conv = su->e_conv > 0 ? su->e_conv : 1e-10;
+    o->g_conv = 1e-7;
+    o->max_iter = 200;
+    o->jk = "exact"; /* NWChem's and Psi4's references use exact integrals */
+    if (su->guess) {
+        o->guess = OS_GUESS_ORBITALS;
+        o->guess_orbitals = su->guess;
+    }
+}
+
 /* SCF of mol in the gas phase (s NULL) or with the solvent s. */
 static int run_scf(const os_molecule *mol, const os_basis *bs, const scf_setup *su, os_solvent *s,
                    os_scf_result *res)
 {
     os_scf_options o;
-    os_scf_options_default(&o);
-    o.method = su->method;
-    o.grid = su->grid;
-    o.nthreads = 2;
-    o.e_conv = su->e_conv > 0 ? su->e_conv : 1e-10;
-    o.g_conv = 1e-7;
-    o.max_iter = 200;
-    o.jk = "exact"; /* NWChem's references use exact integrals */
-    if (su->guess) {
-        o.guess = OS_GUESS_ORBITALS;
-        o.guess_orbitals = su->guess;
-    }
+    scf_options_of(su, &o);
     os_scf_potential p;
     if (s) {
         p = os_solvent_potential(s);
@@ -470,8 +484,8 @@ static void fock_case(void)
         os_solvent *s;
         os_error err;
         e[k] = homo[k] = lumo[k] = NAN;
+        if (k == 1) o.fock = OS_SOLVENT_FOCK_VARIATIONAL;
         if (os_solvent_new(&mol, &bs, &o, &s, &err) != OS_OK) continue;
-        os_solvent_use_variational_fock(s, k == 1);
         os_scf_result res;
         scf_setup su = {.method = "hf"};
         if (run_scf(&mol, &bs, &su, s, &res)) {
@@ -496,6 +510,350 @@ static void fock_case(void)
     os_molecule_free(&mol);
 }
 
+/* ------------------------------------------------------------ gradients */
+
+/* A molecule from tests/reference/GEOM with its comment line's charge and
+ * multiplicity, and its basis. */
+static int load_geometry(const char *geom, const char *basis, os_molecule *mol, os_basis *bs)
+{
+    char path[512];
+    os_error err;
+    snprintf(path, sizeof path, "%s/%s", OS_REF_DIR, geom);
+    if (os_molecule_read_xyz(path, mol, &err) != OS_OK ||
+        os_molecule_set_state(mol, mol->charge, mol->mult, &err) != OS_OK ||
+        os_basis_load(mol, basis, NULL, OS_PURE_DEFAULT, bs, &err) != OS_OK) {
+        printf("FAIL %s: %s\n", geom, err.msg);
+        return 0;
+    }
+    return 1;
+}
+
+/* Our default model (SWIG, Bondi x 1.2) with the given surface, Fock term, eps. */
+static void model_options(const char *cavity, int fock, double eps, os_solvent_options *o)
+{
+    os_solvent_options_default(o);
+    o->eps = eps;
+    o->fock = fock;
+    o->nthreads = 2;
+    if (!strcmp(cavity, "nwchem")) {
+        o->cavity = OS_CAVITY_NWCHEM;
+        o->npoints = 2;
+    }
+}
+
+/* G_pol of the fixed AO density P with the molecule at its current geometry. */
+static double fixed_density_energy(const os_molecule *mol, const char *basis,
+                                   const os_solvent_options *o, const double *P)
+{
+    os_basis bs;
+    os_solvent *s;
+    os_error err;
+    double e = NAN;
+    if (os_basis_load(mol, basis, NULL, OS_PURE_DEFAULT, &bs, &err) != OS_OK) return e;
+    double *V = calloc((size_t)bs.nbf * bs.nbf, sizeof(double));
+    if (V && os_solvent_new(mol, &bs, o, &s, &err) == OS_OK) {
+        os_scf_potential p = os_solvent_potential(s);
+        if (p.build(p.ctx, P, V, &e, &err) != OS_OK) e = NAN;
+        os_solvent_free(s);
+    }
+    free(V);
+    os_basis_free(&bs);
+    return e;
+}
+
+/* The solvent's gradient callback at a fixed density P (the solvated SCF's)
+ * against central differences of G_pol(X; P) with P held fixed: every
+ * geometric term (potential, A with the switching functions, points moving
+ * with their atoms).  The callback also carries c tr(P dS/dX), the change of
+ * Q = sum Z - tr(P S) in G_pol; with Q fixed at the molecule's charge, as
+ * here, the differences lack it, so it is taken off first. */
+static void grad_fixed_case(const char *geom, const char *basis, const char *cavity,
+                            const char *fock, double tol)
+{
+    os_molecule mol;
+    os_basis bs;
+    if (!load_geometry(geom, basis, &mol, &bs)) return;
+    os_solvent_options o;
+    model_options(cavity, strcmp(fock, "nwchem") ? OS_SOLVENT_FOCK_VARIATIONAL
+                                                 : OS_SOLVENT_FOCK_NWCHEM, 7.2, &o);
+    os_solvent *s;
+    os_error err;
+    os_scf_result res;
+    int n = bs.nbf, na3 = 3 * mol.natom;
+    double *P = calloc((size_t)n * n, sizeof(double)), *D = calloc((size_t)n * n, sizeof(double));
+    double *g = calloc(na3, sizeof(double)), *gS = calloc(na3, sizeof(double));
+    scf_setup su = {.method = "hf"};
+    if (!check_true("solvent model built", os_solvent_new(&mol, &bs, &o, &s, &err) == OS_OK) ||
+        !run_scf(&mol, &bs, &su, s, &res))
+        return;
+    for (int sp = 0; sp < 2; ++sp) {
+        os_scf_density(&res, sp, D, &err);
+        for (int k = 0; k < n * n; ++k) P[k] += D[k];
+    }
+    os_scf_potential p = os_solvent_potential(s);
+    check_true("gradient callback", p.gradient(p.ctx, P, g, &err) == OS_OK);
+    double c = os_solvent_solution(s)->fock_overlap;
+    for (int k = 0; k < n * n; ++k) D[k] = c * P[k];
+    os_int1e_overlap_grad(&bs, 2, D, gS, &err);
+    printf("     %s: %d elements, Q-term coefficient c = %.3e Eh\n", os_solvent_describe(s),
+           os_solvent_npoints(s), c);
+    const double h = 1e-4;
+    double worst = 0.0, sum[3] = {0, 0, 0};
+    for (int i = 0; i < na3; ++i) {
+        double x0 = mol.xyz[i];
+        mol.xyz[i] = x0 + h;
+        double ep = fixed_density_energy(&mol, basis, &o, P);
+        mol.xyz[i] = x0 - h;
+        double em = fixed_density_energy(&mol, basis, &o, P);
+        mol.xyz[i] = x0;
+        double fd = (ep - em) / (2 * h), an = g[i] - gS[i];
+        printf("     atom %d %c: analytic % .10f  differences % .10f  (c tr(P dS) % .3e)\n",
+               i / 3 + 1, "xyz"[i % 3], an, fd, gS[i]);
+        worst = fmax(worst, fabs(an - fd));
+        sum[i % 3] += g[i];
+    }
+    char what[200];
+    snprintf(what, sizeof what, "%s %s %s Fock: max |dG_pol/dX - differences| at fixed P, Eh/bohr",
+             geom, cavity, fock);
+    check_close(what, worst, 0.0, tol);
+    check_close("sum over atoms of dG_pol/dX (translation), Eh/bohr",
+                fabs(sum[0]) + fabs(sum[1]) + fabs(sum[2]), 0.0, 1e-9);
+    free(P);
+    free(D);
+    free(g);
+    free(gS);
+    os_scf_result_free(&res);
+    os_solvent_free(s);
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+}
+
+typedef struct {
+    const char *basis, *cavity;
+    os_scf_options scf;
+    os_solvent_options so;
+} solvated_setup;
+
+/* The solvated SCF energy at the molecule's current geometry (from guess). */
+static double solvated_energy(const os_molecule *mol, const solvated_setup *su,
+                              const os_scf_result *guess)
+{
+    os_basis bs;
+    os_solvent *s;
+    os_error err;
+    double e = NAN;
+    if (os_basis_load(mol, su->basis, NULL, OS_PURE_DEFAULT, &bs, &err) != OS_OK) return e;
+    if (os_solvent_new(mol, &bs, &su->so, &s, &err) == OS_OK) {
+        os_scf_options o = su->scf;
+        os_scf_potential p = os_solvent_potential(s);
+        o.potentials = &p;
+        o.npotentials = 1;
+        o.guess = OS_GUESS_ORBITALS;
+        o.guess_orbitals = guess;
+        os_scf_result r;
+        if (os_scf_run(mol, &bs, &o, &r, &err) == OS_OK) e = r.energy;
+        else printf("     SCF: %s\n", err.msg);
+        os_scf_result_free(&r);
+        os_solvent_free(s);
+    }
+    os_basis_free(&bs);
+    return e;
+}
+
+/* The whole SCF gradient in solvent (os_scf_gradient with the solvent's
+ * callback) against central differences of the solvated SCF energy
+ * (Richardson-extrapolated). */
+static void grad_scf_case(const char *geom, const char *method, const char *basis,
+                          const char *grid, const char *cavity, double tol)
+{
+    os_molecule mol;
+    os_basis bs;
+    if (!load_geometry(geom, basis, &mol, &bs)) return;
+    solvated_setup su = {.basis = basis, .cavity = cavity};
+    os_scf_options_default(&su.scf);
+    su.scf.method = method;
+    su.scf.grid = strcmp(grid, "-") ? grid : NULL;
+    su.scf.e_conv = 1e-11;
+    su.scf.g_conv = 1e-9;
+    su.scf.max_iter = 200;
+    su.scf.nthreads = 2;
+    su.scf.jk = "exact"; /* the gradient differentiates exact integrals (no DF gradient yet) */
+    model_options(cavity, OS_SOLVENT_FOCK_VARIATIONAL, 7.2, &su.so);
+    os_solvent *s;
+    os_error err;
+    os_scf_result res;
+    int na3 = 3 * mol.natom;
+    double *g = calloc(na3, sizeof(double));
+    if (!check_true("solvent model built", os_solvent_new(&mol, &bs, &su.so, &s, &err) == OS_OK))
+        return;
+    os_scf_options o = su.scf;
+    os_scf_potential p = os_solvent_potential(s);
+    o.potentials = &p;
+    o.npotentials = 1;
+    if (!check_true("solvated SCF", os_scf_run(&mol, &bs, &o, &res, &err) == OS_OK) ||
+        !check_true("gradient", os_scf_gradient(&mol, &bs, &o, &res, g, &err) == OS_OK)) {
+        printf("     %s\n", err.msg);
+        return;
+    }
+    printf("     %s %s/%s, %s: E = %.10f\n", geom, method, basis, os_solvent_describe(s),
+           res.energy);
+    /* Richardson-extrapolated central differences (steps h and 2h): the
+     * O(h^2) truncation error (~1e-7 Eh/bohr at h = 1e-3) is removed. */
+    const double h = 1e-3;
+    double worst = 0.0;
+    for (int i = 0; i < na3; ++i) {
+        double x0 = mol.xyz[i], d[2];
+        for (int k = 0; k < 2; ++k) {
+            double step = h * (1 + k);
+            mol.xyz[i] = x0 + step;
+            double ep = solvated_energy(&mol, &su, &res);
+            mol.xyz[i] = x0 - step;
+            double em = solvated_energy(&mol, &su, &res);
+            d[k] = (ep - em) / (2 * step);
+        }
+        mol.xyz[i] = x0;
+        double fd = (4 * d[0] - d[1]) / 3;
+        printf("     atom %d %c: analytic % .10f  differences % .10f\n", i / 3 + 1, "xyz"[i % 3],
+               g[i], fd);
+        worst = fmax(worst, fabs(g[i] - fd));
+    }
+    char what[200];
+    snprintf(what, sizeof what, "%s %s %s: max |dE/dX - differences|, Eh/bohr", geom, method,
+             cavity);
+    check_close(what, worst, 0.0, tol);
+    free(g);
+    os_scf_result_free(&res);
+    os_solvent_free(s);
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+}
+
+/* ------------------------------------------------------ Delta-SCF redox */
+
+/* E(N+1) - E(N) in eV -> the reduction potential vs Li/Li+ (V). */
+static double reduction_potential(double e_n, double e_red)
+{
+    return -(e_red - e_n) * OS_HARTREE_EV - OS_LI_ABS_POTENTIAL_V;
+}
+
+/* Vertical reduction in solvent (os_redox_vertical) against NWChem's COSMO
+ * pair PARENT -> ION (UKS for the ion; same geometry, radii, eps, f):
+ * NWChem's discretization and Fock term within tol_nw (V), and our default
+ * model (SWIG, variational Fock term, the same radii) within tol_default. */
+static void redox_case(const char *parent, const char *ion_case, const char *grid,
+                       double tol_nw, double tol_default)
+{
+    cosmo_ref r, ri;
+    os_molecule mol;
+    os_basis bs;
+    if (!open_case(parent, &r, &mol, &bs) ||
+        !check_true("ion reference loaded", read_cosmo_ref(ion_case, &ri)))
+        return;
+    double want = reduction_potential(r.energy_sol, ri.energy_sol);
+    printf("     NWChem: E_sol(N) %.10f  E_sol(N+1) %.10f  E_red %.4f V vs Li/Li+\n",
+           r.energy_sol, ri.energy_sol, want);
+    os_scf_result gas;
+    scf_setup su = {.method = r.method, .grid = grid};
+    if (!run_scf(&mol, &bs, &su, NULL, &gas)) return;
+    su.guess = &gas;
+    for (int nwchem = 1; nwchem >= 0; --nwchem) {
+        os_solvent_options o;
+        ref_options(&r, nwchem, &o);
+        if (!nwchem) o.fock = OS_SOLVENT_FOCK_VARIATIONAL; /* our default SCF */
+        os_solvent *s;
+        os_error err;
+        os_scf_result sol;
+        if (!check_true("solvent model built", os_solvent_new(&mol, &bs, &o, &s, &err) == OS_OK))
+            continue;
+        int ok = run_scf(&mol, &bs, &su, s, &sol);
+        os_solvent_free(s);
+        if (!ok) continue;
+        os_scf_options so;
+        scf_setup sion = {.method = r.method, .grid = grid};
+        scf_options_of(&sion, &so);
+        os_redox_result rr;
+        if (check_true("ion SCF", os_redox_vertical(&mol, &bs, &so, &o, &sol, 1, &rr, NULL,
+                                                    &err) == OS_OK)) {
+            printf("     %s: E(N) %.10f  E(N+1) %.10f (charge %d, mult %d, <S^2> %.4f, "
+                   "%d iterations)  E_red %.4f V\n",
+                   nwchem ? "NWChem's surface and Fock term" : "default model (SWIG, variational)",
+                   rr.e_n, rr.e_ion, rr.charge, rr.mult, rr.s2, rr.iterations, rr.potential_v);
+            check_true("ion's charge and multiplicity as NWChem's",
+                       rr.charge == ri.charge && rr.mult == ri.mult);
+            if (nwchem) /* NWChem prints <S^2> with 4 decimals */
+                check_close("ion's <S^2> vs NWChem's", rr.s2, ri.s2, 6e-5);
+            check_close(nwchem ? "E_red vs NWChem, its discretization, V"
+                               : "E_red vs NWChem, our default model, V",
+                        rr.potential_v, want, nwchem ? tol_nw : tol_default);
+        } else {
+            printf("     %s\n", err.msg);
+        }
+        os_scf_result_free(&sol);
+    }
+    os_scf_result_free(&gas);
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+}
+
+/* The first number after KEY in a reference text file. */
+static double read_number(const char *file, const char *key)
+{
+    char path[512], line[512];
+    snprintf(path, sizeof path, "%s/%s", OS_REF_DIR, file);
+    FILE *f = fopen(path, "r");
+    double v = NAN;
+    size_t n = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, key, n) && line[n] == ' ') {
+            v = atof(line + n + 1);
+            break;
+        }
+    if (f) fclose(f);
+    return v;
+}
+
+/* Gas-phase vertical reduction (RKS -> UKS doublet from the RKS orbitals)
+ * of cosmo/geom/MOL.xyz against Psi4 1.3.2's energies of both species at
+ * the same geometry, grid and basis (tests/reference/cosmo/psi4_MOL_*). */
+static void redox_gas_case(const char *name, double tol)
+{
+    os_molecule mol;
+    os_basis bs;
+    char geom[256], ref_n[256], ref_red[256];
+    snprintf(geom, sizeof geom, "cosmo/geom/%s.xyz", name);
+    snprintf(ref_n, sizeof ref_n, "cosmo/psi4_%s_n_b3lyp_631pgs_gas.txt", name);
+    snprintf(ref_red, sizeof ref_red, "cosmo/psi4_%s_red_b3lyp_631pgs_gas.txt", name);
+    if (!load_geometry(geom, "6-31+G*", &mol, &bs)) return;
+    os_basis_free(&bs);
+    os_error err;
+    if (os_basis_load(&mol, "6-31+G*", NULL, OS_CARTESIAN, &bs, &err) != OS_OK) return;
+    double want_n = read_number(ref_n, "E_B3LYP");
+    double want_red = read_number(ref_red, "E_B3LYP");
+    scf_setup su = {.method = "b3lyp", .grid = "150,974", .e_conv = 1e-10};
+    os_scf_result gas;
+    if (!run_scf(&mol, &bs, &su, NULL, &gas)) return;
+    os_scf_options so;
+    scf_options_of(&su, &so);
+    os_redox_result rr;
+    if (check_true("ion SCF", os_redox_vertical(&mol, &bs, &so, NULL, &gas, 1, &rr, NULL, &err) ==
+                                  OS_OK)) {
+        printf("     E(N) %.10f (Psi4 %.10f)  E(N+1) %.10f (Psi4 %.10f), <S^2> %.4f, "
+               "E_red %.4f V\n", rr.e_n, want_n, rr.e_ion, want_red, rr.s2, rr.potential_v);
+        check_close("E(N) vs Psi4 RKS, Eh", rr.e_n, want_n, tol);
+        check_close("E(N+1) vs Psi4 UKS, Eh", rr.e_ion, want_red, tol);
+        check_close("E(N+1) - E(N) vs Psi4, Eh", rr.e_ion - rr.e_n, want_red - want_n, tol);
+        check_close("gas-phase E_red from Psi4's energies, V", rr.potential_v,
+                    reduction_potential(want_n, want_red), 1e-9 + tol * OS_HARTREE_EV);
+        check_true("doublet radical anion", rr.charge == -1 && rr.mult == 2);
+        check_close("<S^2> near 3/4", rr.s2, 0.75, 0.01);
+    } else {
+        printf("     %s\n", err.msg);
+    }
+    os_scf_result_free(&gas);
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+}
+
 int main(int argc, char **argv)
 {
     os_blas_set_threads(1);
@@ -514,9 +872,20 @@ int main(int argc, char **argv)
         smooth_case();
     } else if (!strcmp(mode, "fock")) {
         fock_case();
+    } else if (!strcmp(mode, "grad-fixed") && argc > 6) {
+        grad_fixed_case(argv[2], argv[3], argv[4], argv[5], atof(argv[6]));
+    } else if (!strcmp(mode, "redox") && argc > 6) {
+        redox_case(argv[2], argv[3], strcmp(argv[4], "-") ? argv[4] : NULL, atof(argv[5]),
+                   atof(argv[6]));
+    } else if (!strcmp(mode, "redox-gas") && argc > 3) {
+        redox_gas_case(argv[2], atof(argv[3]));
+    } else if (!strcmp(mode, "grad-scf") && argc > 7) {
+        grad_scf_case(argv[2], argv[3], argv[4], argv[5], argv[6], atof(argv[7]));
     } else {
         fprintf(stderr, "usage: %s integrals | surface CASE | compare CASE TOL_EH TOL_KCAL [GRID] | "
-                        "sphere | smooth | fock\n",
+                        "sphere | smooth | fock | grad-fixed GEOM BASIS CAVITY FOCK TOL | "
+                        "grad-scf GEOM METHOD BASIS GRID CAVITY TOL | redox PARENT ION GRID TOL_V TOL_V_DEFAULT | "
+                        "redox-gas MOL TOL\n",
                 argv[0]);
         return 2;
     }

@@ -79,6 +79,10 @@ CASES = {
     "formaldehyde_red_b3lyp_631pgs_eps7": (C + "formaldehyde.xyz", "b3lyp", "6-31+g*", -1, 2, EPS_DME, "st", 2, 0, {"surface": 1}),
     "acetate_b3lyp_631pgs_eps7": (G + "acetate.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 2, 0, {"surface": 1}),
     "acetate_red_b3lyp_631pgs_eps7": (G + "acetate.xyz", "b3lyp", "6-31+g*", -2, 2, EPS_DME, "st", 2, 0, {"surface": 1}),
+    # (formate -> radical dianion was tried: NWChem's gas-phase UKS dianion did not converge in
+    # 300 iterations, so its COSMO step never ran)
+    "so2_b3lyp_631pgs_eps7": (C + "so2.xyz", "b3lyp", "6-31+g*", 0, 1, EPS_DME, "st", 2, 0, {}),
+    "so2_red_b3lyp_631pgs_eps7": (C + "so2.xyz", "b3lyp", "6-31+g*", -1, 2, EPS_DME, "st", 2, 0, {}),
     "benzoquinone_b3lyp_631pgs_eps7": (C + "benzoquinone.xyz", "b3lyp", "6-31+g*", 0, 1, EPS_DME, "st", 2, 0, {"surface": 1, "gas_task": False}),
     "benzoquinone_red_b3lyp_631pgs_eps7": (C + "benzoquinone.xyz", "b3lyp", "6-31+g*", -1, 2, EPS_DME, "st", 2, 0, {"surface": 1, "gas_task": False}),
     "tfa_b3lyp_631pgs_eps7": (C + "tfa.xyz", "b3lyp", "6-31+g*", -1, 1, EPS_DME, "st", 2, 0, {"surface": 1, "gas_task": False}),
@@ -100,6 +104,7 @@ CASES = {
 REDUCTIONS = [
     ("formaldehyde_b3lyp_631pgs_eps7", "formaldehyde_red_b3lyp_631pgs_eps7"),
     ("acetate_b3lyp_631pgs_eps7", "acetate_red_b3lyp_631pgs_eps7"),
+    ("so2_b3lyp_631pgs_eps7", "so2_red_b3lyp_631pgs_eps7"),
     ("acetate_b3lyp_631pgs_eps7_m4", "acetate_red_b3lyp_631pgs_eps7_m4"),
     ("benzoquinone_b3lyp_631pgs_eps7", "benzoquinone_red_b3lyp_631pgs_eps7"),
     ("tfa_b3lyp_631pgs_eps7", "tfa_red_b3lyp_631pgs_eps7"),

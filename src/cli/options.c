@@ -3,9 +3,13 @@
  * any work. */
 #include "cli/cli.h"
 
-#include <errno.h>
+#include "cli/numeric.h"
+#include "core/parse.h"
+#include "core/error.h"
+#include "report/report.h"
+
+#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +19,8 @@
 static void usage(FILE *f, const char *basis_dir)
 {
     fprintf(f,
-            "usage: orbscreen [options] FILE.xyz...\n"
+            "usage: orbscreen [options] FILE...     (XYZ, multi-frame XYZ, SDF/MOL; - for stdin)\n"
+            "       orbscreen [options] --qcschema-in FILE|-\n"
             "Frontier-orbital (HOMO/LUMO) energies; anions ranked by LUMO (lowest = most easily reduced).\n"
             "\n"
             "  --method NAME     hf, b3lyp (default), b3lyp5, pbe, pbe0, blyp, bp86, tpss, m06-2x,\n"
@@ -31,13 +36,27 @@ static void usage(FILE *f, const char *basis_dir)
             "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
-            "                    (exact integrals unless --jk says otherwise)\n"
+            "  --reduction       vertical reduction potential vs Li/Li+ by Delta-SCF (N+1 electrons,\n"
+            "                    UKS/UHF from the N-electron orbitals) in the solvent (dme-dol when\n"
+            "                    neither --solvent nor --eps is given); anions ranked by it\n"
+            "  --oxidation       also the vertical oxidation potential (N-1 electrons)\n"
+            "  --rank-by KEY     lumo (gas phase), lumo-solv (in the solvent) or reduction\n"
+            "                    (default: reduction when computed, else the run's LUMO)\n"
             "  --opt             optimize each geometry (redundant internals, BFGS, RFO; Gaussian's\n"
             "                    default criteria), then report the orbitals there; writes\n"
-            "                    <out>/<name>.opt.xyz (exact integrals unless --jk says otherwise)\n"
+            "                    <out>/<name>.opt.xyz (gas phase)\n"
             "  --opt-steps N     gradients per optimization at most (default 100)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
+            "  --resume          keep the molecules the results folder already has for the same\n"
+            "                    input bytes, frame and options; compute only the others\n"
+            "  --shard K/N       run only every N-th molecule, starting with the K-th (1 <= K <= N);\n"
+            "                    combine the shards' folders with: orbscreen merge OUT DIR...\n"
             "  --json PATH       also write the JSON document to PATH (- for stdout)\n"
+            "  --qcschema DIR    one QCSchema AtomicResult (JSON) per molecule in DIR\n"
+            "  --qcschema-in F   run the QCSchema AtomicInput in F (- for stdin); the\n"
+            "                    AtomicResult goes to stdout\n"
+            "  --cube LIST       Gaussian cube files of orbitals in the results folder:\n"
+            "                    homo, lumo, homo-K, lumo+K or an orbital number N\n"
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
@@ -50,27 +69,76 @@ static void usage(FILE *f, const char *basis_dir)
             "  --quiet           nothing on stderr but errors\n"
             "  --help, --version\n"
             "\n"
-            "Exit status: 0 all molecules converged, 1 some molecule failed, 2 usage error.\n",
+            "Exit status: 0 all molecules converged, 1 some molecule failed, 2 usage error.\n"
+            "The ranked table goes to stdout (stderr when --json - uses stdout); progress\n"
+            "and errors to stderr.  See orbscreen(1).\n",
             basis_dir ? basis_dir : os_basis_default_dir());
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
+static void print_version(void)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi) return 0;
+    os_build_info bi;
+    os_build_info_get(&bi);
+    printf("orbscreen %s (git %s)\n", bi.version, bi.git_commit);
+    printf("  libint2  %s\n  libxc    %s\n  OpenBLAS %s\n", bi.libint2, bi.libxc, bi.openblas);
+}
+
+void cli_error(const char *msg)
+{
+    fputs("orbscreen: ", stderr);
+    os_report_put_text(stderr, msg, 0, 0);
+    fputc('\n', stderr);
+}
+
+/* A numeric option's value (cli/numeric.c: the grammar and the range); a
+ * bad one is reported naming the option.  Returns 1 when *iv or *rv was set. */
+static int number_option(const char *opt, const char *arg, long *iv, double *rv)
+{
+    char msg[256];
+    int ok = cli_numeric_parse(opt, arg, iv, rv, msg, sizeof msg);
+    if (ok == 0) fprintf(stderr, "orbscreen: %s (see --help)\n", msg);
+    return ok == 1;
+}
+
+/* The integer option's value into *out (its range fits an int). */
+static int int_option(const char *opt, const char *arg, int *out)
+{
+    long v = 0;
+    double unused;
+    if (!number_option(opt, arg, &v, &unused)) return 0;
     *out = (int)v;
     return 1;
 }
 
-static int parse_double(const char *s, double lo, double hi, double *out)
+/* --shard K/N: two decimal integers, 1 <= K <= N; says what is wrong. */
+static int parse_shard(const char *s, int *k, int *n)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v > lo) || v > hi) return 0;
-    *out = v;
+    const char *slash = strchr(s, '/');
+    char kbuf[32], msg[OS_MSG_LEN];
+    size_t klen = slash ? (size_t)(slash - s) : 0;
+    long kv = 0, nv = 0;
+    if (!slash || klen == 0 || klen >= sizeof kbuf || strspn(s, "0123456789") != klen ||
+        slash[1] == '\0' || strspn(slash + 1, "0123456789") != strlen(slash + 1)) {
+        snprintf(msg, sizeof msg, "--shard wants K/N with whole numbers, e.g. 2/8 (got '%.64s')", s);
+        cli_error(msg);
+        return 0;
+    }
+    memcpy(kbuf, s, klen);
+    kbuf[klen] = '\0';
+    if (os_parse_int(slash + 1, 1, 1000000, &nv) != OS_NUM_OK ||
+        os_parse_int(kbuf, 1, 1000000, &kv) != OS_NUM_OK) {
+        snprintf(msg, sizeof msg, "--shard %.64s: K and N must be between 1 and 1000000", s);
+        cli_error(msg);
+        return 0;
+    }
+    *k = (int)kv;
+    *n = (int)nv;
+    if (*k > *n) {
+        snprintf(msg, sizeof msg, "--shard %.64s: K must be at most N (shards 1/%d .. %d/%d)", s,
+                 *n, *n, *n);
+        cli_error(msg);
+        return 0;
+    }
     return 1;
 }
 
@@ -100,7 +168,8 @@ static const char *installed_basis_dir(cli_options *o)
 int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
-           O_SOLVENT, O_EPS, O_GRAD, O_JK, O_AUX, O_OPT, O_OPT_STEPS };
+           O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX, O_RED, O_OX,
+           O_RANKBY, O_RESUME, O_SHARD, O_OPT, O_OPT_STEPS };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -116,10 +185,16 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"memory", required_argument, 0, O_MEM},
         {"solvent", required_argument, 0, O_SOLVENT},
         {"eps", required_argument, 0, O_EPS},
+        {"qcschema", required_argument, 0, O_QCS},
+        {"qcschema-in", required_argument, 0, O_QCSIN},
+        {"cube", required_argument, 0, O_CUBE},
         {"gradient", no_argument, 0, O_GRAD},
         {"opt", no_argument, 0, O_OPT},
         {"opt-steps", required_argument, 0, O_OPT_STEPS},
+        {"reduction", no_argument, 0, O_RED},   {"oxidation", no_argument, 0, O_OX},
+        {"rank-by", required_argument, 0, O_RANKBY},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
+        {"resume", no_argument, 0, O_RESUME},   {"shard", required_argument, 0, O_SHARD},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -128,30 +203,30 @@ int cli_parse(int argc, char **argv, cli_options *o)
     o->pure = OS_PURE_DEFAULT;
     o->jobs = 1;
     o->opt_max_steps = 100;
-    int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+    for (;;) {
+        int idx = -1;
+        int c = getopt_long(argc, argv, "hV", longopts, &idx);
+        if (c == -1) break;
+        /* Every option with a value is long: idx names it. */
+        const char *name = idx >= 0 ? longopts[idx].name : "?";
+        int ok = 1, mb = 0;
+        long unused_long;
         switch (c) {
         case 'm': o->scf.method = optarg; break;
         case 'b': o->basis = optarg; break;
         case 'c':
-            if (!parse_int(optarg, -1000, 1000, &o->charge)) goto bad_value;
+            ok = int_option(name, optarg, &o->charge);
             o->has_charge = 1;
             break;
         case 'M':
-            if (!parse_int(optarg, 1, 1000, &o->mult)) goto bad_value;
+            ok = int_option(name, optarg, &o->mult);
             o->has_mult = 1;
             break;
         case 'j': o->json = optarg; break;
-        case 't':
-            if (!parse_int(optarg, 1, 4096, &o->threads)) goto bad_value;
-            break;
-        case 'J':
-            if (!parse_int(optarg, 1, 4096, &o->jobs)) goto bad_value;
-            break;
-        case O_MAXIT:
-            if (!parse_int(optarg, 1, 100000, &o->scf.max_iter)) goto bad_value;
-            break;
+        case 't': ok = int_option(name, optarg, &o->threads); break;
+        case 'J': ok = int_option(name, optarg, &o->jobs); break;
+        case O_MAXIT: ok = int_option(name, optarg, &o->scf.max_iter); break;
         case 'v': o->verbose = 1; break;
         case 'q': o->quiet = 1; break;
         case O_CART: o->pure = OS_CARTESIAN; break;
@@ -161,41 +236,74 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_NORES: o->out_dir = NULL; break;
         case O_BDIR: o->basis_dir = optarg; break;
         case O_UHF: o->scf.unrestricted = 1; break;
-        case O_GRAD: o->gradient = 1; break;
         case O_OPT: o->opt = 1; break;
-        case O_OPT_STEPS:
-            if (!parse_int(optarg, 1, 10000, &o->opt_max_steps)) goto bad_value;
+        case O_OPT_STEPS: ok = int_option(name, optarg, &o->opt_max_steps); break;
+        case O_RESUME: o->resume = 1; break;
+        case O_SHARD:
+            if (!parse_shard(optarg, &o->shard_k, &o->shard_n)) return EXIT_USAGE;
+            break;
+        case O_MEM:
+            ok = int_option(name, optarg, &mb);
+            o->scf.memory_mb = (size_t)mb;
+            break;
+        case O_GRAD: o->gradient = 1; break;
+        case O_RED: o->reduction = 1; break;
+        case O_OX: o->oxidation = 1; break;
+        case O_RANKBY:
+            if (!strcmp(optarg, "lumo")) o->rank_by = OS_RANK_LUMO;
+            else if (!strcmp(optarg, "lumo-solv")) o->rank_by = OS_RANK_LUMO_SOLV;
+            else if (!strcmp(optarg, "reduction")) o->rank_by = OS_RANK_REDUCTION;
+            else {
+                cli_error("--rank-by: lumo, lumo-solv or reduction (see --help)");
+                return EXIT_USAGE;
+            }
             break;
         case O_JK: o->scf.jk = optarg; break;
         case O_AUX: o->scf.aux = optarg; break;
-        case O_MEM: {
-            int mb;
-            if (!parse_int(optarg, 0, INT_MAX, &mb)) goto bad_value;
-            o->scf.memory_mb = (size_t)mb;
+        case O_SOLVENT: o->solvent = optarg; break;
+        case O_EPS: ok = number_option(name, optarg, &unused_long, &o->eps); break;
+        case O_QCS: o->qcschema_dir = optarg; break;
+        case O_QCSIN: o->qcschema_in = optarg; break;
+        case O_CUBE: {
+            os_error cerr;
+            if (os_cube_parse_spec(optarg, o->cube, &o->ncube, &cerr) != OS_OK) {
+                char msg[OS_MSG_LEN + 16];
+                snprintf(msg, sizeof msg, "--cube: %s", cerr.msg);
+                cli_error(msg);
+                return EXIT_USAGE;
+            }
             break;
         }
-        case O_SOLVENT: o->solvent = optarg; break;
-        case O_EPS:
-            if (!parse_double(optarg, 1.0, 1e6, &o->eps)) goto bad_value;
-            break;
         case 'h':
             if (!o->basis_dir) o->basis_dir = installed_basis_dir(o);
             usage(stdout, o->basis_dir);
             return EXIT_ALL_OK;
-        case 'V': printf("orbscreen %s\n", OS_VERSION); return EXIT_ALL_OK;
-        default:
-            fprintf(stderr, "orbscreen: unknown or incomplete option '%s' (see --help)\n",
-                    argv[optind - 1]);
+        case 'V': print_version(); return EXIT_ALL_OK;
+        default: {
+            char q[OS_QUOTE_LEN], m[OS_QUOTE_LEN + 64];
+            const char *a = argv[optind - 1];
+            snprintf(m, sizeof m, "unknown or incomplete option '%s' (see --help)",
+                     os_quote(q, sizeof q, a, strlen(a)));
+            cli_error(m);
             return EXIT_USAGE;
         }
-        continue;
-    bad_value:
-        fprintf(stderr, "orbscreen: invalid value '%s' for %s (see --help)\n", optarg,
-                argv[optind - 1]);
+        }
+        if (!ok) return EXIT_USAGE;
+    }
+    if (o->qcschema_in && optind < argc) {
+        fprintf(stderr, "orbscreen: --qcschema-in takes no other input files\n");
         return EXIT_USAGE;
     }
-    if (optind >= argc) {
-        fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE.xyz...)\n");
+    if (!o->qcschema_in && optind >= argc) {
+        fprintf(stderr, "orbscreen: no input files (usage: orbscreen [options] FILE...)\n");
+        return EXIT_USAGE;
+    }
+    if (o->resume && !o->out_dir) {
+        fprintf(stderr, "orbscreen: --resume reads the results folder: not with --no-results\n");
+        return EXIT_USAGE;
+    }
+    if (o->ncube > 0 && !o->out_dir) {
+        fprintf(stderr, "orbscreen: --cube writes into the results folder: not with --no-results\n");
         return EXIT_USAGE;
     }
     o->inputs = argv + optind;
@@ -207,23 +315,66 @@ int cli_parse(int argc, char **argv, cli_options *o)
     os_error err;
     double eps;
     if (o->solvent && os_solvent_lookup(o->solvent, &eps, &o->solvent, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+        cli_error(err.msg);
         return EXIT_USAGE;
     }
     if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
-    if ((o->gradient || o->opt) && o->eps > 0.0) {
-        fprintf(stderr, "orbscreen: %s in a solvent needs the solvent's gradient term, "
-                        "which is not there yet: use it in the gas phase\n",
-                o->opt ? "--opt" : "--gradient");
+    if (o->opt && o->eps > 0.0) {
+        cli_error("--opt in a solvent is not there yet (the solvent's gradient is, the "
+                  "optimizer's solvent term is not): optimize in the gas phase");
         return EXIT_USAGE;
     }
-    /* Until the density-fitted gradient exists, a run that needs gradients
-     * (--gradient, --opt) differentiates exact integrals unless --jk asked
-     * otherwise (which is then refused per molecule with its reason). */
-    if ((o->gradient || o->opt) && !o->scf.jk) o->scf.jk = "exact";
-    if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
-        fprintf(stderr, "orbscreen: %s\n", err.msg);
+    if (o->opt && o->resume) {
+        cli_error("--opt with --resume is not there yet (the records do not keep the "
+                  "optimization's history)");
         return EXIT_USAGE;
+    }
+    /* Reduction potentials mean something in a dielectric only (the gas-phase
+     * dianions are unbound): the paper's electrolyte unless told otherwise. */
+    if ((o->reduction || o->oxidation) && o->eps == 0.0 &&
+        os_solvent_lookup("dme-dol", &o->eps, &o->solvent, &err) != OS_OK) {
+        cli_error(err.msg);
+        return EXIT_USAGE;
+    }
+    if (o->rank_by == OS_RANK_REDUCTION && !o->reduction) {
+        cli_error("--rank-by reduction needs --reduction");
+        return EXIT_USAGE;
+    }
+    if (o->rank_by == OS_RANK_LUMO_SOLV && o->eps == 0.0) {
+        cli_error("--rank-by lumo-solv needs --solvent or --eps");
+        return EXIT_USAGE;
+    }
+    if (o->rank_by == OS_RANK_AUTO)
+        o->rank_by = o->reduction ? OS_RANK_REDUCTION
+                     : o->eps > 0.0 ? OS_RANK_LUMO_SOLV
+                                    : OS_RANK_LUMO;
+    if (os_scf_options_check(&o->scf, &err) != OS_OK || os_basis_check(o->basis, &err) != OS_OK) {
+        cli_error(err.msg);
+        return EXIT_USAGE;
+    }
+    /* --json onto a device, FIFO or folder is refused when the batch ends
+     * (report/atomic.c); say so now, before the batch's work is lost. */
+    struct stat jsb;
+    if (o->json && strcmp(o->json, "-") != 0 && stat(o->json, &jsb) == 0 &&
+        !S_ISREG(jsb.st_mode)) {
+        os_fail(&err, OS_ERR_IO,
+                "--json %s: it is %s (only regular files are written, never put in the place "
+                "of anything else)",
+                o->json, os_file_kind(jsb.st_mode));
+        cli_error(err.msg);
+        return EXIT_USAGE;
+    }
+    /* A closed standard stream would hand its descriptor to the next file
+     * opened, and output meant for it would land there: hold it on
+     * /dev/null, and refuse --json - when stdout is the closed one. */
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) != -1) continue;
+        if (fd == 1 && o->json && strcmp(o->json, "-") == 0) {
+            fprintf(stderr, "orbscreen: --json -: standard output is closed\n");
+            return EXIT_USAGE;
+        }
+        int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (nfd >= 0 && nfd != fd) close(nfd); /* lowest free descriptor: fd itself */
     }
     return -1;
 }

@@ -12,6 +12,12 @@
 
 os_status os_eigh(int n, double *A, double *w, os_error *err)
 {
+    /* LAPACKE answers a NaN with "info -5" (its 5th argument): say what it means. */
+    for (size_t k = 0; k < (size_t)n * n; ++k)
+        if (!isfinite(A[k]))
+            return os_fail(err, OS_ERR_NUMERIC,
+                           "symmetric eigensolver: the %d x %d matrix has NaN or Inf entries", n,
+                           n);
     lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', n, A, n, w);
     if (info != 0)
         return os_fail(err, OS_ERR_NUMERIC, "symmetric eigensolver failed (dsyevd info %d, n %d)",

@@ -22,5 +22,7 @@ os_status os_grid_parse_spec(const char *spec, int *nrad, int *nang, os_error *e
 os_status os_grid_build(const os_molecule *mol, int nrad, int nang, int nthreads, os_grid *g,
                         os_error *err);
 void os_grid_free(os_grid *g);
+/* Bytes the grid holds. */
+size_t os_grid_memory_bytes(const os_grid *g);
 
 #endif

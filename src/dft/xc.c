@@ -196,6 +196,8 @@ int os_xc_family(const os_xc *xc) { return xc->family; }
 
 int os_xc_nspin(const os_xc *xc) { return xc->nspin; }
 
+const char *os_xc_library_version(void) { return xc_version_string(); }
+
 void os_xc_exx(const os_xc *xc, double *alpha, double *beta, double *omega)
 {
     if (alpha) *alpha = xc->exx_alpha;

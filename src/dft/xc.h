@@ -16,6 +16,8 @@ void os_xc_free(os_xc *xc);
 const char *os_xc_name(const os_xc *xc);  /* canonical name for reports */
 int os_xc_family(const os_xc *xc);        /* OS_XC_* (highest of the components) */
 int os_xc_nspin(const os_xc *xc);         /* nspin given to os_xc_new */
+/* libxc's version ("5.2.3"), as the linked library reports it. */
+const char *os_xc_library_version(void);
 /* Exact exchange: K_total = alpha*K(1/r) + beta*K(erf(omega r)/r).
  * Global hybrids: beta = 0, omega = 0.  HF: alpha = 1. */
 void os_xc_exx(const os_xc *xc, double *alpha, double *beta, double *omega);

@@ -15,8 +15,8 @@
  *   external     each external potential's own gradient callback
  *
  * The two-electron terms follow the SCF's J/K builder (the energy and its
- * gradient must use the same integrals): exact four-centre integrals here
- * (jk_grad.c); a density-fitted variant goes beside it. */
+ * gradient must use the same integrals): exact four-centre integrals
+ * (jk_grad.c) or density fitting over the SCF's fitting basis (df_grad.c). */
 #ifndef OS_GRAD_H
 #define OS_GRAD_H
 #include "orbscreen.h"
@@ -54,12 +54,18 @@ typedef struct {
     double omega;
     double schwarz;   /* quartets whose integral bound times density is below this are skipped */
     int nthreads;
+    const os_basis *aux; /* fitting basis (density fitting only) */
 } os_grad_2e_input;
 
 /* Exact four-centre integrals: adds the Coulomb term to gJ, ax's exchange to
  * gK and bx's long-range exchange to gKlr (natom*3 each). */
 os_status os_grad_2e_exact(const os_basis *bs, const os_grad_2e_input *in, double *gJ,
                            double *gK, double *gKlr, os_error *err);
+
+/* Density fitting in the Coulomb metric over in->aux, the energy of jk/df.c
+ * (its one-sided long-range K included): the same three terms. */
+os_status os_grad_2e_df(const os_basis *bs, const os_grad_2e_input *in, double *gJ, double *gK,
+                        double *gKlr, os_error *err);
 
 /* --------------------------------------------------------------------- XC */
 

@@ -134,22 +134,42 @@ static os_status one_electron_grad(const grad_setup *g, double *core, double *ov
     return st;
 }
 
+/* The fitting basis the SCF used: the options' set (or the default pairing)
+ * again, checked against the name the result records. */
+static os_status load_aux(const grad_setup *g, const os_scf_result *res, os_basis *aux,
+                          os_error *err)
+{
+    os_status st = os_basis_load_aux(g->mol, g->bs, g->opt.aux, g->opt.basis_dir, aux, err);
+    if (st != OS_OK) return st;
+    if (res->aux[0] && strcmp(aux->name, res->aux) != 0) {
+        st = os_fail(err, OS_ERR_INPUT, "%s: the SCF fitted with %.64s, the gradient's options "
+                                        "give %.64s", g->mol->name, res->aux, aux->name);
+        os_basis_free(aux);
+    }
+    return st;
+}
+
 /* The two-electron term of the integrals the SCF used (res->jk): the
  * gradient must differentiate the energy that was computed, never exact
  * integrals in place of fitted ones. */
-static os_status two_electron_grad(const grad_setup *g, const char *jk, double *gJ, double *gK,
-                                   double *gKlr, os_error *err)
+static os_status two_electron_grad(const grad_setup *g, const os_scf_result *res, double *gJ,
+                                   double *gK, double *gKlr, os_error *err)
 {
     os_grad_2e_input in = {.nspin = g->nspin, .D = g->D, .ax = g->ax, .bx = g->bx,
                            .omega = g->omega, .schwarz = g->opt.schwarz,
                            .nthreads = g->opt.nthreads};
-    if (!strcmp(jk, "exact")) return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
-    if (!strcmp(jk, "df"))
-        return os_fail(err, OS_ERR_INPUT,
-                       "%s: no gradient of density-fitted energies yet (run with --jk exact)",
-                       g->mol->name);
+    if (!strcmp(res->jk, "exact")) return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
+    if (!strcmp(res->jk, "df")) {
+        os_basis aux;
+        os_status st = load_aux(g, res, &aux, err);
+        if (st != OS_OK) return st;
+        in.aux = &aux;
+        st = os_grad_2e_df(g->bs, &in, gJ, gK, gKlr, err);
+        os_basis_free(&aux);
+        return st;
+    }
     return os_fail(err, OS_ERR_INPUT, "%s: the SCF result does not say which two-electron "
-                                      "integrals it used ('%.16s')", g->mol->name, jk);
+                                      "integrals it used ('%.16s')", g->mol->name, res->jk);
 }
 
 /* The SCF's grid again (same size, same geometry: the same points). */
@@ -212,7 +232,7 @@ os_status os_grad_terms(const os_molecule *mol, const os_basis *bs, const os_scf
     if (st == OS_OK) st = one_electron_grad(&g, TERM(OS_GRAD_CORE), TERM(OS_GRAD_OVERLAP), err);
     if (st == OS_OK) log_stage(&g, "one-electron", &t);
     if (st == OS_OK)
-        st = two_electron_grad(&g, res->jk, TERM(OS_GRAD_COULOMB), TERM(OS_GRAD_EXCHANGE),
+        st = two_electron_grad(&g, res, TERM(OS_GRAD_COULOMB), TERM(OS_GRAD_EXCHANGE),
                                TERM(OS_GRAD_EXCHANGE_LR), err);
     if (st == OS_OK) log_stage(&g, "two-electron", &t);
     if (st == OS_OK && os_xc_family(g.xc) != OS_XC_NONE) {

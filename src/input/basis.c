@@ -120,18 +120,32 @@ static double double_factorial_odd(int l) /* (2l-1)!!, 1 for l = 0 */
     return f;
 }
 
+/* Overlap of two unit-normalized primitives of the same l:
+ * (2 sqrt(a_i a_j) / (a_i + a_j))^(l + 3/2). */
+static double prim_overlap(int l, double ai, double aj)
+{
+    return pow(2.0 * sqrt(ai * aj) / (ai + aj), l + 1.5);
+}
+
+double os_basis_cancellation(int l, int nprim, const double *a, const double *c)
+{
+    double s = 0.0, sabs = 0.0;
+    for (int i = 0; i < nprim; ++i)
+        for (int j = 0; j < nprim; ++j) {
+            double t = c[i] * c[j] * prim_overlap(l, a[i], a[j]);
+            s += t;
+            sabs += fabs(t);
+        }
+    return s > 0.0 && isfinite(sabs) ? sabs / s : INFINITY;
+}
+
 int os_basis_normalize(int l, int nprim, const double *a, double *c)
 {
     const double pi = 3.14159265358979323846;
     double dfac = double_factorial_odd(l);
-    /* Overlap of two unit-normalized primitives of the same l:
-     * (2 sqrt(a_i a_j) / (a_i + a_j))^(l + 3/2). */
     double s = 0.0;
     for (int i = 0; i < nprim; ++i)
-        for (int j = 0; j < nprim; ++j) {
-            double r = 2.0 * sqrt(a[i] * a[j]) / (a[i] + a[j]);
-            s += c[i] * c[j] * pow(r, l + 1.5);
-        }
+        for (int j = 0; j < nprim; ++j) s += c[i] * c[j] * prim_overlap(l, a[i], a[j]);
     if (!(s > 0.0) || !isfinite(s)) return 0;
     double inv = 1.0 / sqrt(s);
     for (int i = 0; i < nprim; ++i) {
@@ -172,23 +186,41 @@ static const os_g94_library *library_for(const os_g94_library *const *libs, int 
     return NULL;
 }
 
+/* The library of libs[] that gives atom A (element Z) functions orbscreen can
+ * use, in *lib. */
+static os_status element_supported(const os_g94_library *const *libs, int nlib, int Z, int A,
+                                   const char *basis, const os_g94_library **lib, os_error *err)
+{
+    if (Z < 1 || Z > OS_MAX_Z_KNOWN)
+        return os_fail(err, OS_ERR_INPUT, "atom %d has atomic number %d", A + 1, Z);
+    const char *sym = os_element_symbol(Z);
+    *lib = library_for(libs, nlib, Z);
+    if (!*lib)
+        return os_fail(err, OS_ERR_BASIS,
+                       "element %s (Z = %d) is known but not supported by basis set %s", sym, Z,
+                       basis);
+    if ((*lib)->elem_ecp[Z])
+        return os_fail(err, OS_ERR_BASIS,
+                       "basis %s: element %s needs an effective core potential, "
+                       "which orbscreen does not support",
+                       basis, sym);
+    if (Z > OS_MAX_Z)
+        return os_fail(err, OS_ERR_BASIS,
+                       "basis %s: element %s (Z = %d) is beyond orbscreen's element data "
+                       "(Z <= %d)",
+                       basis, sym, Z, OS_MAX_Z);
+    return OS_OK;
+}
+
 os_status os_basis_build(const os_molecule *mol, const os_g94_library *const *libs, int nlib,
                          int pure, int max_l, os_basis *bs, os_error *err)
 {
     size_t nshell = 0, ndata = 0;
     for (int A = 0; A < mol->natom; ++A) {
         int Z = mol->Z[A];
-        if (Z < 1 || Z > OS_MAX_Z)
-            return os_fail(err, OS_ERR_INPUT, "atom %d has atomic number %d", A + 1, Z);
-        const os_g94_library *lib = library_for(libs, nlib, Z);
-        if (!lib)
-            return os_fail(err, OS_ERR_BASIS, "basis %s: no functions for element %s", bs->name,
-                           os_element_symbol(Z));
-        if (lib->elem_ecp[Z])
-            return os_fail(err, OS_ERR_BASIS,
-                           "basis %s: element %s needs an effective core potential, "
-                           "which orbscreen does not support",
-                           bs->name, os_element_symbol(Z));
+        const os_g94_library *lib = NULL;
+        os_status st = element_supported(libs, nlib, Z, A, bs->name, &lib, err);
+        if (st != OS_OK) return st;
         for (int k = 0; k < lib->elem_nshell[Z]; ++k) {
             const os_g94_shell *g = &lib->shells[lib->elem_shell0[Z] + k];
             if (g->l > max_l)
@@ -217,6 +249,22 @@ os_status os_basis_build(const os_molecule *mol, const os_g94_library *const *li
             double *coef = alpha + g->nprim;
             memcpy(alpha, lib->data + g->off, (size_t)g->nprim * sizeof *alpha);
             memcpy(coef, lib->data + g->off + g->nprim, (size_t)g->nprim * sizeof *coef);
+            for (int q = 0; q < g->nprim; ++q)
+                if (alpha[q] > OS_BASIS_MAX_EXPONENT)
+                    return os_fail(err, OS_ERR_BASIS,
+                                   "basis %s: element %s shell %d has the exponent %.3g, above "
+                                   "%.0e: its kinetic energy would leave the Fock matrix no "
+                                   "digits",
+                                   bs->name, os_element_symbol(Z), k + 1, alpha[q],
+                                   OS_BASIS_MAX_EXPONENT);
+            double cancel = os_basis_cancellation(g->l, g->nprim, alpha, coef);
+            if (isfinite(cancel) && cancel > OS_BASIS_MAX_CANCELLATION)
+                return os_fail(err, OS_ERR_BASIS,
+                               "basis %s: element %s shell %d is numerically ill-conditioned: "
+                               "its primitives cancel to 1 part in %.1e (limit %.0e), so its "
+                               "integrals would lose that many digits",
+                               bs->name, os_element_symbol(Z), k + 1, cancel,
+                               OS_BASIS_MAX_CANCELLATION);
             if (!os_basis_normalize(g->l, g->nprim, alpha, coef))
                 return os_fail(err, OS_ERR_BASIS,
                                "basis %s: element %s shell %d cannot be normalized", bs->name,

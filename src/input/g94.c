@@ -2,10 +2,9 @@
  * factors, Fortran exponents; ECP sections are only flagged). */
 #include "input/g94.h"
 #include "core/error.h"
+#include "core/parse.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,25 +69,17 @@ static int ci_equal(const char *s, const char *w)
     return *s == *w;
 }
 
-/* A real number, accepting Fortran exponents (1.0D+01). */
+/* A real number in plain decimal, Fortran exponents accepted (1.0D+01);
+ * never hexadecimal, inf or nan (core/parse.c). */
 static int g94_real(const char *tok, double *v)
 {
-    char buf[64];
-    size_t n = strlen(tok);
-    if (n == 0 || n >= sizeof buf) return 0;
-    for (size_t i = 0; i <= n; ++i) buf[i] = (tok[i] == 'D' || tok[i] == 'd') ? 'E' : tok[i];
-    char *end;
-    errno = 0;
-    *v = strtod(buf, &end);
-    return *end == '\0' && end != buf && isfinite(*v);
+    return os_parse_real(tok, 1, v) == OS_NUM_OK;
 }
 
 static int g94_int(const char *tok, long lo, long hi, int *v)
 {
-    char *end;
-    errno = 0;
-    long x = strtol(tok, &end, 10);
-    if (end == tok || *end || errno == ERANGE || x < lo || x > hi) return 0;
+    long x;
+    if (os_parse_int(tok, lo, hi, &x) != OS_NUM_OK) return 0;
     *v = (int)x;
     return 1;
 }
@@ -206,11 +197,19 @@ static os_status parse_block(g94_reader *r, g94_builder *bld, int Z, const char 
             if (!g94_next(r))
                 return os_fail(err, OS_ERR_PARSE, "%s:%d: shell has %d of %d primitives",
                                label, shell_line, i, nprim);
-            if (r->ntok != want || !g94_real(r->tok[0], &a[i]) || !g94_real(r->tok[1], &c1[i]) ||
-                (sp && !g94_real(r->tok[2], &c2[i])))
-                return os_fail(err, OS_ERR_PARSE, "%s:%d: expected %s", label, r->lineno,
-                               sp ? "'exponent s-coefficient p-coefficient'"
-                                  : "'exponent coefficient'");
+            const char *expect = sp ? "'exponent s-coefficient p-coefficient'"
+                                    : "'exponent coefficient'";
+            if (r->ntok != want)
+                return os_fail(err, OS_ERR_PARSE, "%s:%d: expected %s", label, r->lineno, expect);
+            double *dst[3] = {&a[i], &c1[i], &c2[i]};
+            for (int k = 0; k < want; ++k)
+                if (!g94_real(r->tok[k], dst[k])) {
+                    char q[OS_QUOTE_LEN];
+                    return os_fail(err, OS_ERR_PARSE,
+                                   "%s:%d: expected %s: '%s' is not a decimal number", label,
+                                   r->lineno, expect,
+                                   os_quote(q, sizeof q, r->tok[k], strlen(r->tok[k])));
+                }
             /* Gaussian's scale factor s multiplies the function width: a -> s^2 a. */
             a[i] *= scale * scale;
             if (!(a[i] > 0.0) || !isfinite(a[i]))
@@ -244,6 +243,8 @@ static os_status g94_parse_body(const char *text, size_t len, const char *label,
         for (const char *q = text; q < nul; ++q) ln += (*q == '\n');
         return os_fail(err, OS_ERR_PARSE, "%s:%d: NUL byte in text", label, ln);
     }
+    /* A UTF-8 byte-order mark is only an encoding label: skip it. */
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) text += 3, len -= 3;
     g94_reader r = {.p = text, .end = text + len};
     int seen_element = 0;
     while (g94_next(&r)) {

@@ -26,10 +26,11 @@ typedef struct {
     int nshell;
     os_g94_shell *shells;            /* element blocks in file order */
     double *data;                    /* exponents and coefficients, see os_g94_shell */
-    int elem_shell0[OS_MAX_Z + 1];   /* first shell of element Z */
-    int elem_nshell[OS_MAX_Z + 1];   /* 0: element absent from the basis section */
-    int elem_line[OS_MAX_Z + 1];     /* line of the element's header, 0 if absent */
-    unsigned char elem_ecp[OS_MAX_Z + 1]; /* 1: the file gives Z an effective core potential */
+    int elem_shell0[OS_MAX_Z_KNOWN + 1];   /* first shell of element Z */
+    int elem_nshell[OS_MAX_Z_KNOWN + 1];   /* 0: element absent from the basis section */
+    int elem_line[OS_MAX_Z_KNOWN + 1];     /* line of the element's header, 0 if absent */
+    unsigned char elem_ecp[OS_MAX_Z_KNOWN + 1]; /* 1: the file gives Z an effective core
+                                                   potential */
 } os_g94_library;
 
 /* Parse a whole Gaussian94 library text (an optional `cartesian`/`spherical`
@@ -53,6 +54,20 @@ int os_basis_lookup(const char *name, char *canon, size_t ncanon, char *file, si
  * Cartesian x^l component has unit norm.  Returns 0 when the contraction has
  * zero or non-finite norm. */
 int os_basis_normalize(int l, int nprim, const double *a, double *c);
+
+/* How much the primitives of a contraction cancel: the norm its terms would
+ * have without their signs over its actual norm (1: no cancellation; INFINITY
+ * when the norm is not positive).  Every integral over the shell loses about
+ * log10 of it in digits. */
+double os_basis_cancellation(int l, int nprim, const double *a, const double *c);
+/* Contractions cancelling more than this are refused (library sets: at most
+ * 7e3, def2 for heavy elements; a +1/-1 pair of nearly equal exponents:
+ * 1e10 and beyond). */
+#define OS_BASIS_MAX_CANCELLATION 1e6
+/* Exponents above this (bohr^-2) are refused: a function's kinetic energy
+ * (1.5 a Eh for an s function) would take the Fock matrix's last digits
+ * (library sets reach 1.8e7, aug-cc-pVQZ). */
+#define OS_BASIS_MAX_EXPONENT 1e9
 
 /* Read and parse `file` from the library directory basis_dir (NULL: the
  * default); `name` (the set's display name) is for messages. */

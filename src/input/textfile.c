@@ -9,15 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *kind_of(mode_t m)
-{
-    if (S_ISFIFO(m)) return "a FIFO";
-    if (S_ISCHR(m)) return "a character device";
-    if (S_ISBLK(m)) return "a block device";
-    if (S_ISSOCK(m)) return "a socket";
-    return "not a regular file";
-}
-
 os_status os_text_read(const char *path, size_t max_bytes, const char *what, char **text,
                        size_t *len, os_error *err)
 {
@@ -35,7 +26,7 @@ os_status os_text_read(const char *path, size_t max_bytes, const char *what, cha
         st = os_fail(err, OS_ERR_IO, "%s: is a directory, not %s", path, what);
     else if (!S_ISREG(sb.st_mode))
         st = os_fail(err, OS_ERR_IO, "%s: is %s, not %s (only regular files are read)", path,
-                     kind_of(sb.st_mode), what);
+                     os_file_kind(sb.st_mode), what);
     else if ((unsigned long long)sb.st_size > max_bytes)
         st = os_fail(err, OS_ERR_IO, "%s: larger than %zu bytes", path, max_bytes);
     if (st != OS_OK) {
@@ -78,6 +69,43 @@ os_status os_text_read(const char *path, size_t max_bytes, const char *what, cha
     if (st != OS_OK) {
         free(buf);
         return st;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return OS_OK;
+}
+
+os_status os_text_read_stdin(size_t max_bytes, char **text, size_t *len, os_error *err)
+{
+    *text = NULL;
+    *len = 0;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) return OS_NOMEM(err, "standard input");
+    for (;;) {
+        if (n == cap) {
+            if (cap > max_bytes) break;
+            char *nb = realloc(buf, 2 * cap + 1);
+            if (!nb) {
+                free(buf);
+                return OS_NOMEM(err, "standard input");
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t got = read(STDIN_FILENO, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            free(buf);
+            return os_fail(err, OS_ERR_IO, "<stdin>: read error: %s", strerror(errno));
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    if (n > max_bytes) {
+        free(buf);
+        return os_fail(err, OS_ERR_IO, "<stdin>: larger than %zu bytes", max_bytes);
     }
     buf[n] = '\0';
     *text = buf;

@@ -12,4 +12,8 @@
 os_status os_text_read(const char *path, size_t max_bytes, const char *what, char **text,
                        size_t *len, os_error *err);
 
+/* Standard input into a NUL-terminated buffer, at most max_bytes
+ * ("<stdin>: larger than N bytes" beyond). */
+os_status os_text_read_stdin(size_t max_bytes, char **text, size_t *len, os_error *err);
+
 #endif

@@ -89,11 +89,22 @@ os_status os_eri3_new(const os_basis *aux, const os_basis *bs, double omega, os_
                       os_error *err);
 const double *os_eri3_compute(os_eri3 *e, int P, int a, int b);
 void os_eri3_free(os_eri3 *e);
+/* Engine for their first derivatives (libint2's 3eri1; fitting shells up to
+ * l = 6): d(P|ab)/dX as 9 blocks in the layout of os_eri3_compute, block
+ * 3 i + k the derivative with respect to coordinate k of the centre of P
+ * (i = 0), a (1), b (2).  Valid until the next call on the engine. */
+os_status os_eri3_deriv_new(const os_basis *aux, const os_basis *bs, double omega,
+                            os_eri3 **out, os_error *err);
+const double *os_eri3_deriv_compute(os_eri3 *e, int P, int a, int b);
 /* Two-centre (P|Q) over fitting shells, row-major [P][Q]. */
 typedef struct os_eri2 os_eri2;
 os_status os_eri2_new(const os_basis *aux, double omega, os_eri2 **out, os_error *err);
 const double *os_eri2_compute(os_eri2 *e, int P, int Q);
 void os_eri2_free(os_eri2 *e);
+/* First derivatives (2eri1, l <= 6): 6 blocks [P][Q], block 3 i + k for
+ * coordinate k of the centre of P (i = 0) or Q (1). */
+os_status os_eri2_deriv_new(const os_basis *aux, double omega, os_eri2 **out, os_error *err);
+const double *os_eri2_deriv_compute(os_eri2 *e, int P, int Q);
 /* The whole metric M_PQ = (P|Q), aux->nbf^2 row-major, on nthreads threads. */
 os_status os_eri2_matrix(const os_basis *aux, double omega, int nthreads, double *M,
                          os_error *err);

@@ -145,44 +145,51 @@ static void unpack(const jk_df *d, const double *p, int both, double *U)
  * 1/METRIC_CUTOFF: then nothing would be dropped and M_c = M. */
 #define SAFE_CONDITION (1e-2 / METRIC_CUTOFF)
 
-static os_status df_metric(jk_df *d, os_error *err)
+os_status os_jk_df_metric(const os_basis *aux, int nthreads, double *L, int *ndropped,
+                          os_error *err)
 {
-    int na = d->naux;
+    int na = aux->nbf;
     size_t n2 = (size_t)na * na;
     double *M = malloc(n2 * sizeof(double)), *a = malloc((size_t)na * sizeof(double));
-    d->L = malloc(n2 * sizeof(double));
-    if (!M || !a || !d->L) {
+    if (!M || !a) {
         free(M);
         free(a);
         return OS_NOMEM(err, "fitting metric");
     }
-    os_status st = os_eri2_matrix(d->aux, 0.0, d->nthreads, M, err);
+    os_status st = os_eri2_matrix(aux, 0.0, nthreads, M, err);
     double rcond = 0.0;
     if (st == OS_OK) {
-        memcpy(d->L, M, n2 * sizeof(double));
+        memcpy(L, M, n2 * sizeof(double));
         double anorm = LAPACKE_dlange(LAPACK_ROW_MAJOR, '1', na, na, M, na);
-        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', na, d->L, na) != 0 ||
-            LAPACKE_dpocon(LAPACK_ROW_MAJOR, 'L', na, d->L, na, anorm, &rcond) != 0)
+        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', na, L, na) != 0 ||
+            LAPACKE_dpocon(LAPACK_ROW_MAJOR, 'L', na, L, na, anorm, &rcond) != 0)
             rcond = 0.0;
     }
-    d->ndropped = 0;
+    *ndropped = 0;
     if (st == OS_OK && !(rcond * SAFE_CONDITION > 1.0)) {
-        memcpy(d->L, M, n2 * sizeof(double));
-        st = os_eigh(na, d->L, a, err); /* eigenvectors in the columns of L */
+        memcpy(L, M, n2 * sizeof(double));
+        st = os_eigh(na, L, a, err); /* eigenvectors in the columns of L */
         double amax = fmax(fabs(a[0]), fabs(a[na - 1]));
-        for (int k = 0; st == OS_OK && k < na && a[k] < METRIC_CUTOFF * amax; ++k, ++d->ndropped)
-            cblas_dsyr(CblasRowMajor, CblasLower, na, amax - a[k], d->L + k, na, M, na);
+        for (int k = 0; st == OS_OK && k < na && a[k] < METRIC_CUTOFF * amax; ++k, ++*ndropped)
+            cblas_dsyr(CblasRowMajor, CblasLower, na, amax - a[k], L + k, na, M, na);
         if (st == OS_OK) {
-            memcpy(d->L, M, n2 * sizeof(double));
-            if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', na, d->L, na) != 0)
+            memcpy(L, M, n2 * sizeof(double));
+            if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', na, L, na) != 0)
                 st = os_fail(err, OS_ERR_NUMERIC,
                              "fitting metric of %s: Cholesky failed after dropping %d "
-                             "eigenvalues", d->aux->name, d->ndropped);
+                             "eigenvalues", aux->name, *ndropped);
         }
     }
     free(M);
     free(a);
     return st;
+}
+
+static os_status df_metric(jk_df *d, os_error *err)
+{
+    d->L = malloc((size_t)d->naux * d->naux * sizeof(double));
+    if (!d->L) return OS_NOMEM(err, "fitting metric");
+    return os_jk_df_metric(d->aux, d->nthreads, d->L, &d->ndropped, err);
 }
 
 /* B <- L^-1 B for rows x cols B with leading dimension ld. */
@@ -305,15 +312,10 @@ static os_status tensors_in_core(jk_df *d, os_error *err)
 
 /* ---------------------------------------------------- density factors */
 
-/* One spin density as D = C diag(+1.., -1..) C^T: n x k row-major, the
- * kpos columns of positive eigenvalues first. */
-typedef struct {
-    double *C;
-    int k, kpos;
-} density_factor;
+typedef os_density_factor density_factor;
 
-static os_status factor_density(int n, const double *D, density_factor *f, double *V, double *w,
-                                os_error *err)
+os_status os_jk_factor_density(int n, const double *D, os_density_factor *f, double *V,
+                               double *w, os_error *err)
 {
     memcpy(V, D, (size_t)n * n * sizeof(double));
     os_status st = os_eigh(n, V, w, err);
@@ -701,7 +703,7 @@ static os_status df_build(os_jk *base, int nspin, const double *D, double *J, do
         if (!(f[s].C = malloc(n2 * sizeof(double))))
             st = OS_NOMEM(err, "density factors");
         else
-            st = factor_density(n, D + s * n2, &f[s], V, w, err);
+            st = os_jk_factor_density(n, D + s * n2, &f[s], V, w, err);
     }
     if (st == OS_OK) {
         if (d->B && need_x) {

@@ -55,6 +55,20 @@ os_status os_jk_df_new(const os_basis *bs, const os_basis *aux, const os_jk_opti
 /* 1 when a DF builder keeps its tensors in memory; metric eigenvalues dropped. */
 int os_jk_df_in_core(const os_jk *jk);
 int os_jk_df_dropped(const os_jk *jk);
+/* The fitting metric (P|Q) of aux as the DF builder conditions it (Psi4's
+ * eigenvalue cutoff, df.c): its Cholesky factor into L (lower, naux^2
+ * row-major), the number of eigenvalues dropped into *ndropped. */
+os_status os_jk_df_metric(const os_basis *aux, int nthreads, double *L, int *ndropped,
+                          os_error *err);
+/* One spin density as D = C diag(+1.., -1..) C^T: C n x k row-major (room
+ * for n^2), the kpos columns of positive eigenvalues first, eigenvalues below
+ * 1e-10 of the largest dropped; V (n^2) and w (n) are work space. */
+typedef struct {
+    double *C;
+    int k, kpos;
+} os_density_factor;
+os_status os_jk_factor_density(int n, const double *D, os_density_factor *f, double *V,
+                               double *w, os_error *err);
 
 /* J (nbf^2) of the total density, K and Klr (nspin*nbf^2) of each spin
  * density; K or Klr NULL to skip (they must be non-NULL when the builder was

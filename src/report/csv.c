@@ -6,20 +6,15 @@
 #include <math.h>
 #include <string.h>
 
-/* RFC 4180: quote a field holding a comma, quote, CR or LF; double quotes. */
+/* RFC 4180: quote a field holding a comma, quote, CR or LF; double quotes.
+ * Always valid UTF-8 (os_report_put_text). */
 static void csv_field(FILE *f, const char *s, int last)
 {
     if (!s) s = "";
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        for (; *s; ++s) {
-            if (*s == '"') fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote) fputc('"', f);
+    os_report_put_text(f, s, quote, quote ? '"' : 0);
+    if (quote) fputc('"', f);
     fputc(last ? '\n' : ',', f);
 }
 
@@ -33,7 +28,8 @@ os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report
                               int n, os_error *err)
 {
     fputs("name,file,formula,charge,multiplicity,method,basis,n_basis,energy_Eh,homo_eV,"
-          "lumo_eV,gap_eV,rank,converged,wall_s,error\n",
+          "lumo_eV,gap_eV,rank,converged,wall_s,lumo_gas_eV,lumo_diffuse_share,e_red_V_Li,"
+          "s2_red,rank_reduction,error\n",
           f);
     for (int i = 0; i < n; ++i) {
         const os_molecule *m = e[i].mol;
@@ -66,6 +62,12 @@ os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report
         if (r) fputs(r->converged ? "true" : "false", f);
         fputc(',', f);
         csv_num(f, "%.3f", e[i].wall_s);
+        csv_num(f, "%.6f", os_report_lumo_gas(&e[i]) * OS_HARTREE_EV);
+        csv_num(f, "%.4f", r && e[i].have_lumo_diffuse ? e[i].lumo_diffuse : NAN);
+        csv_num(f, "%.4f", r && e[i].redox ? e[i].redox->red.potential_v : NAN);
+        csv_num(f, "%.6f", r && e[i].redox ? e[i].redox->red.s2 : NAN);
+        if (e[i].rank_reduction > 0) fprintf(f, "%d", e[i].rank_reduction);
+        fputc(',', f);
         csv_field(f, e[i].error, 1);
     }
     return os_report_stream_status(f, "CSV", err);

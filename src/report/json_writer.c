@@ -1,6 +1,8 @@
 /* The streaming JSON writer (json_writer.h). */
 #include "report/json_writer.h"
 
+#include "core/utf8.h"
+
 #include <math.h>
 
 void os_json_init(os_json *j, FILE *f, int compact)
@@ -11,26 +13,6 @@ void os_json_init(os_json *j, FILE *f, int compact)
     j->count[0] = 0;
     j->close[0] = 0;
     j->inline_[0] = 0;
-}
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static int utf8_len(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    int n;
-    unsigned min;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) n = 2, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef) n = 3, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4) n = 4, min = 0x10000;
-    else return 0;
-    unsigned cp = c & (0x7f >> n);
-    for (int i = 1; i < n; ++i) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return n;
 }
 
 void os_json_write_string(FILE *f, const char *str)
@@ -55,7 +37,7 @@ void os_json_write_string(FILE *f, const char *str)
             if (c < 0x20 || c == 0x7f) {
                 fprintf(f, "\\u%04x", c);
             } else if (c >= 0x80) {
-                int n = utf8_len(s);
+                int n = os_utf8_len((const char *)s);
                 if (n == 0) {
                     fputs("\\ufffd", f); /* an invalid byte: the replacement character */
                 } else {
@@ -152,4 +134,18 @@ void os_json_null(os_json *j, const char *key)
 {
     value_start(j, key);
     fputs("null", j->f);
+}
+
+void os_json_raw(os_json *j, const char *key, const char *json)
+{
+    value_start(j, key);
+    fputs(json, j->f);
+}
+
+void os_json_num_array(os_json *j, const char *key, const double *v, int n, double scale,
+                       const char *fmt)
+{
+    os_json_array_inline(j, key);
+    for (int i = 0; i < n; ++i) os_json_num(j, NULL, fmt, v[i] * scale);
+    os_json_end(j);
 }

@@ -29,6 +29,12 @@ void os_json_int(os_json *j, const char *key, long v);
 void os_json_num(os_json *j, const char *key, const char *fmt, double v); /* non-finite: null */
 void os_json_bool(os_json *j, const char *key, int v);
 void os_json_null(os_json *j, const char *key);
+/* An inline array of n numbers v[i] * scale, each written with fmt. */
+void os_json_num_array(os_json *j, const char *key, const double *v, int n, double scale,
+                       const char *fmt);
+/* A value given as JSON text the caller knows to be valid (one line, for
+ * the compact mode), written as is. */
+void os_json_raw(os_json *j, const char *key, const char *json);
 /* Escaped string literal with quotes: also for writers that are not JSON. */
 void os_json_write_string(FILE *f, const char *s);
 

@@ -168,8 +168,8 @@ os_status os_molden_write(FILE *f, const os_molecule *mol, const os_basis *bs,
     for (int l = 2; l <= MOLDEN_MAX_L; ++l) pure_l[l] = has_l[l] && all_pure[l];
 
     fputs("[Molden Format]\n[Title]\n", f);
-    /* The title is one free line: keep control characters out of it. */
-    for (const char *p = mol->name; *p; ++p) fputc((unsigned char)*p < 0x20 ? ' ' : *p, f);
+    /* The title is one free line of valid text whatever the file name holds. */
+    os_report_put_text(f, mol->name, 0, 0);
     fprintf(f, " %s/%s, orbscreen %s\n", res->method, bs->name, OS_VERSION);
 
     fputs("[Atoms] AU\n", f);

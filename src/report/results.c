@@ -6,12 +6,16 @@
  *   orbscreen.json, orbscreen.csv, orbitals.svg
  *                     the summaries, rewritten atomically from a snapshot
  *                     (by the caller, as often as it likes; at the end);
+ *   .orbscreen.records one exact record line per finished molecule (record.c)
+ *                     with its resume key, input position and stem: what
+ *                     --resume and `orbscreen merge` rebuild summaries from;
  *   .orbscreen.lock   flock(2)-locked while a run writes here, so a second run
  *                     on the same folder fails at once (the kernel drops the
  *                     lock of a killed run). */
 #include "report/report.h"
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,8 +59,10 @@ os_status os_report_prepare_dir(const char *dir, os_error *err)
 
 struct os_results {
     char *dir;
-    int lock_fd, journal_fd;
+    int lock_fd, journal_fd, records_fd;
 };
+
+#define RECORDS_FILE ".orbscreen.records"
 
 typedef struct {
     const os_report_run *run;
@@ -107,7 +113,59 @@ static char *path_in(const char *dir, const char *name)
     return p;
 }
 
-os_status os_results_open(const char *dir, os_results **out, os_error *err)
+/* Open (creating) a file of the results folder that must be a regular file:
+ * O_NONBLOCK so a FIFO put there cannot block the run, then checked. */
+static os_status open_regular(const char *path, int flags, int *fd, os_error *err)
+{
+    *fd = open(path, flags | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
+    struct stat sb;
+    if (*fd < 0) {
+        int e = errno; /* a FIFO without a reader: ENXIO; say what the file is */
+        if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+            return os_fail(err, OS_ERR_IO, "cannot use %s: it is %s, not a regular file", path,
+                           os_file_kind(sb.st_mode));
+        return os_fail(err, OS_ERR_IO, "cannot create %s: %s", path, strerror(e));
+    }
+    int bad = fstat(*fd, &sb) != 0;
+    if (bad || !S_ISREG(sb.st_mode)) {
+        os_status st = os_fail(err, OS_ERR_IO, "cannot use %s: %s%s", path,
+                               bad ? strerror(errno) : "it is ",
+                               bad ? "" : os_file_kind(sb.st_mode));
+        close(*fd);
+        *fd = -1;
+        return st;
+    }
+    fcntl(*fd, F_SETFL, flags & O_APPEND); /* blocking again: a regular file never waits */
+    return OS_OK;
+}
+
+/* Append a buffer in as few write(2)s as it takes (one for a line). */
+static os_status append_all(int fd, const char *buf, size_t len, const char *dir,
+                            const char *name, os_error *err)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, buf + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return os_fail(err, OS_ERR_IO, "cannot write %s/%s: %s", dir, name, strerror(errno));
+        off += (size_t)w;
+    }
+    return OS_OK;
+}
+
+/* An append-only file of the folder (regular only), emptied unless kept. */
+static os_status open_log(const char *dir, const char *name, int keep, int *fd, os_error *err)
+{
+    char *path = path_in(dir, name);
+    if (!path) return OS_NOMEM(err, "results folder");
+    os_status st = open_regular(path, O_WRONLY | O_APPEND, fd, err);
+    if (st == OS_OK && !keep && ftruncate(*fd, 0) != 0)
+        st = os_fail(err, OS_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    free(path);
+    return st;
+}
+
+os_status os_results_open(const char *dir, int resume, os_results **out, os_error *err)
 {
     *out = NULL;
     os_status st = make_dirs(dir, err);
@@ -120,11 +178,9 @@ os_status os_results_open(const char *dir, os_results **out, os_error *err)
         free(journal);
         return OS_NOMEM(err, "results folder");
     }
-    r->lock_fd = r->journal_fd = -1;
-    r->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (r->lock_fd < 0) {
-        st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", lock, strerror(errno));
-    } else if (flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    r->lock_fd = r->journal_fd = r->records_fd = -1;
+    st = open_regular(lock, O_RDWR, &r->lock_fd, err);
+    if (st == OS_OK && flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         char pid[32] = "";
         ssize_t got = pread(r->lock_fd, pid, sizeof pid - 1, 0);
         pid[got > 0 ? got : 0] = '\0';
@@ -133,17 +189,18 @@ os_status os_results_open(const char *dir, os_results **out, os_error *err)
                      "results folder %s is in use by another orbscreen run%s%s%s (choose another "
                      "--out)",
                      dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
-    } else {
+    } else if (st == OS_OK) {
         char pid[32];
         int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
         if (ftruncate(r->lock_fd, 0) != 0 || pwrite(r->lock_fd, pid, (size_t)len, 0) != len)
             st = os_fail(err, OS_ERR_IO, "cannot write %s: %s", lock, strerror(errno));
     }
-    if (st == OS_OK) {
-        r->journal_fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-        if (r->journal_fd < 0)
-            st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", journal, strerror(errno));
-    }
+    if (st == OS_OK) st = open_regular(journal, O_WRONLY | O_APPEND, &r->journal_fd, err);
+    if (st == OS_OK && ftruncate(r->journal_fd, 0) != 0)
+        st = os_fail(err, OS_ERR_IO, "cannot write %s: %s", journal, strerror(errno));
+    /* A resumed run keeps the records until it knows which it keeps
+     * (os_results_keep_records); the journal is rewritten in full. */
+    if (st == OS_OK) st = open_log(dir, RECORDS_FILE, resume, &r->records_fd, err);
     free(lock);
     free(journal);
     if (st != OS_OK) {
@@ -158,6 +215,7 @@ void os_results_close(os_results *r)
 {
     if (!r) return;
     if (r->journal_fd >= 0) close(r->journal_fd);
+    if (r->records_fd >= 0) close(r->records_fd);
     if (r->lock_fd >= 0) close(r->lock_fd); /* releases the lock */
     free(r->dir);
     free(r);
@@ -173,19 +231,7 @@ static os_status journal_append(os_results *r, const os_report_run *run,
     if (!m) return OS_NOMEM(err, "journal line");
     os_status st = os_report_write_json_entry(m, run, e, err);
     if (fclose(m) != 0 && st == OS_OK) st = OS_NOMEM(err, "journal line");
-    if (st == OS_OK) {
-        size_t off = 0;
-        while (off < len) {
-            ssize_t w = write(r->journal_fd, buf + off, len - off);
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) {
-                st = os_fail(err, OS_ERR_IO, "cannot write %s/orbscreen.jsonl: %s", r->dir,
-                             strerror(errno));
-                break;
-            }
-            off += (size_t)w;
-        }
-    }
+    if (st == OS_OK) st = append_all(r->journal_fd, buf, len, r->dir, "orbscreen.jsonl", err);
     free(buf);
     return st;
 }
@@ -203,22 +249,202 @@ static os_status write_named(os_results *r, const char *stem, const char *suffix
     return st;
 }
 
+/* "<key> <index> <K> <N> <stem in hex> <record>": the record with what
+ * resume and merge need to place it (a stem may hold spaces). */
+static os_status record_line(const os_report_entry *e, const os_results_place *pl,
+                             const char *stem, char **buf, size_t *len, os_error *err)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *m = open_memstream(buf, len);
+    if (!m) return OS_NOMEM(err, "result record");
+    fprintf(m, "%s %d %d %d ", pl->key, pl->index, pl->shard_k, pl->shard_n);
+    for (const unsigned char *c = (const unsigned char *)stem; *c; ++c) fprintf(m, "%02x", *c);
+    fputc(' ', m);
+    os_status st = os_report_record_write(m, e, err);
+    if (fclose(m) != 0 && st == OS_OK) st = OS_NOMEM(err, "result record");
+    if (st != OS_OK) {
+        free(*buf);
+        *buf = NULL;
+    }
+    return st;
+}
+
+static os_status record_append(int fd, const char *dir, const os_report_entry *e,
+                               const os_results_place *pl, const char *stem, os_error *err)
+{
+    char *buf;
+    size_t len;
+    os_status st = record_line(e, pl, stem, &buf, &len, err);
+    if (st == OS_OK) st = append_all(fd, buf, len, dir, RECORDS_FILE, err);
+    free(buf);
+    return st;
+}
+
+os_status os_results_keep_records(os_results *r, const os_results_saved *keep, int n,
+                                  os_error *err)
+{
+    char *path = path_in(r->dir, RECORDS_FILE), *tmp = path_in(r->dir, RECORDS_FILE ".tmp");
+    os_status st = path && tmp ? OS_OK : OS_NOMEM(err, "records path");
+    int fd = st == OS_OK ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644) : -1;
+    if (st == OS_OK && fd < 0)
+        st = os_fail(err, OS_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+    for (int i = 0; i < n && st == OS_OK; ++i)
+        st = record_append(fd, r->dir, os_report_record_entry(keep[i].rec), &keep[i].place,
+                           keep[i].stem, err);
+    if (st == OS_OK && rename(tmp, path) != 0)
+        st = os_fail(err, OS_ERR_IO, "cannot replace %s: %s", path, strerror(errno));
+    if (st == OS_OK) {
+        close(r->records_fd);
+        r->records_fd = fd;
+    } else {
+        if (fd >= 0) close(fd);
+        if (tmp) unlink(tmp);
+    }
+    free(path);
+    free(tmp);
+    return st;
+}
+
 os_status os_results_add(os_results *r, const os_report_run *run, const os_report_entry *e,
-                         const char *stem, os_error *err)
+                         const char *stem, const os_results_place *pl, os_error *err)
 {
     os_status st = OS_OK;
-    if (os_report_entry_ok(e) && e->bs) st = write_named(r, stem, ".molden", w_molden, e, err);
-    if (st == OS_OK && os_report_entry_ok(e) && e->bs && e->opt)
+    /* A result taken over from an earlier run has no coefficients: its
+     * Molden file is already there. */
+    if (os_report_entry_ok(e) && e->bs && e->res->C_a)
+        st = write_named(r, stem, ".molden", w_molden, e, err);
+    if (st == OS_OK && os_report_entry_ok(e) && e->bs && e->res->C_a && e->opt)
         st = write_named(r, stem, ".opt.xyz", w_opt_xyz, e, err);
     /* The journal line is written even when the Molden file failed: the
      * numbers are the result. */
     os_error jerr;
     os_status jst = journal_append(r, run, e, &jerr);
+    /* A record promises its Molden file (--resume keeps it): none without. */
+    if (st == OS_OK && jst == OS_OK && pl && pl->key[0])
+        jst = record_append(r->records_fd, r->dir, e, pl, stem, &jerr);
     if (st == OS_OK && jst != OS_OK) {
         st = jst;
         if (err) *err = jerr;
     }
     return st;
+}
+
+static int parse_place(char **line, os_results_place *pl, char *stem)
+{
+    char *p = *line, hex[2 * OS_REPORT_STEM_MAX];
+    int used = 0;
+    if (sscanf(p, "%64[0-9a-f] %d %d %d %398[0-9a-f] %n", pl->key, &pl->index, &pl->shard_k,
+               &pl->shard_n, hex, &used) != 5 || used == 0 || strlen(pl->key) != 64 ||
+        strlen(hex) % 2 != 0)
+        return 0;
+    size_t n = strlen(hex) / 2;
+    for (size_t i = 0; i < n; ++i) {
+        unsigned v;
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1 || v == 0) return 0;
+        stem[i] = (char)v;
+    }
+    stem[n] = '\0';
+    *line = p + used;
+    return 1;
+}
+
+/* Order of records by (key, position, line): equal keys and positions
+ * next to each other, the last written last. */
+static const os_results_saved *cmp_base;
+static int cmp_saved(const void *pa, const void *pb)
+{
+    int a = *(const int *)pa, b = *(const int *)pb;
+    int c = strcmp(cmp_base[a].place.key, cmp_base[b].place.key);
+    if (c) return c;
+    if (cmp_base[a].place.index != cmp_base[b].place.index)
+        return cmp_base[a].place.index < cmp_base[b].place.index ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* A molecule computed again (it had failed, or its Molden file was gone)
+ * has two records: keep the last one of each key and position, in the
+ * order written.  O(n log n). */
+static os_status drop_superseded(os_results_saved *s, int *n, os_error *err)
+{
+    int *ord = malloc((size_t)(*n + 1) * sizeof *ord);
+    char *drop = calloc((size_t)*n + 1, 1);
+    if (!ord || !drop) {
+        free(ord);
+        free(drop);
+        return OS_NOMEM(err, "records");
+    }
+    for (int i = 0; i < *n; ++i) ord[i] = i;
+    cmp_base = s;
+    qsort(ord, (size_t)*n, sizeof *ord, cmp_saved);
+    for (int i = 0; i + 1 < *n; ++i) {
+        const os_results_place *p = &s[ord[i]].place, *q = &s[ord[i + 1]].place;
+        drop[ord[i]] = strcmp(p->key, q->key) == 0 && p->index == q->index;
+    }
+    int m = 0;
+    for (int i = 0; i < *n; ++i) {
+        if (drop[i])
+            os_report_record_free(s[i].rec);
+        else
+            s[m++] = s[i];
+    }
+    *n = m;
+    free(ord);
+    free(drop);
+    return OS_OK;
+}
+
+os_status os_results_read_records(const char *dir, os_results_saved **out, int *n, int *nbad,
+                                  os_error *err)
+{
+    *out = NULL;
+    *n = *nbad = 0;
+    char *path = path_in(dir, RECORDS_FILE);
+    if (!path) return OS_NOMEM(err, "records path");
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f) return errno == ENOENT ? OS_OK
+                                   : os_fail(err, OS_ERR_IO, "cannot read %s/%s: %s", dir,
+                                             RECORDS_FILE, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    int have = 0;
+    os_status st = OS_OK;
+    while (st == OS_OK && getline(&line, &cap, f) > 0) {
+        if (*n == have) {
+            have = have ? 2 * have : 64;
+            os_results_saved *grown = realloc(*out, (size_t)have * sizeof **out);
+            if (!grown) {
+                st = OS_NOMEM(err, "records");
+                break;
+            }
+            *out = grown;
+        }
+        os_results_saved *s = &(*out)[*n];
+        memset(s, 0, sizeof *s);
+        char *p = line;
+        if (!parse_place(&p, &s->place, s->stem) || os_report_record_parse(p, &s->rec, NULL) != OS_OK)
+            ++*nbad;
+        else
+            ++*n;
+    }
+    if (st == OS_OK && ferror(f))
+        st = os_fail(err, OS_ERR_IO, "cannot read %s/%s", dir, RECORDS_FILE);
+    free(line);
+    fclose(f);
+    if (st == OS_OK) st = drop_superseded(*out, n, err);
+    if (st != OS_OK) {
+        os_results_saved_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return st;
+}
+
+void os_results_saved_free(os_results_saved *s, int n)
+{
+    for (int i = 0; i < n; ++i) os_report_record_free(s[i].rec);
+    free(s);
 }
 
 os_status os_results_summaries(os_results *r, const os_report_run *run,
@@ -239,15 +465,6 @@ os_status os_results_summaries(os_results *r, const os_report_run *run,
     return st;
 }
 
-/* Truncate to at most max bytes without cutting a UTF-8 sequence. */
-static void utf8_truncate(char *s, size_t max)
-{
-    size_t len = strlen(s);
-    if (len <= max) return;
-    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80) --max;
-    s[max] = '\0';
-}
-
 /* File-system-safe stem: no '/', no control characters, not "." or "..",
  * short enough that "<stem>.molden.tmp.<pid>" fits in a file name. */
 static void safe_stem(const char *name, char *out, size_t n)
@@ -258,7 +475,10 @@ static void safe_stem(const char *name, char *out, size_t n)
         out[j++] = (c == '/' || c < 0x20 || c == 0x7f) ? '_' : (char)c;
     }
     out[j] = '\0';
-    utf8_truncate(out, OS_REPORT_STEM_MAX - 12);
+    /* Cut on a character boundary: the stem is also a name in the reports. */
+    char cut[OS_REPORT_STEM_MAX - 11];
+    os_utf8_copy(cut, sizeof cut, out, j);
+    memcpy(out, cut, strlen(cut) + 1);
     if (out[0] == '\0' || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
         snprintf(out, n, "molecule");
 }
@@ -284,7 +504,7 @@ os_status os_report_write_dir(const char *dir, const os_report_run *run,
                               const os_report_entry *e, int n, os_error *err)
 {
     os_results *r;
-    os_status st = os_results_open(dir, &r, err);
+    os_status st = os_results_open(dir, 0, &r, err);
     if (st != OS_OK) return st;
     const char **names = malloc((size_t)(n > 0 ? n : 1) * sizeof *names);
     char(*stems)[OS_REPORT_STEM_MAX] = malloc((size_t)(n > 0 ? n : 1) * sizeof *stems);
@@ -293,7 +513,7 @@ os_status os_report_write_dir(const char *dir, const os_report_run *run,
         for (int i = 0; i < n; ++i) names[i] = e[i].mol->name;
         os_results_assign_stems(names, n, stems);
     }
-    for (int i = 0; i < n && st == OS_OK; ++i) st = os_results_add(r, run, &e[i], stems[i], err);
+    for (int i = 0; i < n && st == OS_OK; ++i) st = os_results_add(r, run, &e[i], stems[i], NULL, err);
     if (st == OS_OK) st = os_results_summaries(r, run, e, n, err);
     free(names);
     free(stems);

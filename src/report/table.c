@@ -6,7 +6,50 @@
 #include <math.h>
 #include <string.h>
 
-static void table_row(FILE *f, const os_report_entry *e, int wname, int solvated)
+/* A name left-aligned in w columns, safe for the terminal. */
+static void put_name(FILE *f, const char *name, int w)
+{
+    os_report_put_text(f, name, 0, 0);
+    for (int k = (int)strlen(name); k < w; ++k) fputc(' ', f);
+}
+
+/* Which optional columns the table has. */
+typedef struct {
+    int solvated, diffuse, redox;
+    int rank_by; /* OS_RANK_* */
+} columns;
+
+static void num_or_na(FILE *f, const char *fmt, int width, double v)
+{
+    if (isfinite(v))
+        fprintf(f, fmt, v);
+    else
+        fprintf(f, " %*s", width, "n/a");
+}
+
+/* The LUMO diagnostics and the reduction columns of a row; its flags into flags. */
+static void reduction_cells(FILE *f, const os_report_entry *e, const columns *c, char *flags,
+                            size_t nflags)
+{
+    double lumo_gas = os_report_lumo_gas(e);
+    if (c->solvated) num_or_na(f, " %9.3f", 9, lumo_gas * OS_HARTREE_EV);
+    if (c->diffuse) num_or_na(f, " %5.2f", 5, e->have_lumo_diffuse ? e->lumo_diffuse : NAN);
+    if (c->redox) {
+        num_or_na(f, " %9.3f", 9, e->redox ? e->redox->red.potential_v : NAN);
+        num_or_na(f, " %6.3f", 6, e->redox ? e->redox->red.s2 : NAN);
+    }
+    int unbound = e->mol->charge < 0 && isfinite(lumo_gas) && lumo_gas > 0.0;
+    const char *what[3] = {unbound ? "unbound" : NULL,
+                           os_report_rank_disagrees(e) ? "LUMO/E_red ranks differ" : NULL,
+                           e->redox_error ? "Delta-SCF failed (see JSON)" : NULL};
+    size_t len = 0;
+    flags[0] = '\0';
+    for (int k = 0; k < 3; ++k)
+        if (what[k] && len < nflags)
+            len += (size_t)snprintf(flags + len, nflags - len, "%s%s", len ? ", " : "", what[k]);
+}
+
+static void table_row(FILE *f, const os_report_entry *e, int wname, const columns *c)
 {
     const os_molecule *m = e->mol;
     const os_scf_result *r = e->res;
@@ -18,8 +61,9 @@ static void table_row(FILE *f, const os_report_entry *e, int wname, int solvated
     os_molecule_formula(m, formula, sizeof formula);
     char chg[16];
     snprintf(chg, sizeof chg, m->charge ? "%+d" : "0", m->charge);
-    fprintf(f, "%4s  %-*s  %-14s %3s %4d  %18.10f", rank, wname, m->name, formula, chg, m->mult,
-            r->energy);
+    fprintf(f, "%4s  ", rank);
+    put_name(f, m->name, wname);
+    fprintf(f, "  %-14s %3s %4d  %18.10f", formula, chg, m->mult, r->energy);
     double v[3] = {r->homo * OS_HARTREE_EV, r->lumo * OS_HARTREE_EV,
                    (r->lumo - r->homo) * OS_HARTREE_EV};
     for (int k = 0; k < 3; ++k) {
@@ -28,14 +72,19 @@ static void table_row(FILE *f, const os_report_entry *e, int wname, int solvated
         else
             fprintf(f, " %9s", "n/a");
     }
-    if (solvated) {
+    if (c->solvated) {
         if (e->solv)
             fprintf(f, " %11.3f", (r->energy - e->solv->e_gas) * OS_HARTREE_KCAL);
         else
             fprintf(f, " %11s", "gas");
     }
-    fprintf(f, "  %-4s %8.1f  %s\n", r->converged ? "yes" : "no", e->wall_s,
-            e->rank > 0 ? "" : (m->charge < 0 ? "not ranked (no LUMO)" : "not ranked"));
+    char flags[96];
+    reduction_cells(f, e, c, flags, sizeof flags);
+    const char *note = e->rank > 0 ? "" : (m->charge < 0 ? (c->rank_by == OS_RANK_REDUCTION ? "not ranked (no E_red)"
+                                                                         : "not ranked (no LUMO)")
+                                    : "not ranked");
+    fprintf(f, "  %-4s %8.1f  %s%s%s\n", r->converged ? "yes" : "no", e->wall_s, note,
+            note[0] && flags[0] ? "; " : "", flags);
 }
 
 os_status os_report_write_table(FILE *f, const os_report_run *run, const os_report_entry *e,
@@ -81,9 +130,16 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
     if (sv)
         fprintf(f, "solvent %s: %s; energies and orbitals in solvent\n\n",
                 sv->solvent ? sv->solvent : "(--eps)", sv->model);
+    columns c = {.solvated = sv != NULL, .rank_by = run ? run->rank_by : 0};
+    for (int i = 0; i < n; ++i) {
+        c.diffuse |= os_report_entry_ok(&e[i]) && e[i].have_lumo_diffuse;
+        c.redox |= os_report_entry_ok(&e[i]) && e[i].redox != NULL;
+    }
     fprintf(f, "%4s  %-*s  %-14s %3s %4s  %18s %9s %9s %9s", "rank", wname, "name", "formula",
             "chg", "mult", "energy (Eh)", "HOMO (eV)", "LUMO (eV)", "gap (eV)");
-    if (sv) fprintf(f, " %11s", "dG_solv");
+    if (sv) fprintf(f, " %11s %9s", "dG_solv", "LUMO gas");
+    if (c.diffuse) fprintf(f, " %5s", "diff");
+    if (c.redox) fprintf(f, " %9s %6s", "E_red (V)", "<S2>");
     fprintf(f, "  %-4s %8s\n", "conv", "time (s)");
     /* Ranked anions in rank order, then every other success, then failures. */
     int nranked = 0;
@@ -91,20 +147,32 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
         if (e[i].rank > 0) ++nranked;
     for (int r = 1; r <= nranked; ++r)
         for (int i = 0; i < n; ++i)
-            if (e[i].rank == r) table_row(f, &e[i], wname, sv != NULL);
+            if (e[i].rank == r) table_row(f, &e[i], wname, &c);
     for (int i = 0; i < n; ++i)
-        if (e[i].rank == 0 && os_report_entry_ok(&e[i])) table_row(f, &e[i], wname, sv != NULL);
+        if (e[i].rank == 0 && os_report_entry_ok(&e[i])) table_row(f, &e[i], wname, &c);
     int nfail = 0;
     for (int i = 0; i < n; ++i) {
         if (os_report_entry_ok(&e[i])) continue;
         if (nfail++ == 0) fprintf(f, "\nfailed:\n");
-        fprintf(f, "  %-*s  %s\n", wname, e[i].mol->name,
-                e[i].error ? e[i].error : "no result");
+        fputs("  ", f);
+        put_name(f, e[i].mol->name, wname);
+        fputs("  ", f);
+        os_report_put_text(f, e[i].error ? e[i].error : "no result", 0, 0);
+        fputc('\n', f);
     }
     if (sv)
         fprintf(f, "\ndG_solv: E(solvent) - E(gas) at the same geometry, kcal/mol "
                    "(electrostatic; no cavitation/dispersion term).\n");
-    fprintf(f, "\nranking: %s.\n", OS_REPORT_RANKING_CONVENTION);
+    if (c.diffuse)
+        fprintf(f, "diff: share of the LUMO on the basis's diffuse functions (Mulliken); "
+                   "unbound: the gas-phase LUMO of an anion is positive (the extra electron is "
+                   "not bound; its LUMO is a basis-set artefact).\n");
+    if (c.redox)
+        fprintf(f, "E_red: vertical reduction potential vs Li/Li+ (V), <S2>: <S^2> of the reduced "
+                   "species%s%s. Flagged where the LUMO rank and the E_red rank differ by more "
+                   "than %d places.\n", c.rank_by == OS_RANK_REDUCTION ? "" : "; ",
+                c.rank_by == OS_RANK_REDUCTION ? "" : OS_REDOX_CONVENTION, OS_REPORT_RANK_DISAGREE);
+    fprintf(f, "\nranking: %s.\n", os_report_ranking_convention(run ? run->rank_by : 0));
     return os_report_stream_status(f, "table", err);
 }
 

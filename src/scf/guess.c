@@ -21,7 +21,7 @@
 
 #define ATOM_MAX_ITER 60
 #define ATOM_E_CONV 1e-7
-#define ATOM_G_CONV 1e-4
+#define ATOM_G_CONV 1e-5 /* RMS; about 1e-4 in the largest element */
 
 /* Atom-only copy of the basis functions on atom A (shells share exponents/coefficients). */
 static os_status atom_basis(const os_basis *bs, int A, os_basis *ab, os_shell **shells,

@@ -1,9 +1,11 @@
 /* The SCF driver, RHF/UHF and RKS/UKS in one loop, read top to bottom as the
  * stages of stages.h:
- *   setup -> core Hamiltonian -> terms -> initial density ->
+ *   setup -> core Hamiltonian -> basis check -> terms -> initial density ->
  *   loop { Fock (terms) -> energy -> orbital gradient -> DIIS -> orbitals -> density }
- *   -> orbitals of the converged Fock matrix -> frontier orbitals.
- * Converged when |dE| < e_conv and max|X^T (F D S - S D F) X| < g_conv. */
+ *   -> stability (a saddle point is followed down and the loop runs again)
+ *   -> orbitals of the converged Fock matrix -> frontier orbitals -> result checks.
+ * Converged when |dE| < e_conv and the root mean square of the orbital
+ * gradient X^T (F D S - S D F) X is below g_conv (Psi4's d_convergence). */
 #include "scf/stages.h"
 
 #include <math.h>
@@ -16,7 +18,12 @@
 #include "scf/diis.h"
 #include "scf/guess.h"
 
+/* Vectors DIIS keeps.  12 saved TFSI- one cycle of 16 (B3LYP/6-31+G*) but
+ * took the stretched OH radical (UKS TPSS/6-31G*, small grid), which wanders
+ * between two states, from 25 cycles to 34. */
 #define DIIS_VECTORS 8
+/* Saddle points followed down before the SCF gives up. */
+#define MAX_FOLLOW 3
 
 void os_scf_options_default(os_scf_options *o)
 {
@@ -32,6 +39,7 @@ void os_scf_options_default(os_scf_options *o)
     o->unrestricted = -1;
     o->guess = OS_GUESS_SAD;
     o->log = NULL;
+    o->stability = 1;
 }
 
 os_status os_scf_options_check(const os_scf_options *o, os_error *err)
@@ -84,6 +92,12 @@ static os_status scf_setup(scf_state *s, const os_molecule *mol, const os_basis 
     s->bs = bs;
     s->rule = rule;
     s->n = bs->nbf;
+    /* Electron counts from a checked charge and multiplicity only (the SAD
+     * guess's spin-averaged atoms are singlets by construction). */
+    if (rule == OS_OCC_AUFBAU) {
+        os_status st = os_molecule_check_state(mol, err);
+        if (st != OS_OK) return st;
+    }
     int nel = os_molecule_nelectron(mol);
     s->nelec = nel;
     s->nalpha = (nel + mol->mult - 1) / 2;
@@ -92,8 +106,8 @@ static os_status scf_setup(scf_state *s, const os_molecule *mol, const os_basis 
     if (rule == OS_OCC_SPHERICAL) unrestricted = 0;
     if (!unrestricted && s->nalpha != s->nbeta && rule == OS_OCC_AUFBAU)
         return os_fail(err, OS_ERR_INPUT,
-                       "%s: multiplicity %d needs an unrestricted calculation", mol->name,
-                       mol->mult);
+                       "%s: multiplicity %d needs an unrestricted calculation",
+                       os_molecule_label(mol), mol->mult);
     s->nspin = unrestricted ? 2 : 1;
     res->nalpha = s->nalpha;
     res->nbeta = s->nbeta;
@@ -161,7 +175,7 @@ static os_status guess_from_orbitals(scf_state *s, os_error *err)
     if (!g || !g->C_a || g->nbf != s->n || g->nmo != s->nmo)
         return os_fail(err, OS_ERR_INPUT,
                        "%s: the guess orbitals do not fit this basis (%d x %d, need %d x %d)",
-                       s->mol->name, g ? g->nbf : 0, g ? g->nmo : 0, s->n, s->nmo);
+                       os_molecule_label(s->mol), g ? g->nbf : 0, g ? g->nmo : 0, s->n, s->nmo);
     for (int sp = 0; sp < s->nspin; ++sp) {
         const double *C = sp == 1 && g->C_b ? g->C_b : g->C_a;
         const double *eps = sp == 1 && g->eps_b ? g->eps_b : g->eps_a;
@@ -204,41 +218,71 @@ static void log_header(const scf_state *s, const os_scf_result *res)
             os_jk_memory_bytes(s->jk) / 1048576.0, s->opt.nthreads);
 }
 
+/* The orbital gradients X^T (F D S - S D F) X of every spin into s->err, their
+ * largest element and their root mean square. */
+static void orbital_gradients(scf_state *s, double *gmax, double *grms)
+{
+    size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo;
+    double m = 0, sq = 0;
+    for (int sp = 0; sp < s->nspin; ++sp)
+        m = fmax(m, os_orbital_gradient(s->n, s->nmo, s->F + sp * n2, s->D + sp * n2, s->S, s->X,
+                                        s->err + sp * m2, s->work, s->work2));
+    for (size_t k = 0; k < s->nspin * m2; ++k) sq += s->err[k] * s->err[k];
+    *gmax = m;
+    *grms = sqrt(sq / (double)(s->nspin * m2));
+}
+
+/* Bytes this SCF holds now: the integrals the J/K builder keeps, the grid and
+ * the XC work space, the matrices of the state and the result, the DIIS
+ * history. */
+static size_t scf_memory_bytes(const scf_state *s, const os_diis *diis)
+{
+    size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo, nmo = (size_t)s->nmo;
+    size_t ns = (size_t)s->nspin;
+    size_t doubles = 2 * n2 + s->n * nmo          /* S, H, X */
+                     + 6 * ns * n2 + 3 * n2         /* D, F, Fdiis, K, Klr, Vxc; J, Vext, P */
+                     + ns * m2 + 2 * (n2 + m2)      /* orbital gradients, scratch */
+                     + ns * (s->n * nmo + 2 * nmo); /* orbitals, energies, occupations */
+    size_t b = sizeof(double) * doubles + os_jk_memory_bytes(s->jk) + os_diis_memory_bytes(diis);
+    if (s->have_grid) b += os_grid_memory_bytes(&s->grid);
+    if (s->ni) b += os_numint_memory_bytes(s->ni);
+    return b;
+}
+
 /* The SCF cycles; on return res holds the last energy and iteration count. */
 static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
 {
     size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo;
     int nspin = s->nspin;
     os_diis diis;
-    os_status st = os_diis_init(&diis, DIIS_VECTORS, nspin * n2, nspin * m2, err);
+    os_status st = os_diis_init(&diis, DIIS_VECTORS, nspin * n2, nspin * m2, 1, err);
     if (st != OS_OK) return st;
     int guess_pending = !exact_count;
-    double Eold = 0, dE = 0, gmax = 0;
+    double Eold = 0, dE = 0, gmax = 0, grms = 0;
     scf_energy e = {0};
     int iter;
     for (iter = 1; iter <= s->opt.max_iter; ++iter) {
         if ((st = scf_fock(s, &e, err)) != OS_OK) break;
         if (!isfinite(e.total)) {
             st = os_fail(err, OS_ERR_NUMERIC, "%s: SCF energy is not finite at iteration %d",
-                         s->mol->name, iter);
+                         os_molecule_label(s->mol), iter);
             break;
         }
         res->nelec_grid = e.nelec_grid;
+        size_t bytes = scf_memory_bytes(s, &diis);
+        if (bytes > res->peak_memory_bytes) res->peak_memory_bytes = bytes;
         dE = e.total - Eold;
         if (!guess_pending) {
-            gmax = 0;
-            for (int sp = 0; sp < nspin; ++sp)
-                gmax = fmax(gmax, os_orbital_gradient(s->n, s->nmo, s->F + sp * n2,
-                                                      s->D + sp * n2, s->S, s->X,
-                                                      s->err + sp * m2, s->work, s->work2));
+            orbital_gradients(s, &gmax, &grms);
             if (s->opt.log)
-                fprintf(s->opt.log, "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e  work %ld\n",
-                        iter, e.total, dE, gmax, os_jk_last_work(s->jk));
-            if (iter > 1 && fabs(dE) < s->opt.e_conv && gmax < s->opt.g_conv) {
+                fprintf(s->opt.log,
+                        "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e (rms %.3e)  work %ld\n", iter,
+                        e.total, dE, gmax, grms, os_jk_last_work(s->jk));
+            if (iter > 1 && fabs(dE) < s->opt.e_conv && grms < s->opt.g_conv) {
                 res->converged = 1;
                 break;
             }
-            if ((st = os_diis_extrapolate(&diis, s->F, s->err, s->Fdiis, err)) != OS_OK) break;
+            if ((st = os_diis_step(&diis, s->F, s->D, s->err, s->Fdiis, err)) != OS_OK) break;
         } else {
             memcpy(s->Fdiis, s->F, nspin * n2 * sizeof(double));
             if (s->opt.log)
@@ -251,13 +295,57 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
     }
     os_diis_free(&diis);
     res->iterations = res->converged ? iter : s->opt.max_iter;
+    res->e_conv = s->opt.e_conv;
+    res->g_conv = s->opt.g_conv;
+    res->last_de = fabs(dE);
+    res->last_gradient = gmax;
     res->energy = e.total;
     res->e_xc = e.xc;
     res->e_ext = e.external;
     if (st == OS_OK && !res->converged)
         st = os_fail(err, OS_ERR_NOCONV,
-                     "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e)",
-                     s->mol->name, s->opt.max_iter, dE, gmax);
+                     "%s: SCF not converged in %d iterations (last dE %.2e Eh, |g| %.2e, rms %.2e)",
+                     os_molecule_label(s->mol), s->opt.max_iter, dE, gmax, grms);
+    return st;
+}
+
+/* The cycles, then the stability check: a saddle point is followed down
+ * and the cycles start again from there, at most MAX_FOLLOW times. */
+static os_status scf_converge(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
+{
+    os_status st = scf_iterate(s, exact_count, res, err);
+    res->stability_eig = res->stability_curvature = NAN;
+    if (s->rule != OS_OCC_AUFBAU || !s->opt.stability) return st;
+    if (s->opt.npotentials > 0) {
+        /* An external term's potential need not be the derivative of its
+         * energy (the solvent's reaction field is not, solvent.c), so the
+         * Hessian products would not be the energy's, and its trial builds
+         * would overwrite the model's converged charges: not checked, and
+         * said so. */
+        snprintf(res->stability_skipped, sizeof res->stability_skipped,
+                 "not checked with the external term '%s' (its potential need not be the "
+                 "energy's derivative)",
+                 s->opt.potentials[0].name ? s->opt.potentials[0].name : "?");
+        if (s->opt.log) fprintf(s->opt.log, "  stability: %s\n", res->stability_skipped);
+        return st;
+    }
+    int total = res->iterations;
+    for (int follow = 0; st == OS_OK; ++follow) {
+        int moved = 0;
+        double e_saddle = res->energy;
+        st = scf_stability(s, res, follow < MAX_FOLLOW, &moved, err);
+        if (st != OS_OK || !moved) break;
+        if (s->opt.log)
+            fprintf(s->opt.log, "  following the unstable mode down from E = %.12f\n", e_saddle);
+        st = scf_iterate(s, 1, res, err);
+        total += res->iterations;
+        if (st == OS_OK && !(res->energy < e_saddle - 1e-8))
+            st = os_fail(err, OS_ERR_NUMERIC,
+                         "%s: the SCF converged to a saddle point of the energy (lowest orbital "
+                         "Hessian eigenvalue %.2e Eh) and following it down led back up",
+                         os_molecule_label(s->mol), res->stability_eig);
+    }
+    res->iterations = total;
     return st;
 }
 
@@ -272,17 +360,21 @@ os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_
     int exact_count = 1;
     os_status st = scf_setup(&s, mol, bs, opt, rule, res, err);
     if (st == OS_OK) st = scf_core(&s, res, err);
+    if (st == OS_OK && rule == OS_OCC_AUFBAU) st = scf_check_basis(&s, res, err);
     if (st == OS_OK && rule == OS_OCC_AUFBAU && s.nalpha > s.nmo)
         st = os_fail(err, OS_ERR_INPUT, "%s: %d occupied orbitals but only %d basis functions",
-                     mol->name, s.nalpha, s.nmo);
+                     os_molecule_label(mol), s.nalpha, s.nmo);
     if (st == OS_OK) st = alloc_matrices(&s, res, err);
     if (st == OS_OK) st = scf_terms_new(&s, res, err);
     if (st == OS_OK) log_header(&s, res);
     if (st == OS_OK) st = scf_initial(&s, &exact_count, err);
-    if (st == OS_OK) st = scf_iterate(&s, exact_count, res, err);
+    if (st == OS_OK) st = scf_converge(&s, exact_count, res, err);
     /* Orbitals of the last Fock matrix itself (not the extrapolated one),
-     * kept for inspection even when the SCF did not converge. */
+     * kept for inspection even when the SCF did not converge; the density
+     * they came from is kept for the checks. */
     if (st == OS_OK || st == OS_ERR_NOCONV) {
+        size_t ns2 = (size_t)s.nspin * s.n * s.n;
+        memcpy(s.Fdiis, s.D, ns2 * sizeof(double));
         os_error e2;
         os_status st2 = scf_orbitals(&s, s.F, &e2);
         if (st2 != OS_OK) {
@@ -290,8 +382,17 @@ os_status os_scf_solve(const os_molecule *mol, const os_basis *bs, const os_scf_
             if (err) *err = e2;
         } else {
             os_scf_frontier(res);
+            st2 = os_scf_spin(s.S, res, &e2);
+            if (st2 != OS_OK) {
+                st = st2;
+                if (err) *err = e2;
+            }
         }
     }
+    if (st == OS_OK && rule == OS_OCC_AUFBAU) st = scf_check_result(&s, s.Fdiis, res, err);
+    /* Every message about a molecule names it (a failure deep inside, such as
+     * the eigensolver's, does not know which). */
+    if (st != OS_OK && rule == OS_OCC_AUFBAU) os_error_prefix(err, os_molecule_label(mol));
     state_free(&s);
     return st;
 }

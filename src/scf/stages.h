@@ -10,7 +10,10 @@
  *     scf_orbital_gradient, DIIS
  *     scf_orbitals     diagonalize, occupy, density
  *   }
+ *   scf_stability      a minimum, not a saddle point: else follow it down and
+ *                      loop again (stability.c)
  *   frontier orbitals and the near-degeneracy warning (occupations.c)
+ *   scf_check_*        the basis before, the result after (checks.c)
  *
  * Kohn-Sham differs from Hartree-Fock only in the XC term and the exchange
  * weights; the solvent is one external term. */
@@ -88,6 +91,11 @@ void os_occupy_spherical(int nmo, const double *eps, double nelec, double *occ);
 /* HOMO/LUMO over both spins and the near-degeneracy flag and warning. */
 void os_scf_frontier(os_scf_result *res);
 
+/* spin.c */
+/* <S^2> and S(S+1) of the result's determinant into res->s2, res->s2_exact
+ * (S: the overlap matrix). */
+os_status os_scf_spin(const double *S, os_scf_result *res, os_error *err);
+
 /* density.c */
 /* D = C diag(occ) C^T over the nmo orbitals of C (nbf x nmo). */
 void os_density_build(int n, int nmo, const double *C, const double *occ, double *D);
@@ -95,5 +103,22 @@ void os_density_build(int n, int nmo, const double *C, const double *occ, double
  * nbf^2 scratch each. */
 double os_orbital_gradient(int n, int nmo, const double *F, const double *D, const double *S,
                            const double *X, double *e, double *w1, double *w2);
+
+/* stability.c */
+/* After convergence (s->D the converged density, s->F its Fock matrix): the
+ * lowest eigenvalue of the orbital Hessian into res->stability_eig.  At a
+ * saddle point, with `follow`, s->D is moved down along the unstable mode and
+ * *moved set (the caller iterates again from there); without, OS_ERR_NUMERIC.
+ * Otherwise s->D and s->F are left as they were. */
+os_status scf_stability(scf_state *s, os_scf_result *res, int follow, int *moved, os_error *err);
+
+/* checks.c */
+/* Before the SCF: the overlap matrix of the basis is that of real functions
+ * (positive, unit self-overlaps) to numerical precision. */
+os_status scf_check_basis(const scf_state *s, const os_scf_result *res, os_error *err);
+/* After it: the result is physical (aufbau for the converged density Dconv,
+ * the grid's electron count, the energy's lower bound). */
+os_status scf_check_result(const scf_state *s, const double *Dconv, const os_scf_result *res,
+                           os_error *err);
 
 #endif

@@ -95,6 +95,13 @@ static double smoothstep(double x)
     return x * x * x * (10.0 - 15.0 * x + 6.0 * x * x);
 }
 
+/* dh/dx */
+static double smoothstep_deriv(double x)
+{
+    if (x <= 0.0 || x >= 1.0) return 0.0;
+    return 30.0 * x * x * (1.0 - x) * (1.0 - x);
+}
+
 static double switching(int natom, const double *X, const double *R, const double *Rin,
                         const double *W, int I, const double *s)
 {
@@ -108,18 +115,39 @@ static double switching(int natom, const double *X, const double *R, const doubl
     return F;
 }
 
+/* F_i = prod_J h(x_J), x_J = (|s_i - X_J| - Rin_J) / W_J, s_i = X_I + R_I t:
+ * dF_i/dX_J = -F_i h'(x_J) / (h(x_J) W_J) (s_i - X_J)/|s_i - X_J|, and X_I
+ * gets minus the sum (the point moves with its atom).  Kept elements have
+ * F_i > 0, so every h(x_J) > 0. */
+void os_cavity_switching_grad(const os_cavity *cav, int i, double scale, double *grad)
+{
+    int I = cav->atom[i];
+    const double *s = cav->xyz + 3 * i;
+    for (int J = 0; J < cav->natom; ++J) {
+        if (J == I || cav->R[J] <= 0.0) continue;
+        const double *X = cav->X + 3 * J;
+        double d[3] = {s[0] - X[0], s[1] - X[1], s[2] - X[2]};
+        double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        double x = (r - cav->Rin[J]) / cav->W[J];
+        double dh = smoothstep_deriv(x);
+        if (dh == 0.0) continue;
+        double c = scale * cav->F[i] * dh / (smoothstep(x) * cav->W[J] * r);
+        for (int k = 0; k < 3; ++k) {
+            grad[3 * J + k] -= c * d[k];
+            grad[3 * I + k] += c * d[k];
+        }
+    }
+}
+
 void os_cavity_free(os_cavity *cav)
 {
-    free(cav->xyz);
-    free(cav->zeta);
-    free(cav->F);
-    free(cav->weight);
-    free(cav->atom);
-    free(cav->point);
+    void *bufs[] = {cav->xyz, cav->zeta, cav->F,   cav->weight, cav->atom,
+                    cav->point, cav->R,  cav->Rin, cav->W,      cav->X};
+    for (size_t k = 0; k < sizeof bufs / sizeof *bufs; ++k) free(bufs[k]);
     memset(cav, 0, sizeof *cav);
 }
 
-static os_status cavity_alloc(os_cavity *cav, size_t n, os_error *err)
+static os_status cavity_alloc(os_cavity *cav, size_t n, int natom, os_error *err)
 {
     cav->xyz = malloc(3 * n * sizeof(double));
     cav->zeta = malloc(n * sizeof(double));
@@ -127,7 +155,13 @@ static os_status cavity_alloc(os_cavity *cav, size_t n, os_error *err)
     cav->weight = malloc(n * sizeof(double));
     cav->atom = malloc(n * sizeof(int));
     cav->point = malloc(n * sizeof(int));
-    if (!cav->xyz || !cav->zeta || !cav->F || !cav->weight || !cav->atom || !cav->point)
+    cav->natom = natom;
+    cav->R = malloc((size_t)natom * sizeof(double));
+    cav->Rin = malloc((size_t)natom * sizeof(double));
+    cav->W = malloc((size_t)natom * sizeof(double));
+    cav->X = malloc(3 * (size_t)natom * sizeof(double));
+    if (!cav->xyz || !cav->zeta || !cav->F || !cav->weight || !cav->atom || !cav->point ||
+        !cav->R || !cav->Rin || !cav->W || !cav->X)
         return OS_NOMEM(err, "cavity");
     return OS_OK;
 }
@@ -172,22 +206,21 @@ os_status os_cavity_build(int natom, const double *xyz, const double *R,
     os_status st = scheme_for(o, N, &sc, err);
     if (st != OS_OK) return st;
     double *t = malloc(3 * (size_t)N * sizeof *t), *w = malloc((size_t)N * sizeof *w);
-    double *Rin = malloc((size_t)natom * sizeof *Rin), *W = malloc((size_t)natom * sizeof *W);
-    st = t && w && Rin && W ? OS_OK : OS_NOMEM(err, "cavity");
+    st = t && w ? OS_OK : OS_NOMEM(err, "cavity");
     if (st == OS_OK && os_sphere_points(o->cavity, o->npoints, o->icosahedron, t, w) != N)
         st = OS_NOMEM(err, "unit-sphere points");
-    if (st == OS_OK) st = cavity_alloc(cav, (size_t)natom * N, err);
+    if (st == OS_OK) st = cavity_alloc(cav, (size_t)natom * N, natom, err);
     if (st == OS_OK) {
-        for (int J = 0; J < natom; ++J) switching_region(o, N, R[J], &Rin[J], &W[J]);
+        memcpy(cav->R, R, (size_t)natom * sizeof(double));
+        memcpy(cav->X, xyz, 3 * (size_t)natom * sizeof(double));
+        for (int J = 0; J < natom; ++J) switching_region(o, N, R[J], &cav->Rin[J], &cav->W[J]);
         cav->per_sphere = N;
         cav->self_factor = sc.self_factor;
-        place_elements(natom, xyz, R, Rin, W, N, t, w, &sc, cav);
+        place_elements(natom, xyz, R, cav->Rin, cav->W, N, t, w, &sc, cav);
         if (cav->n == 0) st = os_fail(err, OS_ERR_INPUT, "the cavity has no surface points");
     }
     free(t);
     free(w);
-    free(Rin);
-    free(W);
     if (st != OS_OK) os_cavity_free(cav);
     return st;
 }

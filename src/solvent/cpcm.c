@@ -12,26 +12,31 @@
  *   G_pol = 1/2 q . V.
  *
  * This is NWChem's model (tests/reference/cosmo/README.md): the constraint
- * is its Lagrangian charge correction, 1/2 q.V its energy, and the SCF puts
- * the potential of q into the Fock matrix (solvent.c), as NWChem does.
+ * is its Lagrangian charge correction and 1/2 q.V its energy.
  *
- * For a charged solute that Fock term is not the derivative of 1/2 q.V:
- * lambda depends on V.  The derivative, with Q = sum_A Z_A - tr(P S), is
+ * The Fock term.  For a charged solute lambda depends on V, and the
+ * derivative of G_pol, with Q = sum_A Z_A - tr(P S), is
  *   dG_pol/dP_ab = sum_i q_fock,i dV_i/dP_ab + dG_pol/dQ dQ/dP_ab,
  *   q_fock = dG_pol/dV = q + f Q / (2 T) t,   T = sum t,
- *   dG_pol/dQ = -f a / (2 T),  a = sum x,     dQ/dP_ab = -S_ab,
- * (os_solvent_use_variational_fock).  Inside the cavity the extra charges
- * f Q t / (2 T) and the S part cancel; outside they do not, and an electron
- * that leaves the cavity is rewarded by up to f |Q| / (2 T) (2.5 eV for
- * acetate).  The variational SCF therefore pushes density out of the
- * cavity: measured
- * against NWChem's fixed point (tests/test_solvent.c, mode fock, and
- * docs/solvent.md), -5e-5 Eh for acetate (HF), -0.6 kcal/mol for the
+ *   dG_pol/dQ = -f a / (2 T),  a = sum x,     dQ/dP_ab = -S_ab.
+ * That is orbscreen's default (OS_SOLVENT_FOCK_VARIATIONAL): the SCF then
+ * minimizes E_0 + G_pol, and the nuclear gradient is the partial derivative
+ * at fixed P (gradient.c).  NWChem puts the potential of q alone into the
+ * Fock matrix (OS_SOLVENT_FOCK_NWCHEM): for a neutral molecule the same
+ * density and energy (the S part only shifts orbital energies, by
+ * f a / (2 T), a few meV), but for an ion its fixed point is not a
+ * stationary point of its energy.
+ * Inside the cavity the extra charges f Q t / (2 T) and the S part cancel;
+ * outside they do not, and an electron that leaves the cavity is rewarded
+ * by up to f |Q| / (2 T) (2.5 eV for acetate), so the variational SCF puts
+ * a little more density outside: measured against NWChem's fixed point
+ * (docs/solvent.md), -5e-5 Eh for acetate (HF), -0.6 kcal/mol for the
  * formaldehyde radical anion and -1.9 kcal/mol for the acetate radical
- * dianion (B3LYP, eps 7.2), with diffuse orbitals 0.3-0.5 eV lower.  So the
- * default is NWChem's SCF; it reproduces NWChem to 1e-9 Eh.  Its energy is
- * variational for neutral molecules; for ions an analytic gradient needs
- * the response of lambda (one Z-vector solve), see docs/solvent.md. */
+ * dianion (B3LYP, eps 7.2), with diffuse orbitals 0.3-0.5 eV lower.
+ *
+ * dA/dX (os_cpcm_A_grad): the elements move with their atoms and their
+ * switching functions F_i with every atom; the exponents zeta_i do not
+ * depend on the geometry. */
 #include "solvent/solvent.h"
 
 #include <lapacke.h>
@@ -45,6 +50,9 @@
 static const double SQRT_2_OVER_PI = 0.79788456080286535588;
 static const double TWO_OVER_SQRT_PI = 1.12837916709551257390;
 
+/* Elements closer than this (bohr) coincide: A_ij = 2 zeta_ij / sqrt(pi). */
+#define COINCIDE 1e-6
+
 double os_cpcm_f(int scaling, double eps)
 {
     return scaling == OS_SOLVENT_COSMO ? (eps - 1.0) / (eps + 0.5) : (eps - 1.0) / eps;
@@ -57,7 +65,7 @@ static double element_pair(const os_cavity *cav, int i, int j)
     double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
     double zi = cav->zeta[i], zj = cav->zeta[j];
     double zij = zi * zj / sqrt(zi * zi + zj * zj);
-    return r < 1e-6 ? TWO_OVER_SQRT_PI * zij : erf(zij * r) / r;
+    return r < COINCIDE ? TWO_OVER_SQRT_PI * zij : erf(zij * r) / r;
 }
 
 /* Lower triangle of A, row-major. */
@@ -134,4 +142,44 @@ void os_cpcm_solve(const os_cpcm *c, const double *V, double *q, double *q_fock,
         sol->q_sum += q[i];
     }
     sol->lambda = lambda;
+}
+
+/* d/dr [erf(z r) / r] */
+static double pair_deriv(double z, double r)
+{
+    return (TWO_OVER_SQRT_PI * z * r * exp(-z * z * r * r) - erf(z * r)) / (r * r);
+}
+
+void os_cpcm_A_grad(const os_cavity *cav, const double *u, const double *q, double scale,
+                    int nthreads, double *grad)
+{
+    int n = cav->n, na3 = 3 * cav->natom;
+    /* Off-diagonal: A_ij depends on s_i - s_j only (nothing within one sphere;
+     * atoms are ai, aj: lapacke.h's complex.h owns I). */
+#pragma omp parallel for schedule(dynamic, 16) reduction(+ : grad[0:na3]) \
+    num_threads(os_threads_for(nthreads, n, 64))
+    for (int i = 0; i < n; ++i) {
+        const double *si = cav->xyz + 3 * i;
+        int ai = cav->atom[i];
+        for (int j = 0; j < i; ++j) {
+            int aj = cav->atom[j];
+            if (aj == ai) continue;
+            const double *sj = cav->xyz + 3 * j;
+            double d[3] = {si[0] - sj[0], si[1] - sj[1], si[2] - sj[2]};
+            double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+            if (r < COINCIDE) continue;
+            double zi = cav->zeta[i], zj = cav->zeta[j];
+            double c = scale * (u[i] * q[j] + u[j] * q[i]) *
+                       pair_deriv(zi * zj / sqrt(zi * zi + zj * zj), r) / r;
+            for (int k = 0; k < 3; ++k) {
+                grad[3 * ai + k] += c * d[k];
+                grad[3 * aj + k] -= c * d[k];
+            }
+        }
+    }
+    /* Diagonal: A_ii = self zeta_i sqrt(2/pi) / F_i, dA_ii = -A_ii dF_i / F_i. */
+    for (int i = 0; i < n; ++i) {
+        double Aii = cav->self_factor * cav->zeta[i] * SQRT_2_OVER_PI / cav->F[i];
+        os_cavity_switching_grad(cav, i, -scale * u[i] * q[i] * Aii / cav->F[i], grad);
+    }
 }

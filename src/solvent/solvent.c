@@ -3,15 +3,11 @@
  *   V_i   = sum_A Z_A / |s_i - X_A| - sum_ab P_ab <a|1/|r - s_i||b>   (point_ints.c)
  *   q     = surface charges (cpcm.c), G_pol = 1/2 q.V
  *   F_ab += sum_i q_i <a|-1/|r - s_i||b>                       (point_ints.c)
- * with the total density P = Da + Db: the same term for both spins.  This is
- * the reaction field of the current charges in the Fock matrix, as NWChem's
- * COSMO and PCM codes generally do; for a charged solute with the charge
- * constraint it is not the derivative of G_pol (cpcm.c explains, and
- * measures the alternative).
- *
- * The last V, q and q_fock are kept: an analytic gradient (to come, with the
- * nuclear gradients) needs the charges of the converged density, dA/dX
- * (cavity.c's switching and positions) and the field integrals at s_i. */
+ * with the total density P = Da + Db: the same term for both spins.  By
+ * default the Fock term is the derivative dG_pol/dP (q_fock and an overlap
+ * part instead of q, cpcm.c), so that the SCF minimizes its energy and the
+ * gradient (gradient.c) needs no response; NWChem's term, the potential of
+ * q, is an option (OS_SOLVENT_FOCK_NWCHEM), used to compare with NWChem. */
 #include "solvent/solvent.h"
 
 #include <math.h>
@@ -39,7 +35,6 @@ struct os_solvent {
     double *S;                    /* nbf^2: overlap (the Fock term's S part) */
     os_cpcm_solution last;
     int have_solution;
-    int variational;              /* Fock term dG_pol/dP instead of q's potential (cpcm.c) */
     char description[320];
 };
 
@@ -63,6 +58,8 @@ static os_status check_options(const os_solvent_options *o, os_error *err)
         return os_fail(err, OS_ERR_INPUT, "unknown solvent screening %d", o->scaling);
     if (o->cavity != OS_CAVITY_SWIG && o->cavity != OS_CAVITY_NWCHEM)
         return os_fail(err, OS_ERR_INPUT, "unknown cavity discretization %d", o->cavity);
+    if (o->fock != OS_SOLVENT_FOCK_VARIATIONAL && o->fock != OS_SOLVENT_FOCK_NWCHEM)
+        return os_fail(err, OS_ERR_INPUT, "unknown solvent Fock term %d", o->fock);
     if (o->radii != OS_RADII_BONDI && o->radii != OS_RADII_UFF)
         return os_fail(err, OS_ERR_INPUT, "unknown radii set %d", o->radii);
     if (!o->radii_bohr && !(o->radii_scale > 0.0))
@@ -100,10 +97,11 @@ static void describe(os_solvent *s)
                  o->icosahedron ? "icosahedron" : "octahedron", o->npoints, s->cav.per_sphere);
     else
         snprintf(surface, sizeof surface, "SWIG %d Lebedev points/sphere", o->npoints);
-    snprintf(s->description, sizeof s->description, "%s f=%s eps=%g, %s, %d elements, %s%s",
+    snprintf(s->description, sizeof s->description, "%s f=%s eps=%g, %s, %d elements, %s%s%s",
              o->scaling == OS_SOLVENT_COSMO ? "COSMO" : "C-PCM",
              o->scaling == OS_SOLVENT_COSMO ? "(eps-1)/(eps+1/2)" : "(eps-1)/eps", o->eps,
-             surface, s->cav.n, radii, o->charge_constraint ? ", charge constraint" : "");
+             surface, s->cav.n, radii, o->charge_constraint ? ", charge constraint" : "",
+             o->fock == OS_SOLVENT_FOCK_NWCHEM ? ", NWChem's Fock term" : "");
 }
 
 void os_solvent_free(os_solvent *s)
@@ -171,29 +169,59 @@ os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
     return OS_OK;
 }
 
-/* The SCF's external term: charges q for the density P, the potential of q
- * (or the variational term, cpcm.c) added to V, G_pol into *energy. */
+static int variational(const os_solvent *s) { return s->opt.fock == OS_SOLVENT_FOCK_VARIATIONAL; }
+
+/* The surface charges for the total density P (s->V, s->q, s->q_fock, s->last). */
+static os_status solve_for(os_solvent *s, const double *P, os_error *err)
+{
+    os_status st = os_point_ints_density_potential(s->ints, P, s->V, err);
+    if (st != OS_OK) return st;
+    for (int i = 0; i < s->cav.n; ++i) s->V[i] += s->Vnuc[i];
+    os_cpcm_solve(&s->cpcm, s->V, s->q, s->q_fock, s->work, &s->last);
+    if (!variational(s)) s->last.fock_overlap = 0.0;
+    s->have_solution = 1;
+    return OS_OK;
+}
+
+/* The SCF's external term: charges q for the density P, the Fock term
+ * (cpcm.c) added to V, G_pol into *energy. */
 static os_status solvent_build(void *ctx, const double *P, double *V, double *energy,
                                os_error *err)
 {
     os_solvent *s = ctx;
-    int n = s->cav.n, nbf = s->bs->nbf;
-    os_status st = os_point_ints_density_potential(s->ints, P, s->V, err);
+    size_t nbf = (size_t)s->bs->nbf;
+    os_status st = solve_for(s, P, err);
+    if (st == OS_OK)
+        st = os_point_ints_charges_matrix(s->ints, variational(s) ? s->q_fock : s->q, s->Vmat,
+                                          err);
     if (st != OS_OK) return st;
-    for (int i = 0; i < n; ++i) s->V[i] += s->Vnuc[i];
-    os_cpcm_solve(&s->cpcm, s->V, s->q, s->q_fock, s->work, &s->last);
-    s->have_solution = 1;
-    st = os_point_ints_charges_matrix(s->ints, s->variational ? s->q_fock : s->q, s->Vmat, err);
-    if (st != OS_OK) return st;
-    double c = s->variational ? s->last.fock_overlap : 0.0;
-    for (size_t k = 0; k < (size_t)nbf * nbf; ++k) V[k] += s->Vmat[k] + c * s->S[k];
+    double c = s->last.fock_overlap;
+    for (size_t k = 0; k < nbf * nbf; ++k) V[k] += s->Vmat[k] + c * s->S[k];
     *energy = s->last.energy;
     return OS_OK;
 }
 
+/* dG_pol/dX at the converged density P (gradient.c). */
+static os_status solvent_gradient(void *ctx, const double *P, double *grad, os_error *err)
+{
+    os_solvent *s = ctx;
+    if (!variational(s) && s->cpcm.constrain && s->cpcm.charge != 0.0)
+        return os_fail(err, OS_ERR_INPUT,
+                       "%s: no solvent gradient with NWChem's Fock term for an ion (its SCF is "
+                       "not stationary for its energy); use the variational Fock term",
+                       s->mol->name);
+    os_status st = solve_for(s, P, err);
+    if (st != OS_OK) return st;
+    os_solvent_grad_input in = {.mol = s->mol, .bs = s->bs, .cav = &s->cav, .f = s->cpcm.f,
+                                .q = s->q, .q_fock = variational(s) ? s->q_fock : s->q,
+                                .fock_overlap = s->last.fock_overlap, .nthreads = s->nthreads};
+    return os_solvent_grad(&in, P, grad, err);
+}
+
 os_scf_potential os_solvent_potential(os_solvent *s)
 {
-    os_scf_potential p = {.name = "solvent", .ctx = s, .build = solvent_build};
+    os_scf_potential p = {.name = "solvent", .ctx = s, .build = solvent_build,
+                          .gradient = solvent_gradient};
     return p;
 }
 
@@ -208,8 +236,6 @@ void os_solvent_surface(const os_solvent *s, const double **xyz, const double **
 }
 
 const char *os_solvent_describe(const os_solvent *s) { return s->description; }
-
-void os_solvent_use_variational_fock(os_solvent *s, int on) { s->variational = on; }
 
 const os_cavity *os_solvent_cavity(const os_solvent *s) { return &s->cav; }
 

@@ -7,9 +7,11 @@
  *   cavity.c         the surface: points on the atomic spheres, the smooth
  *                    switching function F_i, the Gaussian exponents zeta_i
  *   cpcm.c           the A matrix and its Cholesky factor, the constrained
- *                    solve for the surface charges, the polarization energy
+ *                    solve for the surface charges, the polarization energy,
+ *                    and dA/dX
+ *   gradient.c       the polarization energy's nuclear gradient
  *   solvent.c        the public model (os_solvent): potential at the points,
- *                    the SCF's external term, read-back
+ *                    the SCF's external term and its gradient, read-back
  *   solvents.c       named solvents and their dielectric constants
  *
  * Lengths in bohr, charges in e, potentials in Eh/e, energies in Eh. */
@@ -52,6 +54,9 @@ typedef struct {
     double self_factor;    /* A_ii = self_factor zeta_i sqrt(2/pi) / F_i */
     int per_sphere;        /* unit-sphere points per atom */
     double area;           /* sum_i F_i w_i R_I^2, bohr^2 (the switched surface area) */
+    int natom;
+    double *R, *Rin, *W;   /* natom each, bohr: radius, switching region [Rin, Rin + W] */
+    double *X;             /* 3 natom, bohr: the atoms the cavity was built on */
 } os_cavity;
 
 /* Build the cavity of atoms xyz (3 natom, bohr) with radii R (bohr; 0 = no
@@ -59,6 +64,9 @@ typedef struct {
 os_status os_cavity_build(int natom, const double *xyz, const double *R,
                           const os_solvent_options *o, os_cavity *cav, os_error *err);
 void os_cavity_free(os_cavity *cav);
+/* Adds scale dF_i/dX_A (element i's switching function; its point moves with
+ * its atom) to grad (3 natom, per atom). */
+void os_cavity_switching_grad(const os_cavity *cav, int i, double scale, double *grad);
 
 /* ------------------------------------------------------------- cpcm.c */
 
@@ -95,12 +103,31 @@ void os_cpcm_free(os_cpcm *c);
  * the constraint; see cpcm.c).  work: n doubles. */
 void os_cpcm_solve(const os_cpcm *c, const double *V, double *q, double *q_fock, double *work,
                    os_cpcm_solution *sol);
+/* Adds scale sum_ij u_i q_j dA_ij/dX_A to grad (3 natom, per atom): the
+ * elements' positions (moving with their atoms) and switching functions. */
+void os_cpcm_A_grad(const os_cavity *cav, const double *u, const double *q, double scale,
+                    int nthreads, double *grad);
+
+/* --------------------------------------------------------- gradient.c */
+
+/* What the gradient of G_pol needs from a converged solve. */
+typedef struct {
+    const os_molecule *mol;
+    const os_basis *bs;
+    const os_cavity *cav;
+    double f;              /* f(eps) */
+    const double *q;       /* n: the surface charges */
+    const double *q_fock;  /* n: dG_pol/dV (q itself without the constraint or when neutral) */
+    double fock_overlap;   /* c of the Fock term's c S part (0 for NWChem's Fock term) */
+    int nthreads;
+} os_solvent_grad_input;
+
+/* dG_pol/dX_A at the total density P (nbf^2), added to grad (3 natom). */
+os_status os_solvent_grad(const os_solvent_grad_input *in, const double *P, double *grad,
+                          os_error *err);
 
 /* ---------------------------------------------------------- solvent.c */
 
-/* For tests: the variational Fock term dG_pol/dP (q_fock and the S part)
- * instead of the potential of q (cpcm.c; the same for neutral molecules). */
-void os_solvent_use_variational_fock(os_solvent *s, int on);
 const os_cavity *os_solvent_cavity(const os_solvent *s);
 /* T = 1 . A^-1 1 (bohr): the cavity's capacitance in this model. */
 double os_solvent_cpcm_tsum(const os_solvent *s);

@@ -1,0 +1,89 @@
+/* Vertical reduction and oxidation by Delta-SCF.
+ *
+ * The ion (one electron more or fewer) is an SCF of its own at the parent's
+ * geometry, started from the parent's orbitals: the extra electron goes into
+ * the parent's LUMO (the SOMO of the radical), which is where a radical
+ * dianion in a weak dielectric converges reliably.  In a solvent the ion
+ * gets its own surface charges in the same cavity (same eps, radii,
+ * discretization), so the difference E(N+1) - E(N) is the solvated vertical
+ * reduction energy.  The potential vs Li/Li+ follows OS_REDOX_CONVENTION:
+ * one electron, 1 eV per electron = 1 V. */
+#include "orbscreen.h"
+
+#include <string.h>
+
+#include "core/error.h"
+
+void os_redox_state(const os_molecule *mol, int dn, int *charge, int *mult)
+{
+    *charge = mol->charge - dn;
+    *mult = mol->mult == 1 ? 2 : mol->mult - 1;
+}
+
+/* -(dE)/F - E_abs(Li/Li+) for a reduction, +dE/F - E_abs for an oxidation;
+ * dE in Eh, 1 eV / e = 1 V. */
+static double potential_vs_li(int dn, double de_eh)
+{
+    double de_ev = de_eh * OS_HARTREE_EV;
+    return (dn > 0 ? -de_ev : de_ev) - OS_LI_ABS_POTENTIAL_V;
+}
+
+/* The ion's SCF, with its own solvent model when there is one. */
+static os_status ion_scf(const os_molecule *ion, const os_basis *bs, const os_scf_options *scf,
+                         const os_solvent_options *solvent, const os_scf_result *parent,
+                         os_scf_result *res, double *e_pol, os_error *err)
+{
+    os_scf_options o = *scf;
+    o.guess = OS_GUESS_ORBITALS;
+    o.guess_orbitals = parent;
+    o.unrestricted = -1; /* UHF/UKS for the open-shell ion */
+    o.potentials = NULL;
+    o.npotentials = 0;
+    *e_pol = 0.0;
+    if (!solvent) return os_scf_run(ion, bs, &o, res, err);
+    os_solvent *sv;
+    os_status st = os_solvent_new(ion, bs, solvent, &sv, err);
+    if (st != OS_OK) return st;
+    os_scf_potential p = os_solvent_potential(sv);
+    o.potentials = &p;
+    o.npotentials = 1;
+    st = os_scf_run(ion, bs, &o, res, err);
+    *e_pol = os_solvent_energy(sv);
+    os_solvent_free(sv);
+    return st;
+}
+
+os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
+                            const os_scf_options *scf, const os_solvent_options *solvent,
+                            const os_scf_result *parent, int dn, os_redox_result *out,
+                            os_scf_result *ion_res, os_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (dn != 1 && dn != -1)
+        return os_fail(err, OS_ERR_INPUT, "%s: redox electron change %d (need +1 or -1)",
+                       mol->name, dn);
+    if (!parent || !parent->converged)
+        return os_fail(err, OS_ERR_INPUT, "%s: Delta-SCF needs the converged N-electron result",
+                       mol->name);
+    os_molecule ion = *mol; /* shares the arrays; only charge and multiplicity differ */
+    int charge, mult;
+    os_redox_state(mol, dn, &charge, &mult);
+    os_status st = os_molecule_set_state(&ion, charge, mult, err);
+    if (st != OS_OK) return st;
+    os_scf_result res;
+    memset(&res, 0, sizeof res); /* freed below even when the SCF never started */
+    double e_pol = 0.0;
+    st = ion_scf(&ion, bs, scf, solvent, parent, &res, &e_pol, err);
+    if (st == OS_OK) {
+        *out = (os_redox_result){.dn = dn, .charge = charge, .mult = mult, .e_n = parent->energy,
+                                 .e_ion = res.energy, .e_pol_ion = e_pol, .s2 = res.s2,
+                                 .s2_exact = res.s2_exact, .lumo_ion = res.lumo,
+                                 .homo_ion = res.homo, .iterations = res.iterations};
+        out->potential_v = potential_vs_li(dn, res.energy - parent->energy);
+    }
+    if (ion_res && st == OS_OK)
+        *ion_res = res;
+    else
+        os_scf_result_free(&res);
+    return st;
+}

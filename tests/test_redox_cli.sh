@@ -1,0 +1,69 @@
+#!/bin/sh
+# The command line's solvent gradient and Delta-SCF reduction (real binary):
+#  - --gradient with --solvent: water HF/6-31G* in DME; the O z component
+#    against central differences of the CLI's own solvated energies (O moved
+#    by +-1e-3 A), and the gradient sums to zero (translation);
+#  - --reduction: formate HF/6-31+G* in DME (its radical dianion as UHF): the
+#    JSON's potential follows from its energies by the stated convention,
+#    <S^2> is reported, the anion is ranked by it, and the LUMO diagnostics
+#    (gas-phase LUMO, diffuse share, unbound flag) are there;
+#  - --rank-by reduction without --reduction is a usage error.
+# usage: test_redox_cli.sh ORBSCREEN REFERENCE_DIR
+. "$(dirname "$0")/cli_check.sh"
+field() { # field KEY FILE: the first numeric value of "KEY"
+    awk -v k="\"$1\":" '$1 == k {gsub(/[",]/, "", $2); if ($2 ~ /^-?[0-9]/) {print $2; exit}}' "$2"
+}
+water() { # water DZ_ANGSTROM: water with O moved along z
+    printf '3\ncharge=0 mult=1\nO 0 0 %.8f\nH 0 0.7572 -0.4692\nH 0 -0.7572 -0.4692\n' \
+        "$(awk -v d="$1" 'BEGIN {print 0.1173 + d}')"
+}
+run() { # run NAME ARGS...: HF/6-31G* in DME, exact integrals, JSON in $T/NAME.json
+    name=$1; shift
+    "$B" --method hf --basis 6-31G* --jk exact --solvent dme --no-results --quiet \
+        --json "$T/$name.json" "$@" 2> "$T/$name.err"
+}
+
+water 0 > "$T/w0.xyz"; water 0.001 > "$T/wp.xyz"; water -0.001 > "$T/wm.xyz"
+run grad --gradient "$T/w0.xyz"; rc=$?
+check $([ $rc -eq 0 ]; echo $?) "--gradient --solvent: exit 0 ($rc)"
+run plus "$T/wp.xyz" && run minus "$T/wm.xyz"
+ep=$(field energy "$T/plus.json"); em=$(field energy "$T/minus.json")
+# O's z component: the third number of the first gradient row
+gz=$(awk '/"gradient_eh_bohr": \[/ {on = 1; next} on && /\[/ {gsub(/[][,]/, " "); print $3; exit}' "$T/grad.json")
+fd=$(awk -v p="$ep" -v m="$em" 'BEGIN {printf "%.10f", (p - m) / (2 * 0.001 / 0.529177210903)}')
+close_to "$gz" "$fd" 1e-5
+check $? "solvated gradient, O z: analytic $gz vs differences $fd Eh/bohr (tol 1e-5)"
+gsum=$(awk '/"gradient_eh_bohr": \[/ {on = 1; next} on && !/\[/ {exit}
+            on {gsub(/[][,]/, " "); s += $3} END {printf "%.12f", s}' "$T/grad.json")
+close_to "$gsum" 0 1e-7
+check $? "solvated gradient: z components sum to $gsum (tol 1e-7)"
+
+"$B" --method hf --basis 6-31+G* --jk exact --reduction --solvent dme --no-results --quiet \
+    --json "$T/red.json" "$REF/cosmo/geom/formate.xyz" 2> "$T/red.err"; rc=$?
+check $([ $rc -eq 0 ]; echo $?) "--reduction: exit 0 ($rc)"
+en=$(field energy_n "$T/red.json"); en1=$(field energy_n_plus_1 "$T/red.json")
+pot=$(field potential_v_li "$T/red.json")
+want=$(awk -v a="$en" -v b="$en1" 'BEGIN {printf "%.6f", -(b - a) * 27.211386245988 - 1.40}')
+close_to "$pot" "$want" 1e-4
+check $? "E_red $pot V = -(E(N+1) - E(N))/F - 1.40 V = $want"
+s2=$(field s2 "$T/red.json")
+close_to "$s2" 0.76 0.02
+check $? "<S^2> of the radical dianion $s2 (doublet, 0.75)"
+check $(grep -q '"multiplicity": 2' "$T/red.json"; echo $?) "reduced species is a doublet"
+check $(grep -q '"rank_by": "reduction"' "$T/red.json"; echo $?) "ranked by the reduction potential"
+check $(grep -q '"rank_reduction": 1' "$T/red.json"; echo $?) "formate has reduction rank 1"
+check $(grep -q '"redox_convention": ".*Li/Li+' "$T/red.json"; echo $?) "JSON states the convention"
+check $(grep -q '"lumo_unbound": true' "$T/red.json"; echo $?) "gas-phase LUMO of formate flagged unbound"
+share=$(field lumo_diffuse_share "$T/red.json")
+close_to "$share" 0.75 0.25
+check $? "LUMO diffuse share $share (a diffuse state, 0.5-1)"
+
+# The document with its reduction fields still has the published shape.
+v=$(python3 "$(dirname "$0")/pipeline_check.py" schema "$(dirname "$0")/../docs/orbscreen-results.schema.json" "$T/red.json" 2>&1)
+check $([ "$v" = ok ]; echo $?) "--reduction JSON matches docs/orbscreen-results.schema.json ($v)"
+
+"$B" --rank-by reduction --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ]; echo $?) "--rank-by reduction without --reduction: exit 2 ($rc)"
+"$B" --rank-by nosuch --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ]; echo $?) "--rank-by nosuch: exit 2 ($rc)"
+finish
