@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define OS_VERSION "0.1.0"
+#define OS_VERSION "0.2.0"
 
 /* CODATA 2018. */
 #define OS_BOHR_ANGSTROM 0.529177210903   /* 1 bohr in Angstrom */

@@ -1,7 +1,9 @@
 #include "check.h"
+#include "integrals/integrals.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int n_pass, n_fail;
@@ -64,4 +66,35 @@ int check_finish(void)
 {
     printf("%d passed, %d failed\n", n_pass, n_fail);
     return n_fail == 0 && n_pass > 0 ? 0 : 1;
+}
+
+os_status check_overlap_build(void *ctx, const double *P, double *V, double *energy,
+                               os_error *err)
+{
+    const check_overlap_term *t = ctx;
+    size_t n2 = (size_t)t->bs->nbf * t->bs->nbf;
+    double *S = calloc(n2, sizeof(double));
+    if (!S) return OS_ERR_NOMEM;
+    os_status st = os_int1e_overlap(t->bs, 1, S, err);
+    *energy = 0.0;
+    for (size_t k = 0; k < n2; ++k) {
+        V[k] += t->c * S[k];
+        *energy += t->c * P[k] * S[k];
+    }
+    free(S);
+    return st;
+}
+
+os_status check_overlap_gradient(void *ctx, const double *P, double *grad, os_error *err)
+{
+    const check_overlap_term *t = ctx;
+    int natom = 0;
+    for (int s = 0; s < t->bs->nshell; ++s)
+        if (t->bs->shells[s].atom + 1 > natom) natom = t->bs->shells[s].atom + 1;
+    double *g = calloc((size_t)3 * natom, sizeof(double));
+    if (!g) return OS_ERR_NOMEM;
+    os_status st = os_int1e_overlap_grad(t->bs, 1, P, g, err);
+    for (int i = 0; i < 3 * natom; ++i) grad[i] += t->c * g[i];
+    free(g);
+    return st;
 }

@@ -339,44 +339,6 @@ static int run_integrals(void)
 
 /* ------------------------------------------------------- whole gradients */
 
-/* An external term for the SCF: V = c S (energy c Tr(P S)), whose gradient
- * c sum P dS/dR comes through the potential's gradient callback. */
-typedef struct {
-    const os_basis *bs;
-    double c;
-} overlap_term;
-
-static os_status overlap_build(void *ctx, const double *P, double *V, double *energy,
-                               os_error *err)
-{
-    const overlap_term *t = ctx;
-    size_t n2 = (size_t)t->bs->nbf * t->bs->nbf;
-    double *S = calloc(n2, sizeof(double));
-    if (!S) return OS_ERR_NOMEM;
-    os_status st = os_int1e_overlap(t->bs, 1, S, err);
-    *energy = 0.0;
-    for (size_t k = 0; k < n2; ++k) {
-        V[k] += t->c * S[k];
-        *energy += t->c * P[k] * S[k];
-    }
-    free(S);
-    return st;
-}
-
-static os_status overlap_gradient(void *ctx, const double *P, double *grad, os_error *err)
-{
-    const overlap_term *t = ctx;
-    int natom = 0;
-    for (int s = 0; s < t->bs->nshell; ++s)
-        if (t->bs->shells[s].atom + 1 > natom) natom = t->bs->shells[s].atom + 1;
-    double *g = calloc((size_t)3 * natom, sizeof(double));
-    if (!g) return OS_ERR_NOMEM;
-    os_status st = os_int1e_overlap_grad(t->bs, 1, P, g, err);
-    for (int i = 0; i < 3 * natom; ++i) grad[i] += t->c * g[i];
-    free(g);
-    return st;
-}
-
 typedef struct {
     os_molecule mol;
     os_basis bs;
@@ -384,7 +346,7 @@ typedef struct {
     os_scf_result res;
     char basis[64];
     int pure;
-    overlap_term term; /* used when opt.npotentials = 1 */
+    check_overlap_term term; /* used when opt.npotentials = 1 */
     os_scf_potential pot;
 } system_t;
 
@@ -413,8 +375,8 @@ static int system_load(system_t *s, const char *geometry, const char *method, co
     s->opt.jk = jk;
     s->opt.aux = aux;
     if (external_c != 0.0) {
-        s->term = (overlap_term){&s->bs, external_c};
-        s->pot = (os_scf_potential){"overlap", &s->term, overlap_build, overlap_gradient};
+        s->term = (check_overlap_term){&s->bs, external_c};
+        s->pot = (os_scf_potential){"overlap", &s->term, check_overlap_build, check_overlap_gradient};
         s->opt.potentials = &s->pot;
         s->opt.npotentials = 1;
     }
@@ -443,8 +405,8 @@ static double energy_at(system_t *s)
     os_scf_options o = s->opt;
     o.guess = OS_GUESS_ORBITALS;
     o.guess_orbitals = &s->res;
-    overlap_term term = {&bs, s->term.c};
-    os_scf_potential pot = {"overlap", &term, overlap_build, overlap_gradient};
+    check_overlap_term term = {&bs, s->term.c};
+    os_scf_potential pot = {"overlap", &term, check_overlap_build, check_overlap_gradient};
     if (o.npotentials) o.potentials = &pot;
     double e = os_scf_run(&s->mol, &bs, &o, &r, &err) == OS_OK ? r.energy : NAN;
     os_scf_result_free(&r);

@@ -554,48 +554,18 @@ static int run_saddle(void)
 /* --------------------------------------------------------- external terms */
 
 typedef struct {
-    const os_basis *bs;
-    double c;
+    check_overlap_term term; /* V = c S */
     os_scf_potential pot;
     int builds, releases;
 } overlap_hook;
-
-static os_status overlap_build(void *ctx, const double *P, double *V, double *energy,
-                               os_error *err)
-{
-    const overlap_hook *t = ctx;
-    size_t n2 = (size_t)t->bs->nbf * t->bs->nbf;
-    double *S = calloc(n2, sizeof(double));
-    if (!S) return OS_ERR_NOMEM;
-    os_status st = os_int1e_overlap(t->bs, 1, S, err);
-    *energy = 0.0;
-    for (size_t k = 0; k < n2; ++k) {
-        V[k] += t->c * S[k];
-        *energy += t->c * P[k] * S[k];
-    }
-    free(S);
-    return st;
-}
-
-static os_status overlap_gradient(void *ctx, const double *P, double *grad, os_error *err)
-{
-    const overlap_hook *t = ctx;
-    int natom = t->bs->shells[t->bs->nshell - 1].atom + 1;
-    double *g = calloc((size_t)3 * natom, sizeof(double));
-    if (!g) return OS_ERR_NOMEM;
-    os_status st = os_int1e_overlap_grad(t->bs, 1, P, g, err);
-    for (int i = 0; i < 3 * natom; ++i) grad[i] += t->c * g[i];
-    free(g);
-    return st;
-}
 
 static os_status hook_build(void *ctx, const os_molecule *mol, const os_basis *bs,
                             const os_scf_potential **pots, int *npot, os_error *err)
 {
     overlap_hook *h = ctx;
     (void)mol, (void)err;
-    h->bs = bs;
-    h->pot = (os_scf_potential){"overlap", h, overlap_build, overlap_gradient};
+    h->term.bs = bs;
+    h->pot = (os_scf_potential){"overlap", &h->term, check_overlap_build, check_overlap_gradient};
     *pots = &h->pot;
     *npot = 1;
     ++h->builds;
@@ -611,7 +581,7 @@ static int run_external(const char *path)
     if (!check_true("reference file complete", read_ref(path, &r)) ||
         !check_true("start geometry", load(r.start, &m)))
         return check_finish();
-    overlap_hook hook = {.c = 0.05};
+    overlap_hook hook = {.term = {.c = 0.05}};
     os_opt_external ext = {&hook, hook_build, hook_release};
     os_opt_result res;
     if (check_true("optimization converged", optimize_tight(&r, &m, &ext, &res))) {
@@ -619,7 +589,7 @@ static int run_external(const char *path)
         check_close("hook built once per geometry", hook.builds, res.nsteps, 0);
         check_close("and released as often", hook.releases, hook.builds, 0);
         check_close("external energy c N_electrons, Eh", res.scf.e_ext,
-                    hook.c * os_molecule_nelectron(&m), 1e-8);
+                    hook.term.c * os_molecule_nelectron(&m), 1e-8);
         res.energy -= res.scf.e_ext;
         compare_geometry(&r, &res, 1e-6, 1e-3, 0.1);
     }

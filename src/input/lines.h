@@ -1,6 +1,5 @@
 /* Lines of a text buffer, one at a time, counting line numbers for
- * messages (the SDF reader; the XYZ reader has its own copy until the
- * parsers are merged). */
+ * messages (the XYZ and SDF readers). */
 #ifndef OS_LINES_H
 #define OS_LINES_H
 #include <stddef.h>

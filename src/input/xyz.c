@@ -10,6 +10,7 @@
 #include "core/parse.h"
 #include "core/utf8.h"
 #include "input/input.h"
+#include "input/lines.h"
 #include "input/textfile.h"
 
 #include <ctype.h>
@@ -24,27 +25,6 @@
 #define XYZ_MIN_DIST_ANGSTROM 0.1
 /* No molecule spans a micrometre; beyond this the input is garbage. */
 #define XYZ_MAX_COORD_ANGSTROM 1.0e5
-
-typedef struct {
-    const char *p, *end;
-    int lineno;
-} line_reader;
-
-/* Next line as [*b, *e) without the newline (and without a trailing CR).
- * Returns 0 at end of text. */
-static int next_line(line_reader *r, const char **b, const char **e)
-{
-    if (r->p >= r->end) return 0;
-    const char *s = r->p;
-    const char *nl = memchr(s, '\n', (size_t)(r->end - s));
-    const char *t = nl ? nl : r->end;
-    r->p = nl ? nl + 1 : r->end;
-    if (t > s && t[-1] == '\r') --t;
-    r->lineno++;
-    *b = s;
-    *e = t;
-    return 1;
-}
 
 static int is_blank(const char *b, const char *e)
 {
@@ -307,7 +287,7 @@ static os_status check_text(const char *text, size_t len, const char *label, os_
         return os_fail(err, OS_ERR_PARSE, "%s:%d: NUL byte in text", label, ln);
     }
     const char *b, *e;
-    for (line_reader q = {text, text + len, 0}; next_line(&q, &b, &e);)
+    for (os_lines q = {.p = text, .end = text + len}; os_lines_next(&q, &b, &e);)
         if (e - b > XYZ_MAX_LINE)
             return os_fail(err, OS_ERR_PARSE, "%s:%d: line longer than %d characters", label,
                            q.lineno, XYZ_MAX_LINE);
@@ -411,15 +391,15 @@ static os_status parse_xyz_body(const char *text, size_t len, const char *label,
     if (st) return st;
     /* A UTF-8 byte-order mark is only an encoding label: skip it. */
     if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) text += 3, len -= 3;
-    line_reader r = {text, text + len, line0};
+    os_lines r = {.p = text, .end = text + len, .lineno = line0};
     const char *b, *e;
     if (is_blank(text, text + len))
         return os_fail(err, OS_ERR_PARSE, "%s:1: empty file", label);
-    next_line(&r, &b, &e);
+    os_lines_next(&r, &b, &e);
     int natom = 0;
     if ((st = parse_count(b, e, label, &natom, err))) return st;
 
-    if (!next_line(&r, &b, &e))
+    if (!os_lines_next(&r, &b, &e))
         return os_fail(err, OS_ERR_PARSE, "%s:%d: missing comment line (expected %d atoms)",
                        label, r.lineno + 1, natom);
     int cline = r.lineno;
@@ -432,7 +412,7 @@ static os_status parse_xyz_body(const char *text, size_t len, const char *label,
     if (!mol->Z || !mol->xyz || !lines) return OS_NOMEM(err, "molecule");
 
     for (int i = 0; i < natom; ++i) {
-        int more = next_line(&r, &b, &e);
+        int more = os_lines_next(&r, &b, &e);
         if (!more || is_blank(b, e))
             return os_fail(err, OS_ERR_PARSE, "%s:%d: expected %d atoms, found %d", label,
                            more ? r.lineno : r.lineno + 1, natom, i);
@@ -442,7 +422,7 @@ static os_status parse_xyz_body(const char *text, size_t len, const char *label,
         mol->natom = i + 1;
     }
     /* Only blank lines may follow the atoms. */
-    while (next_line(&r, &b, &e))
+    while (os_lines_next(&r, &b, &e))
         if (!is_blank(b, e))
             return os_fail(err, OS_ERR_PARSE,
                            "%s:%d: more atoms than the %d given on line 1", label, r.lineno,
@@ -531,19 +511,19 @@ os_status os_xyz_split(const char *text, size_t len, os_frames *fr, os_error *er
 {
     /* A UTF-8 byte-order mark is only an encoding label (the frame's parse skips it too). */
     size_t bom = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
-    line_reader r = {text + bom, text + len, 0};
+    os_lines r = {.p = text + bom, .end = text + len};
     const char *b, *e;
     for (;;) {
         os_frame f = {.off = (size_t)(r.p - text), .line0 = r.lineno};
         int natom = 0, last = 1;
-        if (next_line(&r, &b, &e) && count_line(b, e, &natom) && natom <= OS_MAX_ATOMS &&
-            next_line(&r, &b, &e)) {
+        if (os_lines_next(&r, &b, &e) && count_line(b, e, &natom) && natom <= OS_MAX_ATOMS &&
+            os_lines_next(&r, &b, &e)) {
             comment_name(b, e, f.name, sizeof f.name);
-            for (int i = 0; i < natom && next_line(&r, &b, &e); ++i) {}
+            for (int i = 0; i < natom && os_lines_next(&r, &b, &e); ++i) {}
             /* Blank lines, then the next frame's count line, or the end. */
             for (;;) {
-                line_reader q = r;
-                if (!next_line(&q, &b, &e)) break;
+                os_lines q = r;
+                if (!os_lines_next(&q, &b, &e)) break;
                 int next;
                 if (!is_blank(b, e)) {
                     last = !count_line(b, e, &next);
