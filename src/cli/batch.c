@@ -255,9 +255,6 @@ void cli_calc_free(cli_calc *c)
 }
 
 /* One molecule: its frame -> molecule -> charge and multiplicity -> basis ->
- * SCF (gas phase, then solvent) (-> gradient, Delta-SCF). */
-
-/* One molecule: its frame -> molecule -> charge and multiplicity -> basis ->
  * SCF (gas phase, then solvent) (-> gradient, Delta-SCF); with --opt the SCF
  * and gradient of every geometry of the optimization, the last one taking
  * the molecule's place. */
