@@ -47,6 +47,7 @@ echo "inputs: $* (10 molecules and a bad one)"
 arr=$(ORBSCREEN=$serial CAMPAIGN=campaign sbatch --parsable --array=1-3 "$S/screen-array.sh" "${A[@]}" "$@")
 mrg=$(ORBSCREEN=$serial CAMPAIGN=campaign sbatch --parsable --dependency=afterany:$arr "$S/merge.sh")
 echo "array job $arr, merge job $mrg"
+squeue -o '%.8i %.16j %.2t %.6D %.5C %R'
 ended "$arr"
 ended "$mrg"
 $SAME serial campaign/all

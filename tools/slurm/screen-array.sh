@@ -1,7 +1,7 @@
 #!/bin/bash
 # One shard of a campaign per task of a Slurm job array; merge.sh then
 # joins the shards into one results folder.
-#   sbatch [--array=1-N] [--cpus-per-task=C] [--mem=M] screen-array.sh \
+#   sbatch [--array=1-N] [--cpus-per-task=C] [--mem-per-cpu=M] screen-array.sh \
 #          ORBSCREEN-OPTIONS... FILE...
 # Arguments are orbscreen's (method, basis, solvent, inputs); this script
 # adds --shard K/N, --threads, --resume and --out "$CAMPAIGN/shardK".
