@@ -28,8 +28,9 @@ if ! munge -n 2> /dev/null | unmunge > /dev/null 2>&1; then
 fi
 munge -n | unmunge > /dev/null
 
-# The config, for this host.
+# The config, for this host, whose name the daemons must resolve.
 host=$(hostname -s)
+getent hosts "$host" > /dev/null || echo "127.0.1.1 $host" >> /etc/hosts
 mkdir -p /etc/slurm /run/slurm /var/log/slurm /var/lib/slurm/slurmctld /var/lib/slurm/slurmd
 sed "s/@HOST@/$host/" "$here/slurm.conf" > /etc/slurm/slurm.conf
 slurmd -C | head -n 1 >> /etc/slurm/slurm.conf
