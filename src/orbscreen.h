@@ -282,13 +282,22 @@ typedef struct {
     const os_scf_potential *potentials;  /* external terms, npotentials of them (NULL: none) */
     int npotentials;
     FILE *log;             /* one line per SCF cycle when non-NULL */
-    int stability;         /* 1 (default): after convergence check that the result is a
-                              minimum, not a saddle point, and follow a saddle point down;
-                              2: the same, with the lowest Hessian eigenvalue converged to
-                              ~1e-8 Eh (slower); 0: skip (the result may be a saddle point).
+    int stability;         /* OS_STABILITY_*: after convergence, check that the result is a
+                              minimum, not a saddle point, and follow a saddle point down.
                               Not run with external terms (potentials): their potential need
                               not be the energy's derivative (result.stability_skipped) */
 } os_scf_options;
+
+/* os_scf_options.stability */
+enum {
+    OS_STABILITY_OFF = 0,    /* not checked (the result may be a saddle point) */
+    OS_STABILITY_ALWAYS = 1, /* checked after every SCF */
+    OS_STABILITY_EXACT = 2,  /* checked, the lowest eigenvalue converged to ~1e-8 Eh (slower) */
+    OS_STABILITY_AUTO = 3    /* default: checked where a saddle point is plausible: open-shell
+                                or unrestricted, a HOMO-LUMO gap under 0.1 Eh (2.7 eV), or a
+                                density that is not aufbau; otherwise skipped, with the gap as
+                                the reason (result.stability_skipped) */
+};
 
 /* Fill `opt` with the defaults above. */
 void os_scf_options_default(os_scf_options *opt);

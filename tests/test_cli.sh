@@ -177,6 +177,15 @@ want=$(awk '$1 == "energy" {print $2}' "$REF/stability/h2_20A_rhf_sto3g.ref")
 close_to "$(energy h2far "$T/far.json")" "$want" 1e-6
 check $? "H2 20 A apart: E $(energy h2far "$T/far.json") vs Psi4 ground state $want (not the -0.185 saddle point)"
 check $(grep -q '"lowest_eigenvalue": 0\.7' "$T/far.json" && grep -q '"skipped": null' "$T/far.json"; echo $?) "H2 20 A: the JSON carries the stability check's eigenvalue (a minimum)"
+# --stability auto (default) skips a closed-shell result with a wide gap, saying why;
+# always checks it (water HF/STO-3G: gap 27 eV).
+printf '3\ncharge=0\nO 0 0 0.1173\nH 0 0.7572 -0.4692\nH 0 -0.7572 -0.4692\n' > "$T/wst.xyz"
+"$B" --method hf --basis STO-3G --no-results --json "$T/wst.json" --quiet "$T/wst.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && grep -q '"skipped": "not needed: closed-shell HOMO-LUMO gap [0-9]*\.[0-9][0-9] eV' "$T/wst.json" && grep -q '"lowest_eigenvalue": null' "$T/wst.json"; echo $?) "--stability auto: water's check skipped for its gap, with the reason ($rc)"
+"$B" --method hf --basis STO-3G --stability always --no-results --json "$T/wst2.json" --quiet "$T/wst.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 0 ] && grep -q '"lowest_eigenvalue": 0\.[0-9]' "$T/wst2.json" && grep -q '"skipped": null' "$T/wst2.json"; echo $?) "--stability always: water checked, a minimum ($rc)"
+"$B" --stability sometimes "$T/wst.xyz" > /dev/null 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && has "$T/err" "--stability: auto, always or off"; echo $?) "--stability: a bad value is a usage error ($rc)"
 # In a solvent the solvated SCF starts from the checked gas-phase orbitals; its own
 # check is skipped with the reason (the reaction field is not the energy's derivative).
 "$B" --method hf --basis STO-3G --jk exact --solvent water --no-results --json "$T/fars.json" --quiet "$T/h2far.xyz" 2> "$T/err"; rc=$?

@@ -715,11 +715,13 @@ static void resume_key(const cli_options *o, const os_input *in, int f, char key
     snprintf(text, sizeof text,
              "orbscreen %s\ninput %s frame %d\nmethod %s basis %s pure %d grid %s jk %s aux %s\n"
              "unrestricted %d eps %a solvent %s gradient %d reduction %d oxidation %d\n"
-             "charge %d %d mult %d %d\nmax_iter %d e_conv %a g_conv %a lindep %a schwarz %a\n",
+             "charge %d %d mult %d %d\nmax_iter %d e_conv %a g_conv %a lindep %a schwarz %a\n"
+             "stability %d\n",
              OS_VERSION, os_input_sha256(in), f, s->method ? s->method : "-", o->basis, o->pure,
              s->grid ? s->grid : "-", s->jk ? s->jk : "-", s->aux ? s->aux : "-", s->unrestricted,
              o->eps, o->solvent ? o->solvent : "-", o->gradient, o->reduction, o->oxidation, o->has_charge, o->charge,
-             o->has_mult, o->mult, s->max_iter, s->e_conv, s->g_conv, s->lindep, s->schwarz);
+             o->has_mult, o->mult, s->max_iter, s->e_conv, s->g_conv, s->lindep, s->schwarz,
+             s->stability);
     os_sha256_hex(text, strlen(text), key);
 }
 

@@ -60,6 +60,9 @@ static void usage(FILE *f, const char *basis_dir)
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100)\n"
+            "  --stability WHEN  check that each SCF result is a minimum, not a saddle point:\n"
+            "                    auto (default: open-shell results, and closed-shell ones\n"
+            "                    with a HOMO-LUMO gap under 2.7 eV), always or off\n"
             "  --memory MB       integrals kept in memory between SCF cycles (default: half the available memory)\n"
             "  --jk METHOD       two-electron integrals: df (density fitting, default) or exact\n"
             "  --aux NAME        fitting basis for df (default: Psi4's pairing, e.g.\n"
@@ -169,7 +172,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
            O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX, O_RED, O_OX,
-           O_RANKBY, O_RESUME, O_SHARD, O_OPT, O_OPT_STEPS };
+           O_RANKBY, O_RESUME, O_SHARD, O_OPT, O_OPT_STEPS, O_STAB };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -195,6 +198,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"rank-by", required_argument, 0, O_RANKBY},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {"resume", no_argument, 0, O_RESUME},   {"shard", required_argument, 0, O_SHARD},
+        {"stability", required_argument, 0, O_STAB},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -255,6 +259,15 @@ int cli_parse(int argc, char **argv, cli_options *o)
             else if (!strcmp(optarg, "reduction")) o->rank_by = OS_RANK_REDUCTION;
             else {
                 cli_error("--rank-by: lumo, lumo-solv or reduction (see --help)");
+                return EXIT_USAGE;
+            }
+            break;
+        case O_STAB:
+            if (!strcmp(optarg, "auto")) o->scf.stability = OS_STABILITY_AUTO;
+            else if (!strcmp(optarg, "always")) o->scf.stability = OS_STABILITY_ALWAYS;
+            else if (!strcmp(optarg, "off")) o->scf.stability = OS_STABILITY_OFF;
+            else {
+                cli_error("--stability: auto, always or off (see --help)");
                 return EXIT_USAGE;
             }
             break;

@@ -82,7 +82,7 @@ os_status scf_check_basis(const scf_state *s, const os_scf_result *res, os_error
 /* How far the converged density of spin sp is from aufbau: Tr(F D) minus the
  * sum of the nocc lowest eigenvalues of F, >= 0 for any nocc-orbital density
  * (Ky Fan), 0 when D holds the lowest orbitals. */
-static double aufbau_excess(const scf_state *s, const double *D, int sp)
+double scf_aufbau_excess(const scf_state *s, const double *D, int sp)
 {
     size_t n2 = (size_t)s->n * s->n;
     int nocc = sp == 0 ? s->nalpha : s->nbeta;
@@ -114,7 +114,7 @@ os_status scf_check_result(const scf_state *s, const double *Dconv, const os_scf
 
     double excess = 0.0;
     for (int sp = 0; sp < s->nspin; ++sp)
-        excess = fmax(excess, aufbau_excess(s, Dconv + sp * n2, sp));
+        excess = fmax(excess, scf_aufbau_excess(s, Dconv + sp * n2, sp));
     if (excess > AUFBAU_EH)
         return os_fail(err, OS_ERR_NUMERIC,
                        "%s: the converged state is not aufbau: it leaves an orbital empty below "

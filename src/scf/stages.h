@@ -53,6 +53,10 @@ typedef struct {
     os_grid grid;
     int have_grid;
     os_numint *ni;
+    /* The early cycles' coarser grid (terms.c): used while early_grid is set. */
+    os_grid grid_early;
+    int have_grid_early, early_grid;
+    os_numint *ni_early;
     /* matrices, nspin*nbf^2 unless stated */
     double *D, *F, *Fdiis;        /* spin densities, Fock, extrapolated Fock */
     double *J;                    /* nbf^2: Coulomb of the total density */
@@ -67,6 +71,7 @@ typedef struct {
 /* Energy of one Fock build, Eh. */
 typedef struct {
     double total, one_electron, coulomb, exchange, xc, external, nelec_grid;
+    double jk_s, xc_s;            /* wall seconds of the J/K and XC terms (for --verbose) */
 } scf_energy;
 
 /* Run the SCF with a chosen occupation rule (os_scf_run is OS_OCC_AUFBAU;
@@ -83,6 +88,9 @@ os_status scf_terms_check(const os_scf_options *opt, os_error *err);
 os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err);
 void scf_terms_free(scf_state *s);
 os_status scf_fock(scf_state *s, scf_energy *e, os_error *err);
+/* Leave the early cycles' grid: the Fock matrix of the same density again,
+ * with XC on the final grid (J and K kept). */
+os_status scf_final_grid(scf_state *s, scf_energy *e, os_error *err);
 
 /* occupations.c */
 /* Occupation of each orbital (0..1 per spin) for ascending energies eps. */
@@ -118,6 +126,9 @@ os_status scf_stability(scf_state *s, os_scf_result *res, int follow, int *moved
 os_status scf_check_basis(const scf_state *s, const os_scf_result *res, os_error *err);
 /* After it: the result is physical (aufbau for the converged density Dconv,
  * the grid's electron count, the energy's lower bound). */
+/* Tr(F D) minus the sum of the lowest orbital energies of spin sp in s->eps
+ * (Eh): 0 when D holds the lowest orbitals of F, > 0 otherwise. */
+double scf_aufbau_excess(const scf_state *s, const double *D, int sp);
 os_status scf_check_result(const scf_state *s, const double *Dconv, const os_scf_result *res,
                            os_error *err);
 

@@ -8,6 +8,7 @@
  *   F_s = H + J - (a K_s + b K_s^lr) + Vxc_s + Vext */
 #include "scf/stages.h"
 
+#include <omp.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -60,17 +61,31 @@ static os_status two_electron_new(scf_state *s, os_scf_result *res, os_error *er
     return os_jk_df_new(s->bs, &s->aux, &jo, &s->jk, err);
 }
 
+/* The early cycles run on a coarser grid (as ORCA and Q-Chem do): far from
+ * convergence the XC term need not be exact, and on TFPAA- (B3LYP/6-31+G*)
+ * its cost falls from 0.6 s to 0.15 s per cycle.  The last cycles, and so
+ * the converged result, are on the grid asked for (scf.c switches at
+ * EARLY_GRID_END). */
+#define EARLY_GRID_RAD 50
+#define EARLY_GRID_ANG 110
+
 static os_status xc_new(scf_state *s, os_scf_result *res, os_error *err)
 {
-    int nrad, nang;
+    int nrad, nang, gga = os_xc_family(s->xc) >= OS_XC_GGA;
     os_status st = os_grid_parse_spec(s->opt.grid, &nrad, &nang, err);
     if (st != OS_OK) return st;
     if ((st = os_grid_build(s->mol, nrad, nang, s->opt.nthreads, &s->grid, err)) != OS_OK)
         return st;
     s->have_grid = 1;
     snprintf(res->grid, sizeof res->grid, "%d,%d", nrad, nang);
-    return os_numint_new(s->bs, &s->grid, os_xc_family(s->xc) >= OS_XC_GGA, s->opt.nthreads,
-                         &s->ni, err);
+    if ((st = os_numint_new(s->bs, &s->grid, gga, s->opt.nthreads, &s->ni, err)) != OS_OK)
+        return st;
+    if (nrad * nang <= 2 * EARLY_GRID_RAD * EARLY_GRID_ANG) return OS_OK; /* small already */
+    if ((st = os_grid_build(s->mol, EARLY_GRID_RAD, EARLY_GRID_ANG, s->opt.nthreads, &s->grid_early,
+                            err)) != OS_OK)
+        return st;
+    s->have_grid_early = s->early_grid = 1;
+    return os_numint_new(s->bs, &s->grid_early, gga, s->opt.nthreads, &s->ni_early, err);
 }
 
 os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err)
@@ -95,6 +110,10 @@ void scf_terms_free(scf_state *s)
     s->ni = NULL;
     if (s->have_grid) os_grid_free(&s->grid);
     s->have_grid = 0;
+    os_numint_free(s->ni_early);
+    s->ni_early = NULL;
+    if (s->have_grid_early) os_grid_free(&s->grid_early);
+    s->have_grid_early = s->early_grid = 0;
     os_xc_free(s->xc);
     s->xc = NULL;
 }
@@ -122,19 +141,27 @@ static os_status external_terms(scf_state *s, double *energy, os_error *err)
     return OS_OK;
 }
 
-os_status scf_fock(scf_state *s, scf_energy *e, os_error *err)
+/* The Fock matrix of s->D; with reuse_jk, J and K are those of the last
+ * build (same density). */
+static os_status fock(scf_state *s, int reuse_jk, scf_energy *e, os_error *err)
 {
     int nspin = s->nspin;
     size_t n2 = (size_t)s->n * s->n;
     memset(e, 0, sizeof *e);
-    os_status st = os_jk_build(s->jk, nspin, s->D, s->J, s->ax != 0.0 ? s->K : NULL,
-                               s->bx != 0.0 ? s->Klr : NULL, err);
+    double t0 = omp_get_wtime();
+    os_status st = reuse_jk ? OS_OK
+                            : os_jk_build(s->jk, nspin, s->D, s->J, s->ax != 0.0 ? s->K : NULL,
+                                          s->bx != 0.0 ? s->Klr : NULL, err);
+    e->jk_s = omp_get_wtime() - t0;
     if (st != OS_OK) return st;
     total_density(s, s->P);
     if (s->is_dft) {
         /* libxc takes the total density when restricted. */
         const double *Dxc = nspin == 1 ? s->P : s->D;
-        st = os_numint_vxc(s->ni, s->xc, nspin, Dxc, &e->xc, &e->nelec_grid, s->Vxc, err);
+        t0 = omp_get_wtime();
+        st = os_numint_vxc(s->early_grid ? s->ni_early : s->ni, s->xc, nspin, Dxc, &e->xc,
+                           &e->nelec_grid, s->Vxc, err);
+        e->xc_s = omp_get_wtime() - t0;
         if (st != OS_OK) return st;
     }
     if (s->opt.npotentials > 0 && (st = external_terms(s, &e->external, err)) != OS_OK) return st;
@@ -156,4 +183,12 @@ os_status scf_fock(scf_state *s, scf_energy *e, os_error *err)
     e->total = e->one_electron + e->coulomb + e->exchange + e->xc + e->external +
                os_molecule_nuclear_repulsion(s->mol);
     return OS_OK;
+}
+
+os_status scf_fock(scf_state *s, scf_energy *e, os_error *err) { return fock(s, 0, e, err); }
+
+os_status scf_final_grid(scf_state *s, scf_energy *e, os_error *err)
+{
+    s->early_grid = 0;
+    return fock(s, 1, e, err);
 }
