@@ -15,9 +15,9 @@ while [ $i -le "$N" ]; do
 done
 now() { date +%s.%N; }
 t0=$(now)
-"$B" --method hf --basis STO-3G --quiet --out "$T/out" "$T"/h2_*.xyz
+"$B" --gas --method hf --basis STO-3G --quiet --out "$T/out" "$T"/h2_*.xyz
 t1=$(now)
-"$B" --method hf --basis STO-3G --quiet --no-results "$T"/h2_*.xyz
+"$B" --gas --method hf --basis STO-3G --quiet --no-results "$T"/h2_*.xyz
 t2=$(now)
 lines=$(wc -l < "$T/out/orbscreen.jsonl")
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$N" -v l="$lines" 'BEGIN {

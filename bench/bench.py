@@ -77,7 +77,7 @@ def main():
     for path in a.files:
         name = os.path.splitext(os.path.basename(path))[0]
         grid_opt = ["--grid", a.grid] if a.method != "hf" else []
-        t_os, _ = timed([a.orbscreen, "--quiet", "--no-results", "--method", a.method, "--basis",
+        t_os, _ = timed([a.orbscreen, "--gas", "--quiet", "--no-results", "--method", a.method, "--basis",
                          a.basis, "--threads", str(a.threads)] + grid_opt + [path], env=env)
         cols = []
         for t in types:

@@ -258,6 +258,16 @@ enum {
 
 typedef struct os_scf_result os_scf_result;
 
+/* J/K integrals (density fitting) and DFT grids that several SCFs of the
+ * same nuclei and basis share: the gas-phase, solvated and Delta-SCF runs of
+ * one molecule.  The first SCF given it fills it; a later one reuses what it
+ * holds when nuclei, basis, exchange, fitting basis, grid and threads are
+ * the same, and replaces it otherwise.  One SCF at a time may use it; free
+ * it after the last.  Exact (four-centre) J/K is never shared. */
+typedef struct os_scf_shared os_scf_shared;
+os_status os_scf_shared_new(os_scf_shared **out, os_error *err);
+void os_scf_shared_free(os_scf_shared *sh);
+
 typedef struct {
     const char *method;    /* "hf" or a functional name/alias (see xc.c); NULL = "b3lyp" */
     const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
@@ -282,6 +292,8 @@ typedef struct {
     const os_scf_potential *potentials;  /* external terms, npotentials of them (NULL: none) */
     int npotentials;
     FILE *log;             /* one line per SCF cycle when non-NULL */
+    os_scf_shared *shared; /* NULL, or J/K integrals and DFT grids shared with other SCFs of
+                              the same nuclei and basis (os_scf_shared_new) */
     int stability;         /* OS_STABILITY_*: after convergence, check that the result is a
                               minimum, not a saddle point, and follow a saddle point down.
                               Not run with external terms (potentials): their potential need

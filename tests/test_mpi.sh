@@ -14,7 +14,7 @@ printf '2\nname=h2\nH 0 0 0\nH 0 0 0.74\n' > "$T/h2.xyz"
 printf '3\ncharge=0 mult=1\nO 0 0 0\nH 0 0 abc\nH 0 1 0\n' > "$T/bad.xyz"
 printf '2\nscan 1\nH 0 0 0\nH 0 0 0.70\n2\nscan 2\nH 0 0 0\nH 0 0 0.80\n' > "$T/h2scan.xyz"
 set -- "$T/h2.xyz" "$G/water.xyz" "$T/bad.xyz" "$T/h2scan.xyz" "$G/oh.xyz"
-A="--method hf --basis cc-pVDZ --jk exact --threads 1"
+A="--gas --method hf --basis cc-pVDZ --jk exact --threads 1"
 
 "$B" $A --out "$T/serial" "$@" > /dev/null 2>&1
 rc=$?

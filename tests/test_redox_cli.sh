@@ -7,6 +7,8 @@
 #    JSON's potential follows from its energies by the stated convention,
 #    <S^2> is reported, the anion is ranked by it, and the LUMO diagnostics
 #    (gas-phase LUMO, diffuse share, unbound flag) are there;
+#  - the default run (no --gas/--solvent/--eps) gives --reduction --solvent
+#    dme-dol's potential; --gas with a solvent is a usage error;
 #  - --rank-by reduction without --reduction is a usage error.
 # usage: test_redox_cli.sh ORBSCREEN REFERENCE_DIR
 . "$(dirname "$0")/cli_check.sh"
@@ -62,8 +64,21 @@ check $? "LUMO diffuse share $share (a diffuse state, 0.5-1)"
 v=$(python3 "$(dirname "$0")/pipeline_check.py" schema "$(dirname "$0")/../docs/orbscreen-results.schema.json" "$T/red.json" 2>&1)
 check $([ "$v" = ok ]; echo $?) "--reduction JSON matches docs/orbscreen-results.schema.json ($v)"
 
-"$B" --rank-by reduction --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+# The default phase (no --gas, --solvent, --eps): DME/DOL with the reduction,
+# the same numbers as asking for them; --gas with a solvent is a usage error.
+"$B" --method hf --basis 6-31+G* --jk exact --no-results --quiet \
+    --json "$T/dflt.json" "$REF/cosmo/geom/formate.xyz" 2> "$T/dflt.err"; rc=$?
+"$B" --method hf --basis 6-31+G* --jk exact --reduction --solvent dme-dol --no-results --quiet \
+    --json "$T/asked.json" "$REF/cosmo/geom/formate.xyz" 2> "$T/asked.err"
+pd=$(field potential_v_li "$T/dflt.json"); pa=$(field potential_v_li "$T/asked.json")
+close_to "$pd" "$pa" 1e-9
+check $([ $? -eq 0 ] && [ $rc -eq 0 ] && grep -q '"phase": "in dme-dol' "$T/dflt.json"; echo $?) "default run: in dme-dol, E_red $pd V = --reduction --solvent dme-dol's $pa V ($rc)"
+check $(grep -q '"rank_by": "reduction"' "$T/dflt.json"; echo $?) "default run: ranked by the reduction potential"
+"$B" --gas --solvent water --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && grep -qF -- "--gas runs the gas phase only" "$T/err"; echo $?) "--gas --solvent: usage error ($rc)"
+
+"$B" --gas --rank-by reduction --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 2 ]; echo $?) "--rank-by reduction without --reduction: exit 2 ($rc)"
-"$B" --rank-by nosuch --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+"$B" --gas --rank-by nosuch --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
 check $([ $rc -eq 2 ]; echo $?) "--rank-by nosuch: exit 2 ($rc)"
 finish

@@ -15,7 +15,7 @@ chmod +x "$T/bin/srun"
 printf '2\nname=h2\nH 0 0 0\nH 0 0 0.74\n' > "$T/h2.xyz"
 printf '3\ncharge=0 mult=1\nO 0 0 0\nH 0 0 abc\nH 0 1 0\n' > "$T/bad.xyz"
 set -- "$T/h2.xyz" "$G/water.xyz" "$T/bad.xyz" "$G/oh.xyz"
-A="--method hf --basis cc-pVDZ --jk exact"
+A="--gas --method hf --basis cc-pVDZ --jk exact"
 export PATH="$T/bin:$PATH" ORBSCREEN="$B" CAMPAIGN="$T/c" SLURM_CPUS_PER_TASK=1
 
 "$B" $A --threads 1 --out "$T/serial" "$@" > /dev/null 2>&1

@@ -12,7 +12,7 @@ if ! command -v java > /dev/null 2>&1 || [ ! -f "$JAR" ]; then
 fi
 . "$(dirname "$0")/cli_check.sh"
 
-"$B" --method hf --basis STO-3G --out "$T/r" --cube homo,lumo --quiet "$REF/geom/water.xyz" > /dev/null 2>&1
+"$B" --gas --method hf --basis STO-3G --out "$T/r" --cube homo,lumo --quiet "$REF/geom/water.xyz" > /dev/null 2>&1
 check $? "orbscreen wrote water.molden and its cube files"
 lumo_ev=$(sed -n 's/.*"lumo_ev": \([-0-9.][0-9.]*\).*/\1/p' "$T/r/orbscreen.json" | head -1)
 

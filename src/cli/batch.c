@@ -231,6 +231,11 @@ os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c,
     os_scf_options so = o->scf;
     so.nthreads = o->threads;
     so.log = o->verbose ? stderr : NULL;
+    /* The gas-phase, solvated and Delta-SCF runs share their fitted
+     * integrals and grids (an optimization's geometries do not). */
+    os_scf_shared *shared = NULL;
+    if (!o->opt && (st = os_scf_shared_new(&shared, err)) != OS_OK) return st;
+    so.shared = shared;
     if (o->opt) {
         st = run_optimization(o, mol, c, &so, err);
     } else if (o->eps > 0.0) {
@@ -239,6 +244,7 @@ os_status cli_compute(const cli_options *o, const os_molecule *mol, cli_calc *c,
         st = os_scf_run(mol, &c->bs, &so, &c->res, err);
         if (st == OS_OK) st = run_after_scf(o, mol, c, &so, NULL, err);
     }
+    os_scf_shared_free(shared);
     c->have_res = 1;
     if (st == OS_OK) lumo_character(o, mol, c, &c->res, &c->lumo_diffuse, &c->have_diffuse);
     return st;

@@ -27,7 +27,9 @@ typedef struct {
     int gradient;          /* --gradient: nuclear gradient after each SCF */
     int opt;               /* --opt: optimize each geometry first (src/opt/) */
     int opt_max_steps;     /* --opt-steps: gradients at most per optimization */
-    int reduction;         /* --reduction: vertical Delta-SCF reduction potential */
+    int gas;               /* --gas: gas phase only (no default solvent, no Delta-SCF) */
+    int reduction;         /* --reduction: vertical Delta-SCF reduction potential (on by
+                              default: see cli_parse) */
     int oxidation;         /* --oxidation: and the oxidation potential */
     int rank_by;           /* OS_RANK_* (never OS_RANK_AUTO after cli_parse) */
     int resume;            /* --resume: keep the results folder's finished molecules */

@@ -32,13 +32,16 @@ static void usage(FILE *f, const char *basis_dir)
             "  --charge N        net charge when the XYZ comment line has no charge=\n"
             "  --mult N          spin multiplicity when the XYZ comment line has no mult=\n"
             "  --unrestricted    UHF/UKS even for singlets\n"
+            "  (default phase: the paper's electrolyte, dme-dol, with the vertical reduction\n"
+            "   potential of every molecule; --gas, --solvent or --eps choose another)\n"
+            "  --gas             gas phase only: orbitals, anions ranked by the gas-phase LUMO\n"
             "  --solvent NAME    implicit solvent (C-PCM): water, acetonitrile, thf, dme, dol,\n"
             "                    dme-dol (the 1:1 mixture), ec, dmc, dec (see docs/solvents.md)\n"
             "  --eps X           implicit solvent of dielectric constant X (overrides --solvent's)\n"
             "  --gradient        nuclear gradient (Eh/bohr) of each molecule, printed and in the JSON\n"
             "  --reduction       vertical reduction potential vs Li/Li+ by Delta-SCF (N+1 electrons,\n"
-            "                    UKS/UHF from the N-electron orbitals) in the solvent (dme-dol when\n"
-            "                    neither --solvent nor --eps is given); anions ranked by it\n"
+            "                    UKS/UHF from the N-electron orbitals) in the solvent (on by default;\n"
+            "                    with --solvent or --eps, on when asked); anions ranked by it\n"
             "  --oxidation       also the vertical oxidation potential (N-1 electrons)\n"
             "  --rank-by KEY     lumo (gas phase), lumo-solv (in the solvent) or reduction\n"
             "                    (default: reduction when computed, else the run's LUMO)\n"
@@ -172,7 +175,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
            O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX, O_RED, O_OX,
-           O_RANKBY, O_RESUME, O_SHARD, O_OPT, O_OPT_STEPS, O_STAB };
+           O_RANKBY, O_RESUME, O_SHARD, O_OPT, O_OPT_STEPS, O_STAB, O_GAS };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -199,6 +202,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
         {"resume", no_argument, 0, O_RESUME},   {"shard", required_argument, 0, O_SHARD},
         {"stability", required_argument, 0, O_STAB},
+        {"gas", no_argument, 0, O_GAS},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     os_scf_options_default(&o->scf);
@@ -252,6 +256,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
             break;
         case O_GRAD: o->gradient = 1; break;
         case O_RED: o->reduction = 1; break;
+        case O_GAS: o->gas = 1; break;
         case O_OX: o->oxidation = 1; break;
         case O_RANKBY:
             if (!strcmp(optarg, "lumo")) o->rank_by = OS_RANK_LUMO;
@@ -332,6 +337,19 @@ int cli_parse(int argc, char **argv, cli_options *o)
         return EXIT_USAGE;
     }
     if (o->solvent && o->eps == 0.0) o->eps = eps; /* --eps overrides the table */
+    if (o->gas && (o->eps > 0.0 || o->reduction || o->oxidation)) {
+        cli_error("--gas runs the gas phase only: not with --solvent, --eps, --reduction or "
+                  "--oxidation");
+        return EXIT_USAGE;
+    }
+    /* The default screen: reduction is what the ranking should measure, and
+     * it means something in a dielectric only (the gas-phase dianions are
+     * unbound; docs/reduction.md), so by default every molecule gets its
+     * orbitals in the paper's electrolyte and its vertical reduction
+     * potential.  An optimization (gas phase for now) and a QCSchema input (a
+     * plain energy) keep the gas phase. */
+    if (!o->gas && o->eps == 0.0 && !o->opt && !o->qcschema_in)
+        o->reduction = 1;
     if (o->opt && o->eps > 0.0) {
         cli_error("--opt in a solvent is not there yet (the solvent's gradient is, the "
                   "optimizer's solvent term is not): optimize in the gas phase");

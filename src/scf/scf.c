@@ -224,8 +224,8 @@ static void log_header(const scf_state *s, const os_scf_result *res)
             "%s, %d alpha + %d beta electrons%s%s, J/K %s, %.0f MB kept, %d threads\n",
             s->mol->name, res->method, s->bs->name, s->n, s->nmo, res->s_min_eig, s->opt.lindep,
             res->unrestricted ? "unrestricted" : "restricted", s->nalpha, s->nbeta,
-            s->is_dft ? ", grid " : "", res->grid, os_jk_name(s->jk),
-            os_jk_memory_bytes(s->jk) / 1048576.0, s->opt.nthreads);
+            s->is_dft ? ", grid " : "", res->grid, os_jk_name(s->t->jk),
+            os_jk_memory_bytes(s->t->jk) / 1048576.0, s->opt.nthreads);
 }
 
 /* The orbital gradients X^T (F D S - S D F) X of every spin into s->err, their
@@ -253,11 +253,12 @@ static size_t scf_memory_bytes(const scf_state *s, const os_diis *diis)
                      + 6 * ns * n2 + 3 * n2         /* D, F, Fdiis, K, Klr, Vxc; J, Vext, P */
                      + ns * m2 + 2 * (n2 + m2)      /* orbital gradients, scratch */
                      + ns * (s->n * nmo + 2 * nmo); /* orbitals, energies, occupations */
-    size_t b = sizeof(double) * doubles + os_jk_memory_bytes(s->jk) + os_diis_memory_bytes(diis);
-    if (s->have_grid) b += os_grid_memory_bytes(&s->grid);
-    if (s->ni) b += os_numint_memory_bytes(s->ni);
-    if (s->have_grid_early) b += os_grid_memory_bytes(&s->grid_early);
-    if (s->ni_early) b += os_numint_memory_bytes(s->ni_early);
+    size_t b = sizeof(double) * doubles + os_jk_memory_bytes(s->t->jk) + os_diis_memory_bytes(diis);
+    const scf_terms *t = s->t;
+    if (t->have_grid) b += os_grid_memory_bytes(&t->grid);
+    if (t->ni) b += os_numint_memory_bytes(t->ni);
+    if (t->have_grid_early) b += os_grid_memory_bytes(&t->grid_early);
+    if (t->ni_early) b += os_numint_memory_bytes(t->ni_early);
     return b;
 }
 
@@ -297,7 +298,7 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
                 fprintf(s->opt.log,
                         "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e (rms %.3e)  "
                         "work %ld  J/K %.2f s  XC %.2f s\n",
-                        iter, e.total, dE, gmax, grms, os_jk_last_work(s->jk), e.jk_s, e.xc_s);
+                        iter, e.total, dE, gmax, grms, os_jk_last_work(s->t->jk), e.jk_s, e.xc_s);
             if (iter > 1 && fabs(dE) < s->opt.e_conv && grms < s->opt.g_conv) {
                 res->converged = 1;
                 break;

@@ -227,7 +227,7 @@ static os_status potential_response(hessian *h, const double *Ds, os_error *err)
     os_status st;
     if (s->is_dft) {
         double exc, nel;
-        st = os_numint_vxc(s->ni, s->xc, nspin, nspin == 1 ? P : h->Dp, &exc, &nel, h->Vp, err);
+        st = os_numint_vxc(s->t->ni, s->xc, nspin, nspin == 1 ? P : h->Dp, &exc, &nel, h->Vp, err);
         if (st != OS_OK) return st;
         for (size_t k = 0; k < ns2; ++k) h->dF[k] += (h->Vp[k] - h->V0[k]) / STAB_FD_STEP;
     }
@@ -252,7 +252,7 @@ static os_status hessian_apply(hessian *h, const double *x, double *sigma, os_er
     int n = h->n, nspin = h->nspin;
     size_t n2 = (size_t)n * n;
     rotation_density(h, x, h->Ds);
-    os_status st = os_jk_build(s->jk, nspin, h->Ds, h->J, s->ax != 0.0 ? h->K : NULL,
+    os_status st = os_jk_build(s->t->jk, nspin, h->Ds, h->J, s->ax != 0.0 ? h->K : NULL,
                                s->bx != 0.0 ? h->Klr : NULL, err);
     if (st != OS_OK) return st;
     for (int sp = 0; sp < nspin; ++sp)

@@ -33,6 +33,25 @@ typedef enum {
                         orbitals (spherical atoms for the SAD guess) */
 } os_occ_rule;
 
+/* The J/K builder and the DFT grids of an SCF (terms.c), with what they were
+ * made for: an SCF owns them, or borrows them from an os_scf_shared that an
+ * earlier SCF of the same nuclei, basis and options filled. */
+typedef struct {
+    os_jk *jk;
+    os_basis aux;                 /* fitting basis of density-fitted J/K */
+    int have_aux;
+    os_grid grid, grid_early;     /* the grid asked for; the early cycles' coarser one */
+    int have_grid, have_grid_early;
+    os_numint *ni, *ni_early;
+    /* the key: nuclei (bohr), basis, J/K and grid options */
+    int natom, *Z;
+    double *xyz;
+    const os_basis *bs;
+    int want_k, want_klr, need_grad, nrad, nang, nthreads;
+    double omega;
+    char aux_name[64];
+} scf_terms;
+
 typedef struct {
     /* problem */
     const os_molecule *mol;
@@ -44,19 +63,11 @@ typedef struct {
     /* core Hamiltonian */
     double *S, *H, *X;            /* nbf^2, nbf^2, nbf*nmo */
     /* terms */
-    os_jk *jk;
-    os_basis aux;                 /* fitting basis of density-fitted J/K */
-    int have_aux;
+    scf_terms own, *t;            /* t: &own, or those of opt.shared */
     double ax, bx, omega;         /* exchange: F -= ax K + bx K^lr(omega) */
     os_xc *xc;
     int is_dft;
-    os_grid grid;
-    int have_grid;
-    os_numint *ni;
-    /* The early cycles' coarser grid (terms.c): used while early_grid is set. */
-    os_grid grid_early;
-    int have_grid_early, early_grid;
-    os_numint *ni_early;
+    int early_grid;               /* XC on t->ni_early (the early cycles) */
     /* matrices, nspin*nbf^2 unless stated */
     double *D, *F, *Fdiis;        /* spin densities, Fock, extrapolated Fock */
     double *J;                    /* nbf^2: Coulomb of the total density */

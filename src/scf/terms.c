@@ -9,6 +9,7 @@
 #include "scf/stages.h"
 
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -35,57 +36,152 @@ os_status scf_terms_check(const os_scf_options *opt, os_error *err)
     return opt->aux ? os_basis_check_aux(opt->aux, err) : OS_OK;
 }
 
-/* J and K: density fitting over the molecule's fitting basis, or the exact
- * four-centre builder. */
-static os_status two_electron_new(scf_state *s, os_scf_result *res, os_error *err)
-{
-    os_jk_options jo = {
-        .want_k = s->ax != 0.0,
-        .omega = s->omega,
-        .want_klr = s->bx != 0.0,
-        .schwarz = s->opt.schwarz,
-        .nthreads = s->opt.nthreads,
-        .memory_bytes = cache_budget(&s->opt),
-    };
-    os_status st = scf_terms_check(&s->opt, err);
-    if (st != OS_OK) return st;
-    if (jk_exact(s->opt.jk)) {
-        snprintf(res->jk, sizeof res->jk, "exact");
-        return os_jk_direct_new(s->bs, &jo, &s->jk, err);
-    }
-    if ((st = os_basis_load_aux(s->mol, s->bs, s->opt.aux, s->opt.basis_dir, &s->aux, err)) != OS_OK)
-        return st;
-    s->have_aux = 1;
-    snprintf(res->jk, sizeof res->jk, "df");
-    snprintf(res->aux, sizeof res->aux, "%s", s->aux.name);
-    return os_jk_df_new(s->bs, &s->aux, &jo, &s->jk, err);
-}
-
 /* The early cycles run on a coarser grid (as ORCA and Q-Chem do): far from
  * convergence the XC term need not be exact, and on TFPAA- (B3LYP/6-31+G*)
- * its cost falls from 0.6 s to 0.15 s per cycle.  The last cycles, and so
+ * its cost falls from 0.6 s to 0.25 s per cycle.  The last cycles, and so
  * the converged result, are on the grid asked for (scf.c switches at
  * EARLY_GRID_END). */
 #define EARLY_GRID_RAD 50
 #define EARLY_GRID_ANG 110
 
-static os_status xc_new(scf_state *s, os_scf_result *res, os_error *err)
+/* What the terms of this SCF are made for: nuclei, basis, J/K and grid
+ * options (no allocation: the nuclei are the molecule's). */
+static os_status terms_key(const scf_state *s, scf_terms *k, os_error *err)
 {
-    int nrad, nang, gga = os_xc_family(s->xc) >= OS_XC_GGA;
-    os_status st = os_grid_parse_spec(s->opt.grid, &nrad, &nang, err);
+    memset(k, 0, sizeof *k);
+    k->natom = s->mol->natom;
+    k->Z = s->mol->Z;
+    k->xyz = s->mol->xyz;
+    k->bs = s->bs;
+    k->want_k = s->ax != 0.0;
+    k->want_klr = s->bx != 0.0;
+    k->omega = s->omega;
+    k->nthreads = s->opt.nthreads;
+    snprintf(k->aux_name, sizeof k->aux_name, "%s", s->opt.aux ? s->opt.aux : "");
+    if (!s->is_dft) return OS_OK;
+    k->need_grad = os_xc_family(s->xc) >= OS_XC_GGA;
+    return os_grid_parse_spec(s->opt.grid, &k->nrad, &k->nang, err);
+}
+
+static int same_key(const scf_terms *a, const scf_terms *b)
+{
+    return a->natom == b->natom && a->bs == b->bs && a->want_k == b->want_k &&
+           a->want_klr == b->want_klr && a->omega == b->omega && a->need_grad == b->need_grad &&
+           a->nrad == b->nrad && a->nang == b->nang && a->nthreads == b->nthreads &&
+           !strcmp(a->aux_name, b->aux_name) &&
+           !memcmp(a->Z, b->Z, sizeof(int) * (size_t)a->natom) &&
+           !memcmp(a->xyz, b->xyz, sizeof(double) * 3 * (size_t)a->natom);
+}
+
+/* J and K: density fitting over the molecule's fitting basis, or the exact
+ * four-centre builder. */
+static os_status two_electron_new(scf_state *s, scf_terms *t, os_error *err)
+{
+    os_jk_options jo = {
+        .want_k = t->want_k,
+        .omega = t->omega,
+        .want_klr = t->want_klr,
+        .schwarz = s->opt.schwarz,
+        .nthreads = s->opt.nthreads,
+        .memory_bytes = cache_budget(&s->opt),
+    };
+    if (jk_exact(s->opt.jk)) return os_jk_direct_new(s->bs, &jo, &t->jk, err);
+    os_status st = os_basis_load_aux(s->mol, s->bs, s->opt.aux, s->opt.basis_dir, &t->aux, err);
     if (st != OS_OK) return st;
-    if ((st = os_grid_build(s->mol, nrad, nang, s->opt.nthreads, &s->grid, err)) != OS_OK)
+    t->have_aux = 1;
+    return os_jk_df_new(s->bs, &t->aux, &jo, &t->jk, err);
+}
+
+static os_status xc_new(scf_state *s, scf_terms *t, os_error *err)
+{
+    int nthr = s->opt.nthreads;
+    os_status st = os_grid_build(s->mol, t->nrad, t->nang, nthr, &t->grid, err);
+    if (st != OS_OK) return st;
+    t->have_grid = 1;
+    if ((st = os_numint_new(s->bs, &t->grid, t->need_grad, nthr, &t->ni, err)) != OS_OK) return st;
+    if (t->nrad * t->nang <= 2 * EARLY_GRID_RAD * EARLY_GRID_ANG) return OS_OK; /* small already */
+    st = os_grid_build(s->mol, EARLY_GRID_RAD, EARLY_GRID_ANG, nthr, &t->grid_early, err);
+    if (st != OS_OK) return st;
+    t->have_grid_early = 1;
+    return os_numint_new(s->bs, &t->grid_early, t->need_grad, nthr, &t->ni_early, err);
+}
+
+static void terms_free(scf_terms *t)
+{
+    os_jk_free(t->jk);
+    if (t->have_aux) os_basis_free(&t->aux);
+    os_numint_free(t->ni);
+    if (t->have_grid) os_grid_free(&t->grid);
+    os_numint_free(t->ni_early);
+    if (t->have_grid_early) os_grid_free(&t->grid_early);
+    memset(t, 0, sizeof *t);
+}
+
+/* The terms for key k, built into t (which takes k). */
+static os_status terms_build(scf_state *s, scf_terms *t, const scf_terms *k, os_error *err)
+{
+    *t = *k;
+    os_status st = two_electron_new(s, t, err);
+    if (st == OS_OK && s->is_dft) st = xc_new(s, t, err);
+    return st;
+}
+
+struct os_scf_shared {
+    scf_terms t;
+    int filled;
+    int *Z;      /* the key's nuclei, copied */
+    double *xyz;
+};
+
+os_status os_scf_shared_new(os_scf_shared **out, os_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? OS_OK : OS_NOMEM(err, "shared SCF terms");
+}
+
+static void shared_clear(os_scf_shared *sh)
+{
+    terms_free(&sh->t);
+    free(sh->Z);
+    free(sh->xyz);
+    sh->Z = NULL;
+    sh->xyz = NULL;
+    sh->filled = 0;
+}
+
+void os_scf_shared_free(os_scf_shared *sh)
+{
+    if (!sh) return;
+    shared_clear(sh);
+    free(sh);
+}
+
+/* Terms from the shared set when it holds them for key k; else built into
+ * it, replacing what it held.  Exact (four-centre) J/K is not shared: its
+ * builder keeps the last density for incremental builds. */
+static os_status shared_terms(scf_state *s, os_scf_shared *sh, const scf_terms *k, os_error *err)
+{
+    if (sh->filled && same_key(&sh->t, k)) {
+        s->t = &sh->t;
+        return OS_OK;
+    }
+    shared_clear(sh);
+    size_t na = (size_t)k->natom;
+    sh->Z = malloc(sizeof(int) * (na ? na : 1));
+    sh->xyz = malloc(sizeof(double) * 3 * (na ? na : 1));
+    if (!sh->Z || !sh->xyz) return OS_NOMEM(err, "shared SCF terms");
+    os_status st = terms_build(s, &sh->t, k, err);
+    if (st != OS_OK) {
+        shared_clear(sh);
         return st;
-    s->have_grid = 1;
-    snprintf(res->grid, sizeof res->grid, "%d,%d", nrad, nang);
-    if ((st = os_numint_new(s->bs, &s->grid, gga, s->opt.nthreads, &s->ni, err)) != OS_OK)
-        return st;
-    if (nrad * nang <= 2 * EARLY_GRID_RAD * EARLY_GRID_ANG) return OS_OK; /* small already */
-    if ((st = os_grid_build(s->mol, EARLY_GRID_RAD, EARLY_GRID_ANG, s->opt.nthreads, &s->grid_early,
-                            err)) != OS_OK)
-        return st;
-    s->have_grid_early = s->early_grid = 1;
-    return os_numint_new(s->bs, &s->grid_early, gga, s->opt.nthreads, &s->ni_early, err);
+    }
+    memcpy(sh->Z, k->Z, sizeof(int) * na);
+    memcpy(sh->xyz, k->xyz, sizeof(double) * 3 * na);
+    sh->t.Z = sh->Z;
+    sh->t.xyz = sh->xyz;
+    sh->filled = 1;
+    s->t = &sh->t;
+    return OS_OK;
 }
 
 os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err)
@@ -95,25 +191,28 @@ os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err)
     os_xc_exx(s->xc, &s->ax, &s->bx, &s->omega);
     s->is_dft = os_xc_family(s->xc) != OS_XC_NONE;
     snprintf(res->method, sizeof res->method, "%s", os_xc_name(s->xc));
-    if ((st = two_electron_new(s, res, err)) != OS_OK) return st;
-    if (s->is_dft && (st = xc_new(s, res, err)) != OS_OK) return st;
+    scf_terms k;
+    if ((st = scf_terms_check(&s->opt, err)) != OS_OK || (st = terms_key(s, &k, err)) != OS_OK)
+        return st;
+    if (s->opt.shared && !jk_exact(s->opt.jk)) {
+        st = shared_terms(s, s->opt.shared, &k, err);
+    } else {
+        s->t = &s->own;
+        st = terms_build(s, &s->own, &k, err);
+    }
+    if (st != OS_OK) return st;
+    snprintf(res->jk, sizeof res->jk, "%s", jk_exact(s->opt.jk) ? "exact" : "df");
+    if (s->t->have_aux) snprintf(res->aux, sizeof res->aux, "%s", s->t->aux.name);
+    if (s->is_dft) snprintf(res->grid, sizeof res->grid, "%d,%d", k.nrad, k.nang);
+    s->early_grid = s->t->ni_early != NULL;
     return OS_OK;
 }
 
 void scf_terms_free(scf_state *s)
 {
-    os_jk_free(s->jk);
-    s->jk = NULL;
-    if (s->have_aux) os_basis_free(&s->aux);
-    s->have_aux = 0;
-    os_numint_free(s->ni);
-    s->ni = NULL;
-    if (s->have_grid) os_grid_free(&s->grid);
-    s->have_grid = 0;
-    os_numint_free(s->ni_early);
-    s->ni_early = NULL;
-    if (s->have_grid_early) os_grid_free(&s->grid_early);
-    s->have_grid_early = s->early_grid = 0;
+    terms_free(&s->own);
+    s->t = NULL;
+    s->early_grid = 0;
     os_xc_free(s->xc);
     s->xc = NULL;
 }
@@ -150,7 +249,7 @@ static os_status fock(scf_state *s, int reuse_jk, scf_energy *e, os_error *err)
     memset(e, 0, sizeof *e);
     double t0 = omp_get_wtime();
     os_status st = reuse_jk ? OS_OK
-                            : os_jk_build(s->jk, nspin, s->D, s->J, s->ax != 0.0 ? s->K : NULL,
+                            : os_jk_build(s->t->jk, nspin, s->D, s->J, s->ax != 0.0 ? s->K : NULL,
                                           s->bx != 0.0 ? s->Klr : NULL, err);
     e->jk_s = omp_get_wtime() - t0;
     if (st != OS_OK) return st;
@@ -159,7 +258,7 @@ static os_status fock(scf_state *s, int reuse_jk, scf_energy *e, os_error *err)
         /* libxc takes the total density when restricted. */
         const double *Dxc = nspin == 1 ? s->P : s->D;
         t0 = omp_get_wtime();
-        st = os_numint_vxc(s->early_grid ? s->ni_early : s->ni, s->xc, nspin, Dxc, &e->xc,
+        st = os_numint_vxc(s->early_grid ? s->t->ni_early : s->t->ni, s->xc, nspin, Dxc, &e->xc,
                            &e->nelec_grid, s->Vxc, err);
         e->xc_s = omp_get_wtime() - t0;
         if (st != OS_OK) return st;
