@@ -685,6 +685,58 @@ os_status os_opt_write_xyz(FILE *f, const os_molecule *m, const os_basis *bs,
                            const os_scf_result *scf, const os_opt_result *res,
                            const char *input_comment, os_error *err);
 
+/* ------------------------------------------- solvent during optimizations */
+
+/* A continuum solvent that follows the atoms during os_optimize: its model
+ * (cavity, A matrix, integrals) built at each geometry the optimizer visits
+ * and freed after that geometry's gradient.  os_solvent_opt_init fills `ext`
+ * for os_opt_options.external (valid while s lives). */
+typedef struct {
+    os_solvent_options options;
+    os_solvent *model;     /* the current geometry's model (NULL between geometries) */
+    os_scf_potential pot;  /* its SCF term, with the analytic nuclear gradient */
+    int builds;            /* geometries a model was built for */
+} os_solvent_opt;
+/* Set s up for solvent options o and point ext's callbacks at it. */
+void os_solvent_opt_init(os_solvent_opt *s, const os_solvent_options *o, os_opt_external *ext);
+
+/* ------------------------------------------------- adiabatic redox potential */
+
+/* The convention of the adiabatic potentials. */
+#define OS_REDOX_ADIABATIC_CONVENTION                                                       \
+    "adiabatic: both species optimized in the same model (method, basis, solvent), the "  \
+    "ion from the N-electron optimum: E_red_ad = -(E(N+1) at its optimum - E(N) at its "  \
+    "optimum)/F - 1.40 V vs Li/Li+; electronic energies (no zero-point, thermal or "       \
+    "entropy terms)"
+
+typedef struct {
+    int dn;                /* +1: reduction (N+1 electrons), -1: oxidation (N-1) */
+    int charge, mult;      /* of the ion */
+    double e_n;            /* E(N) at the N-electron optimum (the parent's energy), Eh */
+    double e_ion;          /* E(N+dn) at the ion's final geometry, Eh */
+    double s2, s2_exact;   /* the ion's <S^2> there and S(S+1) */
+    int converged;         /* 1: the ion's optimization converged (else: its last accepted
+                              geometry, and potential_v only bounds the adiabatic one) */
+    int steps;             /* gradients of the ion's optimization */
+    int nbond_changes;     /* covalent bonds the ion broke or formed (ion->bond_changes) */
+    double potential_v;    /* vs Li/Li+, V (OS_REDOX_ADIABATIC_CONVENTION) */
+} os_redox_adiabatic_result;
+
+/* Adiabatic Delta-SCF: the ion of `mol` (os_redox_state; UHF/UKS when open
+ * shell) optimized with os_optimize from mol's geometry - which should be
+ * the N-electron optimum, `parent` the converged N-electron result there in
+ * the same model, whose orbitals start the ion's first SCF - in the solvent
+ * `solvent` (NULL: gas phase; it replaces opt->external).  A bond broken or
+ * formed is a result, not a failure (out->nbond_changes, ion->bond_changes);
+ * an optimization out of steps reports its last accepted geometry with
+ * out->converged = 0.  ion (caller frees with os_opt_result_free) gets the
+ * ion's optimization, filled as far as it got even when this fails. */
+os_status os_redox_adiabatic(const os_molecule *mol, const char *basis, const char *basis_dir,
+                             int pure, const os_scf_options *scf,
+                             const os_solvent_options *solvent, const os_opt_options *opt,
+                             const os_scf_result *parent, int dn, os_redox_adiabatic_result *out,
+                             os_opt_result *ion, os_error *err);
+
 #ifdef __cplusplus
 }
 #endif

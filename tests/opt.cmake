@@ -27,5 +27,8 @@ add_test(NAME opt_saddle COMMAND test_opt saddle)
 # Geometry-dependent external terms through the optimizer's hook.
 add_test(NAME opt_external COMMAND test_opt external ${OS_REF_DIR}/opt/water_hf_631gs.ref)
 
-# orbscreen --opt (water HF/6-31G*): JSON, .opt.xyz, a restart, a failure, usage.
+# orbscreen --opt (water HF/6-31G*, gas phase by default): JSON, .opt.xyz, a restart, a failure.
 add_test(NAME opt_cli COMMAND sh ${OS_TEST_DIR}/test_opt_cli.sh $<TARGET_FILE:orbscreen_cli> ${OS_REF_DIR})
+# orbscreen --opt in a solvent, and --opt --reduction (adiabatic potential,
+# a bond broken by the reduced species): tiny HF cases, seconds each.
+add_test(NAME opt_solvent_cli COMMAND sh ${OS_TEST_DIR}/test_opt_solvent_cli.sh $<TARGET_FILE:orbscreen_cli> ${OS_REF_DIR})

@@ -128,6 +128,14 @@ static os_status run_after_scf(const cli_options *o, const os_molecule *mol, cli
     return st;
 }
 
+/* The run's continuum model (--solvent/--eps). */
+static void solvent_options(const cli_options *o, int nthreads, os_solvent_options *sopt)
+{
+    os_solvent_options_default(sopt);
+    sopt->eps = o->eps;
+    sopt->nthreads = nthreads;
+}
+
 /* In a solvent: the gas-phase SCF (for the solvation energy, the gas-phase
  * LUMO, and its orbitals to start from), then the solvated SCF into c->res,
  * then what follows it while the model lives. */
@@ -141,9 +149,7 @@ static os_status run_solvated(const cli_options *o, const os_molecule *mol, cli_
         return st;
     }
     os_solvent_options sopt;
-    os_solvent_options_default(&sopt);
-    sopt.eps = o->eps;
-    sopt.nthreads = so.nthreads;
+    solvent_options(o, so.nthreads, &sopt);
     os_solvent *sv;
     st = os_solvent_new(mol, &c->bs, &sopt, &sv, err);
     if (st == OS_OK) {
@@ -168,15 +174,22 @@ static os_status run_solvated(const cli_options *o, const os_molecule *mol, cli_
     return st;
 }
 
-/* The molecule's XYZ comment-line tags, "key=value ..." (the optimized
- * geometry's file keeps them). */
-static void tags_comment(const os_molecule *mol, char *buf, size_t n)
+/* The optimized geometry's XYZ comment-line tags, "key=value ...": the
+ * molecule's own, then in a solvent the phase (solvent=NAME eps=X) in place
+ * of any the input had. */
+static void tags_comment(const cli_options *o, const os_molecule *mol, char *buf, size_t n)
 {
+    int solvated = o->eps > 0.0;
     size_t w = 0;
     buf[0] = '\0';
-    for (int t = 0; t < mol->ntag && w < n; ++t)
-        w += (size_t)snprintf(buf + w, n - w, "%s%s=%s", w ? " " : "", mol->tags[t].key,
-                              mol->tags[t].value);
+    for (int t = 0; t < mol->ntag && w < n; ++t) {
+        const char *key = mol->tags[t].key;
+        if (solvated && (!strcasecmp(key, "solvent") || !strcasecmp(key, "eps"))) continue;
+        w += (size_t)snprintf(buf + w, n - w, "%s%s=%s", w ? " " : "", key, mol->tags[t].value);
+    }
+    if (solvated && o->solvent && w < n)
+        w += (size_t)snprintf(buf + w, n - w, "%ssolvent=%s", w ? " " : "", o->solvent);
+    if (solvated && w < n) snprintf(buf + w, n - w, "%seps=%.6g", w ? " " : "", o->eps);
 }
 
 /* Bond changes as one message: "the optimization changed bonds: C1-C2 broken (2.95 A), ...". */
@@ -191,9 +204,49 @@ static void bond_change_message(const os_opt_result *r, os_error *err)
     }
 }
 
-/* --opt: the geometry optimized; its last basis, SCF (and gradient) become
- * c's, its last geometry stays in c->opt.mol for the caller (reported only
- * when it converged with the bonds it started with). */
+/* --opt --reduction: the reduced species optimized in the same solvent from
+ * the N-electron optimum (c->opt.mol, c->res).  A failure leaves the
+ * molecule's result standing, the reason in redox_error. */
+static void run_adiabatic(const cli_options *o, cli_calc *c, const os_scf_options *so,
+                          const os_solvent_options *sopt, const os_opt_options *oo)
+{
+    os_error err;
+    os_status st = os_redox_adiabatic(&c->opt.mol, o->basis, o->basis_dir, o->pure, so, sopt, oo,
+                                      &c->res, 1, &c->redox.ad, &c->red_opt, &err);
+    c->have_red_opt = 1;
+    c->redox.have_ad = st == OS_OK;
+    if (st != OS_OK) {
+        os_error_prefix(&err, "adiabatic reduction");
+        snprintf(c->redox_error, sizeof c->redox_error, "%s", err.msg);
+    }
+}
+
+/* --opt in a solvent: at the optimized geometry the molecule's result as
+ * run_solvated makes it (gas-phase SCF for dG_solv and the gas LUMO,
+ * solvated SCF, vertical Delta-SCF), sharing integrals; then with
+ * --reduction the adiabatic potential. */
+static os_status solvated_at_optimum(const cli_options *o, cli_calc *c, os_scf_options so,
+                                     const os_solvent_options *sopt, const os_opt_options *oo,
+                                     os_error *err)
+{
+    os_scf_result_free(&c->res);
+    memset(&c->res, 0, sizeof c->res);
+    os_scf_shared *shared = NULL;
+    os_status st = os_scf_shared_new(&shared, err);
+    if (st != OS_OK) return st;
+    so.shared = shared;
+    st = run_solvated(o, &c->opt.mol, c, so, err);
+    os_scf_shared_free(shared);
+    so.shared = NULL;
+    if (st == OS_OK && o->reduction && c->have_redox) run_adiabatic(o, c, &so, sopt, oo);
+    return st;
+}
+
+/* --opt: the geometry optimized (in the solvent with --solvent/--eps, its
+ * model rebuilt at every geometry); its last basis, SCF (and gradient)
+ * become c's, its last geometry stays in c->opt.mol for the caller
+ * (reported only when it converged with the bonds it started with).  In a
+ * solvent the result there is computed as run_solvated does. */
 static os_status run_optimization(const cli_options *o, const os_molecule *mol, cli_calc *c,
                                   const os_scf_options *so, os_error *err)
 {
@@ -201,7 +254,16 @@ static os_status run_optimization(const cli_options *o, const os_molecule *mol, 
     os_opt_options_default(&oo);
     oo.max_steps = o->opt_max_steps;
     oo.log = o->verbose ? stderr : NULL;
-    tags_comment(mol, c->comment, sizeof c->comment);
+    os_solvent_options sopt;
+    os_solvent_opt sx;
+    os_opt_external ext;
+    int solvated = o->eps > 0.0;
+    if (solvated) {
+        solvent_options(o, so->nthreads, &sopt);
+        os_solvent_opt_init(&sx, &sopt, &ext);
+        oo.external = &ext;
+    }
+    tags_comment(o, mol, c->comment, sizeof c->comment);
     os_status st = os_optimize(mol, o->basis, o->basis_dir, o->pure, so, &oo, &c->opt, err);
     c->have_opt = 1;
     if (c->opt.mol.natom > 0) {
@@ -211,7 +273,7 @@ static os_status run_optimization(const cli_options *o, const os_molecule *mol, 
         c->have_bs = c->have_res = 1;
         memset(&c->opt.basis, 0, sizeof c->opt.basis);
         memset(&c->opt.scf, 0, sizeof c->opt.scf);
-        if (o->gradient) {
+        if (o->gradient && !solvated) { /* in a solvent run_after_scf computes it */
             c->grad = c->opt.gradient;
             c->opt.gradient = NULL;
         }
@@ -220,6 +282,7 @@ static os_status run_optimization(const cli_options *o, const os_molecule *mol, 
         bond_change_message(&c->opt, err);
         st = OS_ERR_NOCONV;
     }
+    if (st == OS_OK && solvated) st = solvated_at_optimum(o, c, *so, &sopt, &oo, err);
     return st;
 }
 
@@ -257,7 +320,8 @@ void cli_calc_free(cli_calc *c)
     free(c->grad);
     c->grad = NULL;
     if (c->have_opt) os_opt_result_free(&c->opt);
-    c->have_res = c->have_bs = c->have_solv = c->have_redox = c->have_opt = 0;
+    if (c->have_red_opt) os_opt_result_free(&c->red_opt);
+    c->have_res = c->have_bs = c->have_solv = c->have_redox = c->have_opt = c->have_red_opt = 0;
 }
 
 /* One molecule: its frame -> molecule -> charge and multiplicity -> basis ->
@@ -341,6 +405,7 @@ static os_report_entry entry_of(job *j)
     e.gradient = j->c.grad;
     e.redox = j->c.have_redox ? &j->c.redox : NULL;
     e.redox_error = j->c.redox_error[0] ? j->c.redox_error : NULL;
+    if (j->c.have_redox && j->c.redox.have_ad) e.red_opt = &j->c.red_opt;
     e.have_lumo_diffuse = j->c.have_diffuse;
     e.lumo_diffuse = j->c.lumo_diffuse;
     e.have_lumo_gas_diffuse = j->c.have_gas_diffuse;
@@ -400,6 +465,22 @@ static void print_optimization(const os_molecule *mol, const os_opt_result *r, i
     }
 }
 
+/* The adiabatic reduction: potential, the ion's optimization, bonds it changed. */
+static void print_adiabatic(const os_molecule *mol, const os_redox_adiabatic_result *a,
+                            const os_opt_result *ion, int k, int n)
+{
+    progress_name(mol, k, n);
+    fprintf(stderr, ": adiabatic reduction (reduced species optimized: %s in %d steps, "
+                    "<S^2> %.4f): E_red_ad %.3f V vs Li/Li+\n",
+            a->converged ? "converged" : "NOT converged", a->steps, a->s2, a->potential_v);
+    for (int b = 0; ion && b < ion->nbond_changes; ++b) {
+        char what[96];
+        os_bond_change_describe(&ion->mol, &ion->bond_changes[b], what, sizeof what);
+        progress_name(mol, k, n);
+        fprintf(stderr, ": reduced species: %s\n", what);
+    }
+}
+
 static void progress(const cli_options *o, job *j, int k, int n)
 {
     if (o->quiet && !j->failed) return;
@@ -443,6 +524,7 @@ static void progress(const cli_options *o, job *j, int k, int n)
         if (x->have_ox)
             fprintf(stderr, "; oxidation (<S^2> %.4f): E_ox %.3f V", x->ox.s2, x->ox.potential_v);
         fprintf(stderr, "\n");
+        if (x->have_ad) print_adiabatic(e.mol, &x->ad, e.red_opt, k, n);
     }
     if (e.redox_error) {
         progress_name(e.mol, k, n);

@@ -69,6 +69,9 @@ typedef struct {
     double gas_diffuse;           /* the same for the gas-phase LUMO (in a solvent) */
     os_opt_result opt;            /* --opt: valid when have_opt; its basis and SCF moved here */
     int have_opt;
+    os_opt_result red_opt;        /* --opt --reduction: the reduced species' optimization
+                                     (valid when have_red_opt) */
+    int have_red_opt;
     char comment[1024];           /* --opt: the input's comment-line tags, kept in .opt.xyz */
 } cli_calc;
 

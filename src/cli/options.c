@@ -47,7 +47,11 @@ static void usage(FILE *f, const char *basis_dir)
             "                    (default: reduction when computed, else the run's LUMO)\n"
             "  --opt             optimize each geometry (redundant internals, BFGS, RFO; Gaussian's\n"
             "                    default criteria), then report the orbitals there; writes\n"
-            "                    <out>/<name>.opt.xyz (gas phase)\n"
+            "                    <out>/<name>.opt.xyz.  Gas phase unless --solvent, --eps or\n"
+            "                    --reduction is given: then optimized in the solvent (dme-dol\n"
+            "                    for --reduction alone), and with --reduction the reduced\n"
+            "                    species is optimized too: adiabatic E_red_ad, bonds it broke,\n"
+            "                    <out>/<name>.red.opt.xyz\n"
             "  --opt-steps N     gradients per optimization at most (default 100)\n"
             "  --out DIR         results folder (default results); --no-results writes none\n"
             "  --resume          keep the molecules the results folder already has for the same\n"
@@ -346,18 +350,15 @@ int cli_parse(int argc, char **argv, cli_options *o)
      * it means something in a dielectric only (the gas-phase dianions are
      * unbound; docs/reduction.md), so by default every molecule gets its
      * orbitals in the paper's electrolyte and its vertical reduction
-     * potential.  An optimization (gas phase for now) and a QCSchema input (a
-     * plain energy) keep the gas phase. */
+     * potential.  An optimization keeps the gas phase unless --solvent,
+     * --eps or --reduction asks for the solvent (optimizing both species in
+     * it costs two optimizations a molecule); a QCSchema input is a plain
+     * energy. */
     if (!o->gas && o->eps == 0.0 && !o->opt && !o->qcschema_in)
         o->reduction = 1;
-    if (o->opt && o->eps > 0.0) {
-        cli_error("--opt in a solvent is not there yet (the solvent's gradient is, the "
-                  "optimizer's solvent term is not): optimize in the gas phase");
-        return EXIT_USAGE;
-    }
     if (o->opt && o->resume) {
         cli_error("--opt with --resume is not there yet (the records do not keep the "
-                  "optimization's history)");
+                  "optimization's history or the adiabatic potential)");
         return EXIT_USAGE;
     }
     /* Reduction potentials mean something in a dielectric only (the gas-phase

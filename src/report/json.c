@@ -161,8 +161,30 @@ void os_report_json_solvation(os_json *j, const os_report_solvation *sv, const o
     os_json_end(j);
 }
 
-/* One vertical Delta-SCF result (os_redox_result). */
-static void redox_fields(os_json *j, const char *key, const os_redox_result *x)
+/* The adiabatic reduction (os_redox_adiabatic) inside "reduction": the
+ * potential, the reduced species' energy at its final geometry, whether its
+ * optimization converged, and the bonds it broke or formed. */
+static void adiabatic_fields(os_json *j, const os_redox_adiabatic_result *a,
+                             const os_opt_result *ion)
+{
+    os_json_num(j, "adiabatic_v_li", "%.4f", a->potential_v);
+    os_json_num(j, "energy_n_plus_1_opt", "%.10f", a->e_ion);
+    os_json_num(j, "reduced_s2", "%.6f", a->s2);
+    os_json_bool(j, "reduced_opt_converged", a->converged);
+    os_json_int(j, "reduced_opt_steps", a->steps);
+    os_json_array(j, "reduced_bond_changes");
+    for (int k = 0; ion && k < ion->nbond_changes; ++k) {
+        char what[96];
+        os_bond_change_describe(&ion->mol, &ion->bond_changes[k], what, sizeof what);
+        os_json_str(j, NULL, what);
+    }
+    os_json_end(j);
+}
+
+/* One vertical Delta-SCF result (os_redox_result), with the adiabatic one
+ * when ad is not NULL. */
+static void redox_fields(os_json *j, const char *key, const os_redox_result *x,
+                         const os_report_entry *ad)
 {
     os_json_object(j, key);
     os_json_int(j, "charge", x->charge);
@@ -174,6 +196,7 @@ static void redox_fields(os_json *j, const char *key, const os_redox_result *x)
     os_json_num(j, "s2_exact", "%.6f", x->s2_exact);
     os_json_int(j, "iterations", x->iterations);
     os_json_num(j, "potential_v_li", "%.4f", x->potential_v);
+    if (ad) adiabatic_fields(j, &ad->redox->ad, ad->red_opt);
     os_json_end(j);
 }
 
@@ -196,8 +219,8 @@ static void reduction_fields(os_json *j, const os_report_entry *e)
     }
     if (e->redox_error) os_json_str(j, "redox_error", e->redox_error);
     if (e->redox) {
-        redox_fields(j, "reduction", &e->redox->red);
-        if (e->redox->have_ox) redox_fields(j, "oxidation", &e->redox->ox);
+        redox_fields(j, "reduction", &e->redox->red, e->redox->have_ad ? e : NULL);
+        if (e->redox->have_ox) redox_fields(j, "oxidation", &e->redox->ox, NULL);
     }
     static const char *const keys[] = {"rank_lumo", "rank_lumo_solv", "rank_reduction"};
     const int ranks[] = {e->rank_lumo, e->rank_lumo_solv, e->rank_reduction};
@@ -390,6 +413,7 @@ os_status os_report_write_json(FILE *f, const os_report_run *run, const os_repor
     os_json_str(&j, "rank_by", rank_keys[run->rank_by >= 0 && run->rank_by <= 3 ? run->rank_by : 0]);
     os_json_str(&j, "ranking_convention", os_report_ranking_convention(run->rank_by));
     os_json_str(&j, "redox_convention", OS_REDOX_CONVENTION);
+    os_json_str(&j, "redox_adiabatic_convention", OS_REDOX_ADIABATIC_CONVENTION);
     os_json_array(&j, "molecules");
     for (int i = 0; i < n; ++i) molecule_json(&j, run, &e[i]);
     os_json_end(&j);

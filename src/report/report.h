@@ -35,6 +35,9 @@ typedef struct {
     os_redox_result red;       /* reduction: N+1 electrons */
     int have_ox;
     os_redox_result ox;        /* oxidation: N-1 electrons (when have_ox) */
+    int have_ad;               /* --opt --reduction: the adiabatic reduction (not kept in
+                                  the records: --opt runs neither --resume nor MPI ranks) */
+    os_redox_adiabatic_result ad;
 } os_report_redox;
 
 /* What anions are ranked by. */
@@ -72,6 +75,8 @@ typedef struct {
                                   <stem>.opt.xyz keeps; NULL: none */
     const os_report_redox *redox; /* NULL when not computed */
     const char *redox_error;   /* why the Delta-SCF failed, or NULL */
+    const os_opt_result *red_opt; /* with redox->have_ad: the reduced species' optimization
+                                  (its last geometry, basis and SCF: <stem>.red.opt.xyz) */
     int have_lumo_diffuse;     /* 1: lumo_diffuse is set */
     double lumo_diffuse;       /* share of the LUMO on the basis's diffuse functions (0..1,
                                   Mulliken; os_scf_lumo_diffuse_share); in a solvent, of the
@@ -222,7 +227,8 @@ typedef struct {
     int index, shard_k, shard_n;
 } os_results_place;
 /* One finished molecule: <stem>.molden when it has orbitals, <stem>.opt.xyz
- * when it was optimized (and succeeded), its journal line, and with a place
+ * when it was optimized (and succeeded), <stem>.red.opt.xyz when its reduced
+ * species was (red_opt), its journal line, and with a place
  * (non-NULL, key set) its exact record. */
 os_status os_results_add(os_results *r, const os_report_run *run, const os_report_entry *e,
                          const char *stem, const os_results_place *pl, os_error *err);

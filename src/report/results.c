@@ -104,6 +104,14 @@ static os_status w_opt_xyz(FILE *f, void *c, os_error *err)
     return os_opt_write_xyz(f, e->mol, e->bs, e->res, e->opt, e->xyz_comment, err);
 }
 
+/* The reduced species' last geometry (--opt --reduction). */
+static os_status w_red_opt_xyz(FILE *f, void *c, os_error *err)
+{
+    const os_report_entry *e = c;
+    const os_opt_result *r = e->red_opt;
+    return os_opt_write_xyz(f, &r->mol, &r->basis, &r->scf, r, e->xyz_comment, err);
+}
+
 /* dir/name into a fresh string (NULL when out of memory). */
 static char *path_in(const char *dir, const char *name)
 {
@@ -316,6 +324,9 @@ os_status os_results_add(os_results *r, const os_report_run *run, const os_repor
         st = write_named(r, stem, ".molden", w_molden, e, err);
     if (st == OS_OK && os_report_entry_ok(e) && e->bs && e->res->C_a && e->opt)
         st = write_named(r, stem, ".opt.xyz", w_opt_xyz, e, err);
+    if (st == OS_OK && os_report_entry_ok(e) && e->res->C_a && e->red_opt &&
+        e->red_opt->mol.natom > 0 && e->red_opt->basis.shells)
+        st = write_named(r, stem, ".red.opt.xyz", w_red_opt_xyz, e, err);
     /* The journal line is written even when the Molden file failed: the
      * numbers are the result. */
     os_error jerr;

@@ -15,7 +15,7 @@ static void put_name(FILE *f, const char *name, int w)
 
 /* Which optional columns the table has. */
 typedef struct {
-    int solvated, diffuse, redox;
+    int solvated, diffuse, redox, adiabatic;
     int rank_by; /* OS_RANK_* */
 } columns;
 
@@ -38,13 +38,17 @@ static void reduction_cells(FILE *f, const os_report_entry *e, const columns *c,
         num_or_na(f, " %9.3f", 9, e->redox ? e->redox->red.potential_v : NAN);
         num_or_na(f, " %6.3f", 6, e->redox ? e->redox->red.s2 : NAN);
     }
+    const os_redox_adiabatic_result *ad = e->redox && e->redox->have_ad ? &e->redox->ad : NULL;
+    if (c->adiabatic) num_or_na(f, " %9.3f", 9, ad ? ad->potential_v : NAN);
     int unbound = e->mol->charge < 0 && isfinite(lumo_gas) && lumo_gas > 0.0;
-    const char *what[3] = {unbound ? "unbound" : NULL,
+    const char *what[5] = {unbound ? "unbound" : NULL,
                            os_report_rank_disagrees(e) ? "LUMO/E_red ranks differ" : NULL,
-                           e->redox_error ? "Delta-SCF failed (see JSON)" : NULL};
+                           e->redox_error ? "Delta-SCF failed (see JSON)" : NULL,
+                           ad && !ad->converged ? "E_red_ad unconverged" : NULL,
+                           ad && ad->nbond_changes > 0 ? "reduced: bonds changed (below)" : NULL};
     size_t len = 0;
     flags[0] = '\0';
-    for (int k = 0; k < 3; ++k)
+    for (int k = 0; k < 5; ++k)
         if (what[k] && len < nflags)
             len += (size_t)snprintf(flags + len, nflags - len, "%s%s", len ? ", " : "", what[k]);
 }
@@ -78,13 +82,34 @@ static void table_row(FILE *f, const os_report_entry *e, int wname, const column
         else
             fprintf(f, " %11s", "gas");
     }
-    char flags[96];
+    char flags[160];
     reduction_cells(f, e, c, flags, sizeof flags);
     const char *note = e->rank > 0 ? "" : (m->charge < 0 ? (c->rank_by == OS_RANK_REDUCTION ? "not ranked (no E_red)"
                                                                          : "not ranked (no LUMO)")
                                     : "not ranked");
     fprintf(f, "  %-4s %8.1f  %s%s%s\n", r->converged ? "yes" : "no", e->wall_s, note,
             note[0] && flags[0] ? "; " : "", flags);
+}
+
+/* The adiabatic column's legend, and per molecule the bonds its reduced
+ * species broke or formed (the LiF-forming chemistry: C-F, S-F, C-S...). */
+static void adiabatic_notes(FILE *f, const os_report_entry *e, int n, int wname)
+{
+    fprintf(f, "E_red_ad: adiabatic reduction potential vs Li/Li+ (V): %s.\n",
+            OS_REDOX_ADIABATIC_CONVENTION);
+    for (int i = 0; i < n; ++i) {
+        const os_opt_result *r = e[i].red_opt;
+        if (!os_report_entry_ok(&e[i]) || !r || r->nbond_changes == 0) continue;
+        fputs("  ", f);
+        put_name(f, e[i].mol->name, wname);
+        fputs("  reduced species:", f);
+        for (int b = 0; b < r->nbond_changes; ++b) {
+            char what[96];
+            os_bond_change_describe(&r->mol, &r->bond_changes[b], what, sizeof what);
+            fprintf(f, "%s %s", b ? "," : "", what);
+        }
+        fputc('\n', f);
+    }
 }
 
 os_status os_report_write_table(FILE *f, const os_report_run *run, const os_report_entry *e,
@@ -134,12 +159,14 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
     for (int i = 0; i < n; ++i) {
         c.diffuse |= os_report_entry_ok(&e[i]) && e[i].have_lumo_diffuse;
         c.redox |= os_report_entry_ok(&e[i]) && e[i].redox != NULL;
+        c.adiabatic |= os_report_entry_ok(&e[i]) && e[i].redox && e[i].redox->have_ad;
     }
     fprintf(f, "%4s  %-*s  %-14s %3s %4s  %18s %9s %9s %9s", "rank", wname, "name", "formula",
             "chg", "mult", "energy (Eh)", "HOMO (eV)", "LUMO (eV)", "gap (eV)");
     if (sv) fprintf(f, " %11s %9s", "dG_solv", "LUMO gas");
     if (c.diffuse) fprintf(f, " %5s", "diff");
     if (c.redox) fprintf(f, " %9s %6s", "E_red (V)", "<S2>");
+    if (c.adiabatic) fprintf(f, " %9s", "E_red_ad");
     fprintf(f, "  %-4s %8s\n", "conv", "time (s)");
     /* Ranked anions in rank order, then every other success, then failures. */
     int nranked = 0;
@@ -172,6 +199,7 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
                    "species%s%s. Flagged where the LUMO rank and the E_red rank differ by more "
                    "than %d places.\n", c.rank_by == OS_RANK_REDUCTION ? "" : "; ",
                 c.rank_by == OS_RANK_REDUCTION ? "" : OS_REDOX_CONVENTION, OS_REPORT_RANK_DISAGREE);
+    if (c.adiabatic) adiabatic_notes(f, e, n, wname);
     fprintf(f, "\nranking: %s.\n", os_report_ranking_convention(run ? run->rank_by : 0));
     return os_report_stream_status(f, "table", err);
 }

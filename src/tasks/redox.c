@@ -87,3 +87,65 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
         os_scf_result_free(&res);
     return st;
 }
+
+/* The ion optimized from mol's geometry in the same model: its first SCF
+ * from the parent's orbitals (reoccupied with one electron more or fewer). */
+static os_status ion_optimize(const os_molecule *ion, const char *basis, const char *basis_dir,
+                              int pure, const os_scf_options *scf,
+                              const os_solvent_options *solvent, const os_opt_options *opt,
+                              const os_scf_result *parent, os_opt_result *res, os_error *err)
+{
+    os_scf_options so = *scf;
+    so.guess = OS_GUESS_ORBITALS;
+    so.guess_orbitals = parent;
+    so.unrestricted = -1;
+    so.potentials = NULL;
+    so.npotentials = 0;
+    so.shared = NULL; /* the geometries differ */
+    os_opt_options oo;
+    if (opt)
+        oo = *opt;
+    else
+        os_opt_options_default(&oo);
+    os_solvent_opt sx;
+    os_opt_external ext;
+    oo.external = NULL;
+    if (solvent) {
+        os_solvent_opt_init(&sx, solvent, &ext);
+        oo.external = &ext;
+    }
+    return os_optimize(ion, basis, basis_dir, pure, &so, &oo, res, err);
+}
+
+os_status os_redox_adiabatic(const os_molecule *mol, const char *basis, const char *basis_dir,
+                             int pure, const os_scf_options *scf,
+                             const os_solvent_options *solvent, const os_opt_options *opt,
+                             const os_scf_result *parent, int dn, os_redox_adiabatic_result *out,
+                             os_opt_result *ion_res, os_error *err)
+{
+    memset(out, 0, sizeof *out);
+    memset(ion_res, 0, sizeof *ion_res);
+    if (dn != 1 && dn != -1)
+        return os_fail(err, OS_ERR_INPUT, "%s: redox electron change %d (need +1 or -1)",
+                       mol->name, dn);
+    if (!parent || !parent->converged)
+        return os_fail(err, OS_ERR_INPUT,
+                       "%s: the adiabatic potential needs the converged N-electron result",
+                       mol->name);
+    os_molecule ion = *mol; /* shares the arrays; os_optimize copies what it moves */
+    int charge, mult;
+    os_redox_state(mol, dn, &charge, &mult);
+    os_status st = os_molecule_set_state(&ion, charge, mult, err);
+    if (st != OS_OK) return st;
+    st = ion_optimize(&ion, basis, basis_dir, pure, scf, solvent, opt, parent, ion_res, err);
+    /* Out of steps is a result (flagged), when a geometry was accepted. */
+    int have = ion_res->nhistory > 0 && ion_res->mol.natom > 0 && ion_res->scf.converged;
+    if (st != OS_OK && !(st == OS_ERR_NOCONV && have)) return st;
+    *out = (os_redox_adiabatic_result){
+        .dn = dn, .charge = charge, .mult = mult, .e_n = parent->energy,
+        .e_ion = ion_res->energy, .s2 = ion_res->scf.s2, .s2_exact = ion_res->scf.s2_exact,
+        .converged = ion_res->converged, .steps = ion_res->nsteps,
+        .nbond_changes = ion_res->nbond_changes};
+    out->potential_v = potential_vs_li(dn, ion_res->energy - parent->energy);
+    return OS_OK;
+}
