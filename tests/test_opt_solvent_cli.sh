@@ -79,8 +79,11 @@ for d in red cf; do
 done
 
 # 4. Usage: --opt with --resume is still refused (the records keep neither
-#    the optimization nor the adiabatic potential).
+#    the optimization nor the adiabatic potential), and --opt --reduction
+#    with --shard (orbscreen merge combines the records).
 "$B" --opt --resume --solvent dme --out "$T/r4" "$F" 2> "$T/err4"; rc=$?
 check $([ $rc -eq 2 ] && grep -q "\-\-opt with \-\-resume" "$T/err4"; echo $?) "--opt --resume refused ($rc)"
+"$B" --opt --reduction --shard 1/2 --out "$T/r5" "$F" 2> "$T/err5"; rc=$?
+check $([ $rc -eq 2 ] && grep -q "with \-\-shard is not there yet" "$T/err5"; echo $?) "--opt --reduction --shard refused ($rc)"
 
 finish

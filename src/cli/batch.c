@@ -1104,7 +1104,8 @@ int cli_run_batch(const cli_options *opt, int argc, char **argv)
     /* Cube files need the orbitals, which stay on the rank that computed them. */
     if (!is_worker && cli_mpi_size() > 1 && o.opt) {
         cli_error("--opt is not available across MPI ranks yet (the results sent back do "
-                  "not carry the optimization): run it without mpirun");
+                  "not carry the optimization or the adiabatic potential): run it without "
+                  "mpirun");
         return EXIT_USAGE;
     }
     if (!is_worker && cli_mpi_size() > 1 && o.ncube > 0) {

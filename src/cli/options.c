@@ -361,6 +361,14 @@ int cli_parse(int argc, char **argv, cli_options *o)
                   "optimization's history or the adiabatic potential)");
         return EXIT_USAGE;
     }
+    /* The adiabatic fields stay out of the records (the journal lines that
+     * orbscreen merge combines): a shard's merge would lose them. */
+    if (o->opt && o->reduction && o->shard_n > 1) {
+        cli_error("--opt --reduction with --shard is not there yet (the records that "
+                  "'orbscreen merge' combines do not keep the adiabatic potential): run "
+                  "without --shard");
+        return EXIT_USAGE;
+    }
     /* Reduction potentials mean something in a dielectric only (the gas-phase
      * dianions are unbound): the paper's electrolyte unless told otherwise. */
     if ((o->reduction || o->oxidation) && o->eps == 0.0 &&
