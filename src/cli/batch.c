@@ -750,9 +750,12 @@ static int write_finished(os_report_run *run, writer_state *w, job *jobs, const 
     hold_signals(&h);
     int ok = molecule_outputs(run, w, &jobs[k]);
     /* The coefficients are written; the summaries need energies only. */
-    free(jobs[k].c.res.C_a);
-    free(jobs[k].c.res.C_b);
-    jobs[k].c.res.C_a = jobs[k].c.res.C_b = NULL;
+    os_scf_result *done[2] = {&jobs[k].c.res, &jobs[k].c.red_opt.scf};
+    for (int d = 0; d < 2; ++d) {
+        free(done[d]->C_a);
+        free(done[d]->C_b);
+        done[d]->C_a = done[d]->C_b = NULL;
+    }
     double t = now_s();
     int due = w->results && (w->nwritten == 0 ||
                              (t - w->t_last >= SUMMARY_MIN_INTERVAL_S &&

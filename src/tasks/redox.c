@@ -28,6 +28,22 @@ static double potential_vs_li(int dn, double de_eh)
     return (dn > 0 ? -de_ev : de_ev) - OS_LI_ABS_POTENTIAL_V;
 }
 
+/* The ion of mol with dn electrons more: a copy sharing mol's arrays (only
+ * charge and multiplicity differ), after checking dn and the parent. */
+static os_status ion_state(const os_molecule *mol, const os_scf_result *parent, int dn,
+                           os_molecule *ion, int *charge, int *mult, os_error *err)
+{
+    if (dn != 1 && dn != -1)
+        return os_fail(err, OS_ERR_INPUT, "%s: redox electron change %d (need +1 or -1)",
+                       mol->name, dn);
+    if (!parent || !parent->converged)
+        return os_fail(err, OS_ERR_INPUT, "%s: Delta-SCF needs the converged N-electron result",
+                       mol->name);
+    *ion = *mol;
+    os_redox_state(mol, dn, charge, mult);
+    return os_molecule_set_state(ion, *charge, *mult, err);
+}
+
 /* The ion's SCF, with its own solvent model when there is one. */
 static os_status ion_scf(const os_molecule *ion, const os_basis *bs, const os_scf_options *scf,
                          const os_solvent_options *solvent, const os_scf_result *parent,
@@ -59,16 +75,9 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
                             os_scf_result *ion_res, os_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (dn != 1 && dn != -1)
-        return os_fail(err, OS_ERR_INPUT, "%s: redox electron change %d (need +1 or -1)",
-                       mol->name, dn);
-    if (!parent || !parent->converged)
-        return os_fail(err, OS_ERR_INPUT, "%s: Delta-SCF needs the converged N-electron result",
-                       mol->name);
-    os_molecule ion = *mol; /* shares the arrays; only charge and multiplicity differ */
-    int charge, mult;
-    os_redox_state(mol, dn, &charge, &mult);
-    os_status st = os_molecule_set_state(&ion, charge, mult, err);
+    os_molecule ion;
+    int charge = 0, mult = 0;
+    os_status st = ion_state(mol, parent, dn, &ion, &charge, &mult, err);
     if (st != OS_OK) return st;
     os_scf_result res;
     memset(&res, 0, sizeof res); /* freed below even when the SCF never started */
@@ -125,17 +134,9 @@ os_status os_redox_adiabatic(const os_molecule *mol, const char *basis, const ch
 {
     memset(out, 0, sizeof *out);
     memset(ion_res, 0, sizeof *ion_res);
-    if (dn != 1 && dn != -1)
-        return os_fail(err, OS_ERR_INPUT, "%s: redox electron change %d (need +1 or -1)",
-                       mol->name, dn);
-    if (!parent || !parent->converged)
-        return os_fail(err, OS_ERR_INPUT,
-                       "%s: the adiabatic potential needs the converged N-electron result",
-                       mol->name);
-    os_molecule ion = *mol; /* shares the arrays; os_optimize copies what it moves */
-    int charge, mult;
-    os_redox_state(mol, dn, &charge, &mult);
-    os_status st = os_molecule_set_state(&ion, charge, mult, err);
+    os_molecule ion;
+    int charge = 0, mult = 0;
+    os_status st = ion_state(mol, parent, dn, &ion, &charge, &mult, err);
     if (st != OS_OK) return st;
     st = ion_optimize(&ion, basis, basis_dir, pure, scf, solvent, opt, parent, ion_res, err);
     /* Out of steps is a result (flagged), when a geometry was accepted. */
