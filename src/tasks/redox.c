@@ -1,4 +1,4 @@
-/* Vertical reduction and oxidation by Delta-SCF.
+/* Reduction and oxidation by Delta-SCF, vertical and adiabatic.
  *
  * The ion (one electron more or fewer) is an SCF of its own at the parent's
  * geometry, started from the parent's orbitals: the extra electron goes into
@@ -7,7 +7,10 @@
  * gets its own surface charges in the same cavity (same eps, radii,
  * discretization), so the difference E(N+1) - E(N) is the solvated vertical
  * reduction energy.  The potential vs Li/Li+ follows OS_REDOX_CONVENTION:
- * one electron, 1 eV per electron = 1 V. */
+ * one electron, 1 eV per electron = 1 V.  Adiabatic: the ion is optimized
+ * (os_optimize) from the parent's optimum and orbitals, its solvent model
+ * rebuilt at every geometry (os_solvent_opt); a bond it breaks is part of
+ * the answer (OS_REDOX_ADIABATIC_CONVENTION). */
 #include "orbscreen.h"
 
 #include <string.h>
