@@ -909,8 +909,9 @@ static int take_kept(const cli_options *o, os_results *r, job *jobs, int n)
         saved = NULL;
         nsaved = nbad = 0;
     }
-    /* By key, for a binary search per molecule. */
-    qsort(saved, (size_t)nsaved, sizeof *saved, by_key);
+    /* By key, for a binary search per molecule (qsort takes no NULL, even
+     * for no elements: a fresh folder has no records). */
+    if (nsaved > 0) qsort(saved, (size_t)nsaved, sizeof *saved, by_key);
     int nkept = 0;
     for (int i = 0; i < n; ++i) {
         int lo = 0, hi = nsaved; /* first record with key >= the job's */
