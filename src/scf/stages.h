@@ -135,11 +135,11 @@ os_status scf_stability(scf_state *s, os_scf_result *res, int follow, int *moved
 /* Before the SCF: the overlap matrix of the basis is that of real functions
  * (positive, unit self-overlaps) to numerical precision. */
 os_status scf_check_basis(const scf_state *s, const os_scf_result *res, os_error *err);
-/* After it: the result is physical (aufbau for the converged density Dconv,
- * the grid's electron count, the energy's lower bound). */
 /* Tr(F D) minus the sum of the lowest orbital energies of spin sp in s->eps
  * (Eh): 0 when D holds the lowest orbitals of F, > 0 otherwise. */
 double scf_aufbau_excess(const scf_state *s, const double *D, int sp);
+/* After it: the result is physical (aufbau for the converged density Dconv,
+ * the grid's electron count, the energy's lower bound). */
 os_status scf_check_result(const scf_state *s, const double *Dconv, const os_scf_result *res,
                            os_error *err);
 
