@@ -272,9 +272,10 @@ typedef struct {
     const char *method;    /* "hf" or a functional name/alias (see xc.c); NULL = "b3lyp" */
     const char *grid;      /* "coarse", "default", "fine" or "RADIAL,ANGULAR"; NULL = default */
     int max_iter;          /* default 100 */
-    double e_conv;         /* |dE| threshold, Eh; default 1e-9 */
+    double e_conv;         /* |dE| threshold, Eh; default 1e-9 (tight enough for gradients;
+                              OS_SCF_E_CONV_ENERGY for energies alone) */
     double g_conv;         /* RMS of the orbital gradient X^T (FDS-SDF) X (Psi4's d_convergence);
-                              default 1e-7 */
+                              default 1e-7 (OS_SCF_G_CONV_ENERGY for energies alone) */
     double lindep;         /* drop overlap eigenvalues below this; default 1e-7 */
     double schwarz;        /* integral screening threshold; default 1e-12 */
     const char *jk;        /* two-electron integrals: "df" (density fitting, the default when
@@ -299,6 +300,13 @@ typedef struct {
                               Not run with external terms (potentials): their potential need
                               not be the energy's derivative (result.stability_skipped) */
 } os_scf_options;
+
+/* Thresholds for an energy and its orbitals alone (Psi4's energy() defaults,
+ * e_convergence and d_convergence): the energy's error is second order in
+ * the orbital gradient, ~1e-10 Eh here.  A gradient is first order in it:
+ * os_scf_options_default's tighter 1e-9 / 1e-7 are for those. */
+#define OS_SCF_E_CONV_ENERGY 1e-6 /* Eh */
+#define OS_SCF_G_CONV_ENERGY 1e-6
 
 /* os_scf_options.stability */
 enum {

@@ -85,6 +85,10 @@ def gradient(args):
 def set_driver(args):
     d = json.load(open(args[0]))
     d["driver"] = args[1]
+    # The energy run's thresholds (Psi4's energy() defaults) are first-order
+    # errors in a gradient: leave them to the new driver's defaults.
+    for k in ("e_convergence", "d_convergence"):
+        d.get("keywords", {}).pop(k, None)
     print(json.dumps(d))
 
 

@@ -264,8 +264,25 @@ check $([ $rc -eq 0 ] && has "$T/err" "LUMO none (no virtual orbital)" && ! grep
     && grep -q '"lumo_ev": null' "$T/he/orbscreen.json" \
     && awk -F, 'NR == 2 && $11 == "" {ok = 1} END {exit !ok}' "$T/he/orbscreen.csv"; echo $?) "no virtual orbital: none/null/empty, never inf ($rc)"
 
+# 9d'. SCF thresholds by task (Psi4's convention): an energy run converges to
+#      1e-6/1e-6, a --gradient run to the library's 1e-9/1e-7, --e-conv and
+#      --d-conv override both; the energy's error stays second order.
+thr() { python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))["molecules"][0]["scf_thresholds"]
+print("%g %g" % (t["energy_change_eh"], t["orbital_gradient"]))' "$1"; }
+"$B" --gas --method hf --basis cc-pVDZ --no-results --quiet --json "$T/th1.json" "$W"
+"$B" --gas --method hf --basis cc-pVDZ --no-results --quiet --json "$T/th2.json" --gradient "$W"
+"$B" --gas --method hf --basis cc-pVDZ --no-results --quiet --json "$T/th3.json" --e-conv 1e-10 \
+    --d-conv 1e-9 "$W"
+check $([ "$(thr "$T/th1.json")" = "1e-06 1e-06" ] && [ "$(thr "$T/th2.json")" = "1e-09 1e-07" ] \
+    && [ "$(thr "$T/th3.json")" = "1e-10 1e-09" ]; echo $?) "SCF thresholds: energy 1e-6/1e-6, --gradient 1e-9/1e-7, --e-conv/--d-conv as given"
+close_to "$(energy water "$T/th1.json")" "$(energy water "$T/th3.json")" 1e-9
+check $? "energy at 1e-6/1e-6 vs 1e-10/1e-9: $(energy water "$T/th1.json") (tol 1e-9 Eh)"
+close_to "$(energy water "$T/th1.json")" "$want_w" 1e-6
+check $? "energy at 1e-6/1e-6 vs Psi4 DF $want_w (tol 1e-6 Eh)"
+
 # 9e. Messages that keep their point.
-for opt in charge mult threads jobs max-iter memory eps; do
+for opt in charge mult threads jobs max-iter memory eps e-conv d-conv; do
     for v in -5x ' 5' 0x10 1e3x 99999999999999999999 - inf nan 1e400 ''; do
         "$B" --gas --$opt "$v" "$T/h2.xyz" 2> "$T/err"; rc=$?
         check $([ $rc -eq 2 ] && has "$T/err" "for --$opt"; echo $?) "--$opt '$v': exit 2 naming --$opt ($rc)"
@@ -275,7 +292,7 @@ for opt in charge mult threads jobs max-iter memory; do
     "$B" --gas --$opt 1e3 "$T/h2.xyz" 2> "$T/err"; rc=$?
     check $([ $rc -eq 2 ] && has "$T/err" "invalid value '1e3' for --$opt: expected an integer"; echo $?) "--$opt 1e3: not an integer ($rc)"
 done
-for opt in mult threads jobs max-iter memory eps; do
+for opt in mult threads jobs max-iter memory eps e-conv d-conv; do
     "$B" --gas --$opt -5 "$T/h2.xyz" 2> "$T/err"; rc=$?
     check $([ $rc -eq 2 ] && has "$T/err" "invalid value '-5' for --$opt: "; echo $?) "--$opt -5: the option named, not '-5' ($rc)"
 done

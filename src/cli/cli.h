@@ -27,6 +27,7 @@ typedef struct {
     int gradient;          /* --gradient: nuclear gradient after each SCF */
     int opt;               /* --opt: optimize each geometry first (src/opt/) */
     int opt_max_steps;     /* --opt-steps: gradients at most per optimization */
+    int conv_given;        /* --e-conv (1) and/or --d-conv (2) given */
     int gas;               /* --gas: gas phase only (no default solvent, no Delta-SCF) */
     int reduction;         /* --reduction: vertical Delta-SCF reduction potential (on by
                               default: see cli_parse) */

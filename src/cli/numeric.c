@@ -15,6 +15,8 @@ static const cli_numeric table[] = {
     {"threads", 0, 1, 4096},
     {"jobs", 0, 1, 4096},
     {"max-iter", 0, 1, 100000},
+    {"e-conv", 1, 0.0, 1e-2},  /* Eh */
+    {"d-conv", 1, 0.0, 1e-2},
     {"opt-steps", 0, 1, 10000},
     {"memory", 0, 0, INT_MAX}, /* MiB */
     {"eps", 1, 1.0, 1e6},      /* dielectric constant: above vacuum's */

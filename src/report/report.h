@@ -2,7 +2,8 @@
  *
  * One os_report_entry per molecule (succeeded or failed) plus one run-level
  * os_report_run header feed every output:
- *   - os_report_rank          anions ranked by LUMO energy (lowest first);
+ *   - os_report_rank          anions ranked by the run's key (reduction potential,
+ *                             solvated or gas-phase LUMO; rank.c);
  *   - os_report_write_json    orbscreen.json  (machine-readable, full);
  *   - os_report_write_csv     orbscreen.csv   (one row per molecule);
  *   - os_report_write_table   terminal table (ranked anions first);
