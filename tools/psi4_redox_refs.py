@@ -15,7 +15,9 @@ import subprocess
 import sys
 import tempfile
 
-BOHR = 0.529177210903
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from psi4_common import bohr_lines, read_xyz_fields  # noqa: E402
+
 OUT = "tests/reference/cosmo"
 TEMPLATE = """# Psi4 1.3.2: gas-phase B3LYP/6-31+G* (Cartesian) of {mol} ({what}), bohr geometry of
 # tests/reference/cosmo/geom/{mol}.xyz (CODATA 2018); written by tools/psi4_redox_refs.py
@@ -48,17 +50,9 @@ with open("{stem}.txt", "w") as f:
 
 
 def read_xyz(path):
-    lines = open(path).read().splitlines()
-    n = int(lines[0])
-    charge = 0
-    for tok in lines[1].split():
-        if tok.startswith("charge="):
-            charge = int(tok.split("=")[1])
-    atoms = []
-    for line in lines[2:2 + n]:
-        s, x, y, z = line.split()[:4]
-        atoms.append("  %s %.12f %.12f %.12f" % (s, float(x) / BOHR, float(y) / BOHR, float(z) / BOHR))
-    return charge, "\n".join(atoms)
+    """-> (charge, default 0; the atoms' lines for the molecule block, bohr)."""
+    kv, atoms = read_xyz_fields(path)
+    return int(kv.get("charge", 0)), bohr_lines(atoms, "  %s %.12f %.12f %.12f")
 
 
 def main():
