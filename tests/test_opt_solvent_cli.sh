@@ -71,6 +71,15 @@ print(r["reduced_bond_changes"], r["adiabatic_v_li"], file=sys.stderr)
 sys.exit(not (len(r["reduced_bond_changes"]) == 1 and r["reduced_bond_changes"][0].startswith("C1-F2 broken")
               and r["adiabatic_v_li"] >= r["potential_v_li"] - 1e-4))' "$T/cf.json"; echo $?) "--opt --reduction: C-F cleavage reported, not a failure ($rc)"
 
+# The CSV carries the same adiabatic potential and the broken bond.
+check $(python3 -c 'import csv, json, sys
+r = json.load(open(sys.argv[1]))["molecules"][0]["reduction"]
+row = next(csv.DictReader(open(sys.argv[2])))
+print(row["e_red_ad_V_Li"], row["red_opt_converged"], row["red_bond_changes"], file=sys.stderr)
+sys.exit(not (abs(float(row["e_red_ad_V_Li"]) - r["adiabatic_v_li"]) <= 1e-4
+              and row["red_opt_converged"] == ("true" if r["reduced_opt_converged"] else "false")
+              and row["red_bond_changes"].startswith("C1-F2 broken")))' "$T/cf.json" "$T/cf/orbscreen.csv"; echo $?) "--opt --reduction: the CSV's e_red_ad_V_Li equals the JSON's (tol 1e-4 V), C1-F2 broken named"
+
 # The documents with the adiabatic fields (and the results folder's records)
 # still have the published shape.
 for d in red cf; do

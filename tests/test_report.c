@@ -623,7 +623,10 @@ static void check_obabel(const char *tag, const fake *F, const char *molden, con
 /* -------------------------------------------------------------- CSV reader */
 
 /* Parse RFC 4180 CSV into rows of fields; returns the row count. */
-static int csv_parse(const char *s, char fields[][24][256], int maxrows, int *nf)
+/* Fields a parsed CSV row holds at most. */
+#define CSV_MAXF 32
+
+static int csv_parse(const char *s, char fields[][CSV_MAXF][256], int maxrows, int *nf)
 {
     int row = 0, col = 0;
     size_t len = 0;
@@ -644,7 +647,7 @@ static int csv_parse(const char *s, char fields[][24][256], int maxrows, int *nf
         out[len] = '\0';
         if (*s == ',') {
             ++s;
-            if (col < 23) ++col;
+            if (col < CSV_MAXF - 1) ++col;
         } else {
             if (*s == '\n') ++s;
             nf[row++] = col + 1;
@@ -952,6 +955,34 @@ int main(int argc, char **argv)
                    strstr(tbuf, "E_red (V)") && strstr(tbuf, "-2.000") &&
                        strstr(tbuf, "LUMO/E_red ranks differ"));
         check_true("table: states the reduction convention", strstr(tbuf, "Li/Li+") != NULL);
+
+        /* The CSV's oxidation and adiabatic columns: the second anion with an
+         * oxidation, an adiabatic potential and a broken bond. */
+        os_bond_change bc = {.a = 0, .b = 1, .formed = 0, .length = 2.38};
+        os_opt_result ion;
+        memset(&ion, 0, sizeof ion);
+        ion.mol = T1.mol;
+        ion.bond_changes = &bc;
+        ion.nbond_changes = 1;
+        rx[1].have_ox = 1;
+        rx[1].ox.potential_v = 4.321;
+        rx[1].have_ad = 1;
+        rx[1].ad = (os_redox_adiabatic_result){.dn = 1, .potential_v = -0.095, .converged = 1};
+        er[1].red_opt = &ion;
+        FILE *cf = tmpfile();
+        check_true("csv with E_ox and E_red_ad written", os_report_write_csv(cf, &rrun, er, 6, &terr) == OS_OK);
+        rewind(cf);
+        tn = fread(tbuf, 1, sizeof tbuf - 1, cf);
+        tbuf[tn] = '\0';
+        fclose(cf);
+        static char crow[8][CSV_MAXF][256];
+        int cnf[8];
+        int cn = csv_parse(tbuf, crow, 8, cnf);
+        check_true("csv: E_ox 4.3210, E_red_ad -0.0950, converged, 'C1-F2 broken (2.38 A)'; empty for the others",
+                   cn == 7 && cnf[2] == 25 && !strcmp(crow[2][20], "4.3210") &&
+                       !strcmp(crow[2][21], "-0.0950") && !strcmp(crow[2][22], "true") &&
+                       strstr(crow[2][23], "broken (2.38 A)") && crow[1][21][0] == '\0' &&
+                       crow[1][20][0] == '\0');
     }
 
     os_report_run run;
@@ -1062,23 +1093,24 @@ int main(int argc, char **argv)
     check_true("csv: written", os_report_write_csv(f, &run, e, n, &err) == OS_OK);
     fclose(f);
     txt = slurp(path, NULL);
-    static char rows[16][24][256];
+    static char rows[16][CSV_MAXF][256];
     int nf[16];
     int nrow = csv_parse(txt, rows, 16, nf);
     check_close("csv: rows (header + molecules; quoted newline inside a field)", nrow, n + 1, 0);
     {
         const char *hdr = "name,file,formula,charge,multiplicity,method,basis,n_basis,"
                           "energy_Eh,homo_eV,lumo_eV,gap_eV,rank,converged,wall_s,lumo_gas_eV,"
-                          "lumo_diffuse_share,e_red_V_Li,s2_red,rank_reduction,error\n";
+                          "lumo_diffuse_share,e_red_V_Li,s2_red,rank_reduction,e_ox_V_Li,"
+                          "e_red_ad_V_Li,red_opt_converged,red_bond_changes,error\n";
         check_true("csv: header", !strncmp(txt, hdr, strlen(hdr)));
     }
     int badnf = 0;
-    for (int r = 0; r < nrow; ++r) badnf += nf[r] != 21;
-    check_close("csv: rows without 21 fields", badnf, 0, 0);
+    for (int r = 0; r < nrow; ++r) badnf += nf[r] != 25;
+    check_close("csv: rows without 25 fields", badnf, 0, 0);
     check_true("csv: quoted name round-trips", !strcmp(rows[10][0], W.mol.name));
     check_close("csv: TFSI lumo_eV", atof(rows[3][10]), A.res.lumo * 27.211386245988, 1e-6);
     check_close("csv: TFSI rank", atof(rows[3][12]), 4, 0);
-    check_true("csv: failed row has its error and no energy", !strcmp(rows[6][20], e[5].error) && rows[6][8][0] == '\0');
+    check_true("csv: failed row has its error and no energy", !strcmp(rows[6][24], e[5].error) && rows[6][8][0] == '\0');
     free(txt);
 
     /* ---- table */
