@@ -385,6 +385,12 @@ void os_scf_result_free(os_scf_result *res);
 os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
                                     const char *basis_dir, const os_scf_result *res,
                                     int nthreads, double *share, os_error *err);
+/* The same share for the singly occupied orbital of an open-shell result
+ * with more alpha than beta electrons (its highest occupied alpha orbital:
+ * where a reduction put the electron).  *share = NAN when there is none. */
+os_status os_scf_somo_diffuse_share(const os_molecule *mol, const os_basis *bs,
+                                    const char *basis_dir, const os_scf_result *res,
+                                    int nthreads, double *share, os_error *err);
 /* Spin density matrix (nbf*nbf) of a result: spin 0 alpha, 1 beta (the
  * alpha one again when restricted). */
 os_status os_scf_density(const os_scf_result *res, int spin, double *D, os_error *err);
@@ -507,6 +513,9 @@ typedef struct {
     double lumo_ion, homo_ion; /* the ion's frontier orbital energies, Eh */
     int iterations;        /* of the ion's SCF */
     double potential_v;    /* vs Li/Li+, V (OS_REDOX_CONVENTION) */
+    double somo_diffuse;   /* reduction: share of the ion's singly occupied orbital on the
+                              diffuse functions (os_scf_somo_diffuse_share), set by the
+                              caller; NAN when not computed */
 } os_redox_result;
 
 /* Vertical Delta-SCF: the ion of `mol` (os_redox_state) at the same geometry

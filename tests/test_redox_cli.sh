@@ -6,7 +6,9 @@
 #  - --reduction: formate HF/6-31+G* in DME (its radical dianion as UHF): the
 #    JSON's potential follows from its energies by the stated convention,
 #    <S^2> is reported, the anion is ranked by it, and the LUMO diagnostics
-#    (gas-phase LUMO, diffuse share, unbound flag) are there;
+#    (gas-phase LUMO, diffuse share, unbound flag) are there; the reduced
+#    species' SOMO diffuse share tells formate's cavity-bound electron
+#    (flagged) from formaldehyde's pi* (not flagged);
 #  - the default run (no --gas/--solvent/--eps) gives --reduction --solvent
 #    dme-dol's potential; --gas with a solvent is a usage error;
 #  - --rank-by reduction without --reduction is a usage error.
@@ -40,8 +42,8 @@ gsum=$(awk '/"gradient_eh_bohr": \[/ {on = 1; next} on && !/\[/ {exit}
 close_to "$gsum" 0 1e-7
 check $? "solvated gradient: z components sum to $gsum (tol 1e-7)"
 
-"$B" --method hf --basis 6-31+G* --jk exact --reduction --solvent dme --no-results --quiet \
-    --json "$T/red.json" "$REF/cosmo/geom/formate.xyz" 2> "$T/red.err"; rc=$?
+"$B" --method hf --basis 6-31+G* --jk exact --reduction --solvent dme --no-results \
+    --json "$T/red.json" "$REF/cosmo/geom/formate.xyz" > "$T/red.txt" 2> "$T/red.err"; rc=$?
 check $([ $rc -eq 0 ]; echo $?) "--reduction: exit 0 ($rc)"
 en=$(field energy_n "$T/red.json"); en1=$(field energy_n_plus_1 "$T/red.json")
 pot=$(field potential_v_li "$T/red.json")
@@ -59,6 +61,18 @@ check $(grep -q '"lumo_unbound": true' "$T/red.json"; echo $?) "gas-phase LUMO o
 share=$(field lumo_diffuse_share "$T/red.json")
 close_to "$share" 0.75 0.25
 check $? "LUMO diffuse share $share (a diffuse state, 0.5-1)"
+
+# Where the electron went: formate's radical dianion holds it in a diffuse,
+# cavity-bound orbital (SOMO share on the + functions above 0.5: flagged),
+# formaldehyde's radical anion in the C=O pi* (below 0.5: not flagged).
+somo=$(field somo_diffuse_share "$T/red.json")
+"$B" --method hf --basis 6-31+G* --jk exact --reduction --solvent dme --no-results \
+    --json "$T/fa.json" "$REF/cosmo/geom/formaldehyde.xyz" > "$T/fa.txt" 2> "$T/fa.err"
+somo_fa=$(field somo_diffuse_share "$T/fa.json")
+close_to "$somo" 0.75 0.25 && close_to "$somo_fa" 0.25 0.25
+check $? "SOMO diffuse share: formate dianion $somo (0.5-1), formaldehyde anion $somo_fa (0-0.5)"
+check $(grep " formate " "$T/red.txt" | grep -q "E_red: diffuse electron" &&
+        ! grep " formaldehyde " "$T/fa.txt" | grep -q "diffuse electron"; echo $?) "table flags formate's diffuse electron, not formaldehyde's pi*"
 
 # The document with its reduction fields still has the published shape.
 v=$(python3 "$(dirname "$0")/pipeline_check.py" schema "$(dirname "$0")/../docs/orbscreen-results.schema.json" "$T/red.json" 2>&1)

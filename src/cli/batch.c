@@ -107,8 +107,17 @@ static void run_redox(const cli_options *o, const os_molecule *mol, cli_calc *c,
     os_error err;
     so.potentials = NULL;
     so.npotentials = 0;
-    os_status st = os_redox_vertical(mol, &c->bs, &so, sopt, &c->res, 1, &c->redox.red, NULL,
+    os_scf_result ion;
+    memset(&ion, 0, sizeof ion);
+    os_status st = os_redox_vertical(mol, &c->bs, &so, sopt, &c->res, 1, &c->redox.red, &ion,
                                      &err);
+    if (st == OS_OK) { /* where the electron went (a diagnostic: unknown on failure) */
+        os_error derr;
+        if (os_scf_somo_diffuse_share(mol, &c->bs, o->basis_dir, &ion, o->threads,
+                                      &c->redox.red.somo_diffuse, &derr) != OS_OK)
+            c->redox.red.somo_diffuse = NAN;
+        os_scf_result_free(&ion);
+    }
     if (st == OS_OK && o->oxidation) {
         st = os_redox_vertical(mol, &c->bs, &so, sopt, &c->res, -1, &c->redox.ox, NULL, &err);
         c->redox.have_ox = st == OS_OK;

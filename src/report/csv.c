@@ -50,7 +50,7 @@ os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report
     fputs("name,file,formula,charge,multiplicity,method,basis,n_basis,energy_Eh,homo_eV,"
           "lumo_eV,gap_eV,rank,converged,wall_s,lumo_gas_eV,lumo_diffuse_share,e_red_V_Li,"
           "s2_red,rank_reduction,e_ox_V_Li,e_red_ad_V_Li,red_opt_converged,red_bond_changes,"
-          "error\n",
+          "red_somo_diffuse_share,error\n",
           f);
     for (int i = 0; i < n; ++i) {
         const os_molecule *m = e[i].mol;
@@ -90,6 +90,7 @@ os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report
         if (e[i].rank_reduction > 0) fprintf(f, "%d", e[i].rank_reduction);
         fputc(',', f);
         adiabatic_fields(f, r ? e[i].redox : NULL, e[i].red_opt);
+        csv_num(f, "%.4f", r && e[i].redox ? e[i].redox->red.somo_diffuse : NAN);
         csv_field(f, e[i].error, 1);
     }
     return os_report_stream_status(f, "CSV", err);

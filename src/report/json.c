@@ -196,6 +196,12 @@ static void redox_fields(os_json *j, const char *key, const os_redox_result *x,
     os_json_num(j, "s2_exact", "%.6f", x->s2_exact);
     os_json_int(j, "iterations", x->iterations);
     os_json_num(j, "potential_v_li", "%.4f", x->potential_v);
+    if (x->dn > 0) {
+        if (isfinite(x->somo_diffuse))
+            os_json_num(j, "somo_diffuse_share", "%.4f", x->somo_diffuse);
+        else
+            os_json_null(j, "somo_diffuse_share");
+    }
     if (ad) adiabatic_fields(j, &ad->redox->ad, ad->red_opt);
     os_json_end(j);
 }

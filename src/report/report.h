@@ -52,6 +52,11 @@ enum {
 /* Rank places by which the LUMO rank and the reduction rank may differ
  * before the entry is flagged. */
 #define OS_REPORT_RANK_DISAGREE 3
+/* A reduction is flagged when more than this share of the reduced species'
+ * singly occupied orbital sits on diffuse functions (os_redox_result's
+ * somo_diffuse): the electron is then cavity-bound, not in a valence orbital
+ * (DME-, DOL- in DME/DOL: 0.9 and more; TFPAA2-'s ring pi*: about 0.1). */
+#define OS_REPORT_DIFFUSE_ELECTRON 0.5
 
 /* One molecule of the run. */
 typedef struct {

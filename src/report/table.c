@@ -41,14 +41,18 @@ static void reduction_cells(FILE *f, const os_report_entry *e, const columns *c,
     const os_redox_adiabatic_result *ad = e->redox && e->redox->have_ad ? &e->redox->ad : NULL;
     if (c->adiabatic) num_or_na(f, " %9.3f", 9, ad ? ad->potential_v : NAN);
     int unbound = e->mol->charge < 0 && isfinite(lumo_gas) && lumo_gas > 0.0;
-    const char *what[5] = {unbound ? "unbound" : NULL,
+    double somo = e->redox ? e->redox->red.somo_diffuse : NAN;
+    const char *what[6] = {unbound ? "unbound" : NULL,
                            os_report_rank_disagrees(e) ? "LUMO/E_red ranks differ" : NULL,
                            e->redox_error ? "Delta-SCF failed (see JSON)" : NULL,
                            ad && !ad->converged ? "E_red_ad unconverged" : NULL,
-                           ad && ad->nbond_changes > 0 ? "reduced: bonds changed (below)" : NULL};
+                           ad && ad->nbond_changes > 0 ? "reduced: bonds changed (below)" : NULL,
+                           isfinite(somo) && somo > OS_REPORT_DIFFUSE_ELECTRON
+                               ? "E_red: diffuse electron"
+                               : NULL};
     size_t len = 0;
     flags[0] = '\0';
-    for (int k = 0; k < 5; ++k)
+    for (int k = 0; k < 6; ++k)
         if (what[k] && len < nflags)
             len += (size_t)snprintf(flags + len, nflags - len, "%s%s", len ? ", " : "", what[k]);
 }
@@ -197,8 +201,12 @@ os_status os_report_write_table(FILE *f, const os_report_run *run, const os_repo
     if (c.redox)
         fprintf(f, "E_red: vertical reduction potential vs Li/Li+ (V), <S2>: <S^2> of the reduced "
                    "species%s%s. Flagged where the LUMO rank and the E_red rank differ by more "
-                   "than %d places.\n", c.rank_by == OS_RANK_REDUCTION ? "" : "; ",
-                c.rank_by == OS_RANK_REDUCTION ? "" : OS_REDOX_CONVENTION, OS_REPORT_RANK_DISAGREE);
+                   "than %d places, and 'diffuse electron' where more than %.0f%% of the reduced "
+                   "species' singly occupied orbital sits on diffuse functions (a cavity-bound "
+                   "electron, not a valence reduction: treat that E_red with caution).\n",
+                c.rank_by == OS_RANK_REDUCTION ? "" : "; ",
+                c.rank_by == OS_RANK_REDUCTION ? "" : OS_REDOX_CONVENTION, OS_REPORT_RANK_DISAGREE,
+                100.0 * OS_REPORT_DIFFUSE_ELECTRON);
     if (c.adiabatic) adiabatic_notes(f, e, n, wname);
     fprintf(f, "\nranking: %s.\n", os_report_ranking_convention(run ? run->rank_by : 0));
     return os_report_stream_status(f, "table", err);

@@ -1,5 +1,5 @@
-/* The LUMO's character: how much of it sits on the basis's diffuse
- * functions.  A closed-shell anion's gas-phase LUMO is often an unbound,
+/* The character of the LUMO (and of a reduced species' singly occupied
+ * orbital): how much of it sits on the basis's diffuse functions.  A closed-shell anion's gas-phase LUMO is often an unbound,
  * basis-limited state made of the most diffuse functions (docs/reduction.md);
  * its Mulliken share on those functions says so.
  *
@@ -94,14 +94,27 @@ static const double *lumo_column(const os_scf_result *res, int *col)
     return best;
 }
 
-os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
-                                    const char *basis_dir, const os_scf_result *res,
-                                    int nthreads, double *share, os_error *err)
+/* The singly occupied orbital: the highest occupied alpha orbital of an
+ * unrestricted result with more alpha than beta electrons, or NULL. */
+static const double *somo_column(const os_scf_result *res, int *col)
 {
-    *share = NAN;
+    if (!res->unrestricted || !res->occ_a || !res->eps_a || !res->C_a || res->nalpha <= res->nbeta)
+        return NULL;
+    double e = -INFINITY;
+    for (int i = 0; i < res->nmo; ++i)
+        if (res->occ_a[i] > 0.5 && res->eps_a[i] > e) {
+            e = res->eps_a[i];
+            *col = i;
+        }
+    return isfinite(e) ? res->C_a : NULL;
+}
+
+/* Mulliken share of column col of C (nbf x nmo) on the diffuse functions. */
+static os_status column_diffuse_share(const os_molecule *mol, const os_basis *bs,
+                                      const char *basis_dir, const double *C, int nmo, int col,
+                                      int nthreads, double *share, os_error *err)
+{
     char pname[64];
-    int col = 0;
-    const double *C = lumo_column(res, &col);
     if (!C || !parent_name(bs->name, pname, sizeof pname)) return OS_OK;
     os_basis parent; /* only its exponents are compared: the d convention does not matter */
     os_status st = os_basis_load(mol, pname, basis_dir, OS_PURE_DEFAULT, &parent, err);
@@ -109,11 +122,11 @@ os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
     size_t n = (size_t)bs->nbf;
     char *diffuse = malloc(n);
     double *S = malloc(n * n * sizeof(double)), *c = malloc(n * sizeof(double));
-    st = diffuse && S && c ? OS_OK : OS_NOMEM(err, "LUMO character");
+    st = diffuse && S && c ? OS_OK : OS_NOMEM(err, "orbital character");
     int any = st == OS_OK && mark_diffuse(mol, bs, &parent, diffuse);
     if (any) st = os_int1e_overlap(bs, nthreads, S, err);
     if (any && st == OS_OK) {
-        for (size_t mu = 0; mu < n; ++mu) c[mu] = C[mu * (size_t)res->nmo + (size_t)col];
+        for (size_t mu = 0; mu < n; ++mu) c[mu] = C[mu * (size_t)nmo + (size_t)col];
         double sum = 0.0, norm = 0.0;
         for (size_t mu = 0; mu < n; ++mu) {
             double Sc = 0.0;
@@ -128,4 +141,24 @@ os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
     free(c);
     os_basis_free(&parent);
     return st;
+}
+
+os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
+                                    const char *basis_dir, const os_scf_result *res,
+                                    int nthreads, double *share, os_error *err)
+{
+    *share = NAN;
+    int col = 0;
+    const double *C = lumo_column(res, &col);
+    return column_diffuse_share(mol, bs, basis_dir, C, res->nmo, col, nthreads, share, err);
+}
+
+os_status os_scf_somo_diffuse_share(const os_molecule *mol, const os_basis *bs,
+                                    const char *basis_dir, const os_scf_result *res,
+                                    int nthreads, double *share, os_error *err)
+{
+    *share = NAN;
+    int col = 0;
+    const double *C = somo_column(res, &col);
+    return column_diffuse_share(mol, bs, basis_dir, C, res->nmo, col, nthreads, share, err);
 }

@@ -13,6 +13,7 @@
  * the answer (OS_REDOX_ADIABATIC_CONVENTION). */
 #include "orbscreen.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -90,7 +91,8 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
         *out = (os_redox_result){.dn = dn, .charge = charge, .mult = mult, .e_n = parent->energy,
                                  .e_ion = res.energy, .e_pol_ion = e_pol, .s2 = res.s2,
                                  .s2_exact = res.s2_exact, .lumo_ion = res.lumo,
-                                 .homo_ion = res.homo, .iterations = res.iterations};
+                                 .homo_ion = res.homo, .iterations = res.iterations,
+                                 .somo_diffuse = NAN};
         out->potential_v = potential_vs_li(dn, res.energy - parent->energy);
     }
     if (ion_res && st == OS_OK)
