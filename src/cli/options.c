@@ -395,8 +395,9 @@ int cli_parse(int argc, char **argv, cli_options *o)
      * and Delta-SCF differences need no more than its energy() defaults:
      * measured against the library's 1e-9/1e-7 on DOL, TFA-, acetate and DME
      * (default run, B3LYP/6-31+G* in dme-dol), energies move by <= 1e-9 Eh,
-     * E_red not at all (to 1e-4 V), and the run takes 36.6 s, not 55.8 s.  A reported gradient, an
-     * optimization and a QCSchema input keep the library's tighter ones. */
+     * E_red not at all (to 1e-4 V), and the run takes 36.6 s, not 55.8 s.
+     * A reported gradient, an optimization and a QCSchema input keep the
+     * library's tighter ones (a gradient's error is first order). */
     if (!o->gradient && !o->opt && !o->qcschema_in) {
         if (!(o->conv_given & 1)) o->scf.e_conv = OS_SCF_E_CONV_ENERGY;
         if (!(o->conv_given & 2)) o->scf.g_conv = OS_SCF_G_CONV_ENERGY;

@@ -1,7 +1,8 @@
 /* The character of the LUMO (and of a reduced species' singly occupied
- * orbital): how much of it sits on the basis's diffuse functions.  A closed-shell anion's gas-phase LUMO is often an unbound,
- * basis-limited state made of the most diffuse functions (docs/reduction.md);
- * its Mulliken share on those functions says so.
+ * orbital): how much of it sits on the basis's diffuse functions.  A
+ * closed-shell anion's gas-phase LUMO is often an unbound, basis-limited
+ * state made of the most diffuse functions (docs/reduction.md); its Mulliken
+ * share on those functions says so.
  *
  * Which shells are diffuse is read from the basis itself: the augmented set
  * is compared with its parent (the name without '+', 'aug-' or def2's final
