@@ -144,22 +144,28 @@ static os_status column_diffuse_share(const os_molecule *mol, const os_basis *bs
     return st;
 }
 
+/* The share of the orbital `pick` finds in res (NAN when it finds none). */
+static os_status picked_share(const os_molecule *mol, const os_basis *bs, const char *basis_dir,
+                              const os_scf_result *res,
+                              const double *(*pick)(const os_scf_result *, int *), int nthreads,
+                              double *share, os_error *err)
+{
+    *share = NAN;
+    int col = 0;
+    const double *C = pick(res, &col);
+    return column_diffuse_share(mol, bs, basis_dir, C, res->nmo, col, nthreads, share, err);
+}
+
 os_status os_scf_lumo_diffuse_share(const os_molecule *mol, const os_basis *bs,
                                     const char *basis_dir, const os_scf_result *res,
                                     int nthreads, double *share, os_error *err)
 {
-    *share = NAN;
-    int col = 0;
-    const double *C = lumo_column(res, &col);
-    return column_diffuse_share(mol, bs, basis_dir, C, res->nmo, col, nthreads, share, err);
+    return picked_share(mol, bs, basis_dir, res, lumo_column, nthreads, share, err);
 }
 
 os_status os_scf_somo_diffuse_share(const os_molecule *mol, const os_basis *bs,
                                     const char *basis_dir, const os_scf_result *res,
                                     int nthreads, double *share, os_error *err)
 {
-    *share = NAN;
-    int col = 0;
-    const double *C = somo_column(res, &col);
-    return column_diffuse_share(mol, bs, basis_dir, C, res->nmo, col, nthreads, share, err);
+    return picked_share(mol, bs, basis_dir, res, somo_column, nthreads, share, err);
 }
