@@ -24,24 +24,21 @@ static void csv_num(FILE *f, const char *fmt, double v)
     fputc(',', f);
 }
 
-/* The oxidation potential, and --opt --reduction's adiabatic potential with
- * whether the reduced species' optimization converged and the bonds it broke
- * or formed ("C9-F10 broken (2.38 A); ..."): empty fields when not run. */
-static void adiabatic_fields(FILE *f, const os_report_redox *rx, const os_opt_result *ion)
+/* The oxidation potential; --opt --reduction's adiabatic potential, whether
+ * the reduced species' optimization converged and the bonds it broke or
+ * formed ("C9-F10 broken (2.38 A); ..."); the reduced species' SOMO diffuse
+ * share: empty fields for what was not run. */
+static void redox_columns(FILE *f, const os_report_redox *rx, const os_opt_result *ion)
 {
     csv_num(f, "%.4f", rx && rx->have_ox ? rx->ox.potential_v : NAN);
     int ad = rx && rx->have_ad;
     csv_num(f, "%.4f", ad ? rx->ad.potential_v : NAN);
     if (ad) fputs(rx->ad.converged ? "true" : "false", f);
     fputc(',', f);
-    char bonds[1024] = "";
-    size_t used = 0;
-    for (int k = 0; ad && ion && k < ion->nbond_changes && used + 100 < sizeof bonds; ++k) {
-        char what[96];
-        os_bond_change_describe(&ion->mol, &ion->bond_changes[k], what, sizeof what);
-        used += (size_t)snprintf(bonds + used, sizeof bonds - used, "%s%s", k ? "; " : "", what);
-    }
+    char bonds[4096];
+    os_report_bond_changes(ad ? ion : NULL, "; ", bonds, sizeof bonds);
     csv_field(f, bonds, 0);
+    csv_num(f, "%.4f", rx ? rx->red.somo_diffuse : NAN);
 }
 
 os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report_entry *e,
@@ -89,8 +86,7 @@ os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report
         csv_num(f, "%.6f", r && e[i].redox ? e[i].redox->red.s2 : NAN);
         if (e[i].rank_reduction > 0) fprintf(f, "%d", e[i].rank_reduction);
         fputc(',', f);
-        adiabatic_fields(f, r ? e[i].redox : NULL, e[i].red_opt);
-        csv_num(f, "%.4f", r && e[i].redox ? e[i].redox->red.somo_diffuse : NAN);
+        redox_columns(f, r ? e[i].redox : NULL, e[i].red_opt);
         csv_field(f, e[i].error, 1);
     }
     return os_report_stream_status(f, "CSV", err);

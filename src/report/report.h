@@ -151,6 +151,11 @@ void os_report_svg_label(const os_molecule *mol, const char *label, char *buf, s
  * keep_newlines), and each `dq` character doubled (CSV quoting; 0: none). */
 void os_report_put_text(FILE *f, const char *s, int keep_newlines, char dq);
 
+/* The bonds an optimization broke or formed, described
+ * (os_bond_change_describe) and joined by `sep` into buf: "C9-F10 broken
+ * (2.38 A), ...".  NUL-terminated, truncated to n; "" for none or NULL. */
+void os_report_bond_changes(const os_opt_result *r, const char *sep, char *buf, size_t n);
+
 /* The phase the run's molecules are in, for captions ("gas phase"). */
 const char *os_report_phase(const os_report_run *run);
 

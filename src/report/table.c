@@ -52,7 +52,7 @@ static void reduction_cells(FILE *f, const os_report_entry *e, const columns *c,
                                : NULL};
     size_t len = 0;
     flags[0] = '\0';
-    for (int k = 0; k < 6; ++k)
+    for (size_t k = 0; k < sizeof what / sizeof *what; ++k)
         if (what[k] && len < nflags)
             len += (size_t)snprintf(flags + len, nflags - len, "%s%s", len ? ", " : "", what[k]);
 }
@@ -106,13 +106,9 @@ static void adiabatic_notes(FILE *f, const os_report_entry *e, int n, int wname)
         if (!os_report_entry_ok(&e[i]) || !r || r->nbond_changes == 0) continue;
         fputs("  ", f);
         put_name(f, e[i].mol->name, wname);
-        fputs("  reduced species:", f);
-        for (int b = 0; b < r->nbond_changes; ++b) {
-            char what[96];
-            os_bond_change_describe(&r->mol, &r->bond_changes[b], what, sizeof what);
-            fprintf(f, "%s %s", b ? "," : "", what);
-        }
-        fputc('\n', f);
+        char bonds[4096];
+        os_report_bond_changes(r, ", ", bonds, sizeof bonds);
+        fprintf(f, "  reduced species: %s\n", bonds);
     }
 }
 

@@ -1,7 +1,9 @@
 /* Text that came from outside (file names, name= labels, messages quoting
  * them) written so that every output stays valid and readable: invalid UTF-8
  * becomes U+FFFD, control characters become blanks (a terminal escape or a
- * newline inside a name would break a table, a CSV row or a Molden title). */
+ * newline inside a name would break a table, a CSV row or a Molden title);
+ * and the one text several outputs build from results alike, the bonds an
+ * optimization changed. */
 #include "report/report.h"
 
 #include "core/utf8.h"
@@ -22,5 +24,18 @@ void os_report_put_text(FILE *f, const char *s, int keep_newlines, char dq)
             fwrite(s, 1, (size_t)n, f);
         }
         s += n;
+    }
+}
+
+void os_report_bond_changes(const os_opt_result *r, const char *sep, char *buf, size_t n)
+{
+    size_t used = 0;
+    if (n) buf[0] = '\0';
+    for (int k = 0; r && k < r->nbond_changes && used + 1 < n; ++k) {
+        char what[96];
+        os_bond_change_describe(&r->mol, &r->bond_changes[k], what, sizeof what);
+        int w = snprintf(buf + used, n - used, "%s%s", k ? sep : "", what);
+        if (w < 0) break;
+        used += (size_t)w;
     }
 }
