@@ -261,6 +261,24 @@ PAT = {
 }
 
 
+def dme_name(a):
+    """Usual name of a DME conformer from its torsions (C-O-C-C, O-C-C-O, C-C-O-C),
+    e.g. TGT, TGG': T if |t| > 120 deg else G; a prime marks a gauche of sign
+    opposite to the first gauche; of the name read forwards or backwards the
+    one with T first (then fewer primes) is given."""
+    def name(ts):
+        out, ref = [], None
+        for t in ts:
+            if abs(t) > 120:
+                out.append("T")
+            else:
+                ref = ref if ref is not None else math.copysign(1, t)
+                out.append("G" if math.copysign(1, t) == ref else "G'")
+        return out
+    cands = [name(a), name(a[::-1])]
+    return "".join(min(cands, key=lambda n: ([{"T": 0, "G": 1, "G'": 2}[c] for c in n])))
+
+
 def descriptors(mol, x):
     """Geometry descriptors (dict of name -> formatted value) of one conformer."""
     d = {}
@@ -301,8 +319,7 @@ def descriptors(mol, x):
     m = mol.GetSubstructMatch(PAT["dme"])
     if m:
         a = [torsion(x, *m[0:4]), torsion(x, *m[1:5]), torsion(x, *m[2:6])]
-        d["dme"] = "".join("T" if abs(t) > 120 else "G" for t in a) + \
-            " %.0f/%.0f/%.0f" % tuple(a)
+        d["dme"] = dme_name(a) + " %.0f/%.0f/%.0f" % tuple(a)
     return d
 
 
