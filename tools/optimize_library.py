@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+"""Stage 2 of orbscreen's molecule library: B3LYP/6-31+G* minima into molecules/.
+
+Input: the conformers stage 1 (tools/make_library.py) staged in
+tools/library-staging/<stem>/conf<k>.xyz (GFN2-xTB/ALPB(thf) minima within
+3 kcal/mol).  For every entry of tools/library.tsv this script
+
+ 1. ranks the staged conformers by orbscreen's gas-phase B3LYP/6-31+G*
+    single-point energy (density fitting, the default grid);
+ 2. optimizes the lowest, and the next one too when it lies within
+    SELECT_WINDOW kcal/mol, with `orbscreen --opt` (gas phase, Gaussian's
+    default criteria);
+ 3. checks each optimized structure's bonds against its SMILES graph
+    (make_library.perceived_bonds: no bond broken, none formed) and keeps
+    the lowest converged, sound one;
+ 4. writes molecules/<stem>.xyz (tokens charge= mult= name= smiles= and
+    level=, the energy and where it came from) and molecules/README.md's
+    table, and records every conformer in tools/library-staging/dft.tsv.
+
+The orbscreen runs go to a work folder (default /tmp/orbscreen-library) and use
+--resume, so an interrupted run picks up where it stopped.
+Usage (repository root): /usr/bin/python3 tools/optimize_library.py
+    [--orbscreen build/orbscreen] [--work DIR] [--jobs 2] [stem ...]
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from rdkit import Chem
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_library as ml  # noqa: E402  (stage 1: table, bond perception, descriptors)
+
+ROOT = ml.ROOT
+MOLECULES = os.path.join(ROOT, "molecules")
+SELECT_WINDOW = 0.5   # kcal/mol above the lowest single point: also optimized (at most 2)
+LEVEL = "B3LYP/6-31+G*"
+
+
+def orbscreen(exe, args, files, log):
+    cmd = [exe] + args + files
+    log("$ " + " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd[:12])
+        + (" ... (%d files)" % len(files) if len(cmd) > 12 else ""))
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log(p.stdout.rstrip())
+    if p.returncode not in (0, 1):  # 1: some molecule failed; handled per molecule
+        raise SystemExit("orbscreen exited %d" % p.returncode)
+
+
+def by_name(json_path):
+    return {m["name"]: m for m in json.load(open(json_path))["molecules"]}
+
+
+def stage_conformers(rows, work):
+    """Copy the staged conformers into one flat folder as <stem>_c<k>.xyz
+    (orbscreen names its outputs after the file); return {stem: [name, ...]}."""
+    flat = os.path.join(work, "conformers")
+    os.makedirs(flat, exist_ok=True)
+    out = {}
+    for r in rows:
+        d = os.path.join(ml.STAGE, r["stem"])
+        confs = sorted((f for f in os.listdir(d) if f.startswith("conf") and f.endswith(".xyz")),
+                       key=lambda f: int(f[4:-4]))
+        out[r["stem"]] = []
+        for f in confs:
+            name = "%s_c%s" % (r["stem"], f[4:-4])
+            shutil.copy(os.path.join(d, f), os.path.join(flat, name + ".xyz"))
+            out[r["stem"]].append(name)
+    return flat, out
+
+
+def optimize_all(exe, jobs, flat, opt_dir, names, log):
+    """`orbscreen --opt` on each conformer in its own folder, `jobs` side by
+    side (one thread each); a folder with its JSON is done (--resume does not
+    cover --opt)."""
+    def one(n):
+        out = os.path.join(opt_dir, n)
+        if not os.path.exists(os.path.join(out, "orbscreen.json")):
+            os.makedirs(out, exist_ok=True)
+            with open(os.path.join(out, "run.log"), "w") as f:
+                p = subprocess.run([exe, "--gas", "--threads", "1", "--opt", "--verbose", "--out", out,
+                                    os.path.join(flat, n + ".xyz")], stdout=f, stderr=subprocess.STDOUT)
+            log("%s: orbscreen --opt exited %d (log %s/run.log)" % (n, p.returncode, out))
+        return by_name(os.path.join(out, "orbscreen.json"))
+    with ThreadPoolExecutor(jobs) as pool:
+        res = list(pool.map(one, names))
+    return {n: m for r in res for n, m in r.items()}
+
+
+def largest_first(flat, names):
+    return sorted(names, key=lambda n: -int(open(os.path.join(flat, n + ".xyz")).readline()))
+
+
+def select(names, sp):
+    """The lowest conformer by single point, and the next within SELECT_WINDOW."""
+    ok = sorted((sp[n]["energy"], n) for n in names if n in sp and sp[n].get("error") is None)
+    if not ok:
+        return []
+    return [n for e, n in ok[:2] if (e - ok[0][0]) * ml.HARTREE_KCAL <= SELECT_WINDOW]
+
+
+def check_bonds(r, xyz_path):
+    """(sound, text): bonds perceived at the optimized geometry against the SMILES."""
+    mol = Chem.AddHs(Chem.MolFromSmiles(r["smiles"]))
+    mol.SetProp("_family", r["family"])  # make_library.descriptors reads it
+    symbols, x, _ = ml.read_xyz(xyz_path)
+    if symbols != [a.GetSymbol() for a in mol.GetAtoms()]:
+        return False, "atom order differs from the SMILES", mol, x
+    ref = ml.graph_bonds(mol)
+    got = ml.perceived_bonds(symbols, x, ml.one3_pairs(mol))
+    bad = ["%s%d-%s%d %s" % (symbols[i], i + 1, symbols[j], j + 1, what)
+           for what, s in (("broken", ref - got), ("formed", got - ref)) for i, j in sorted(s)]
+    return not bad, "; ".join(bad) or "as SMILES", mol, x
+
+
+def xyz_comment(r, m, conf):
+    return ("charge=%d mult=%d name=%s smiles=%s level=%s(orbscreen,gas,opt) E_Eh=%.10f "
+            "from=GFN2-xTB/ALPB(thf)-conf%s"
+            % (r["charge"], r["mult"], r["label"], r["smiles"], LEVEL, m["energy"], conf))
+
+
+def write_readme(rows, kept):
+    lines = ["| file | name | SMILES | charge | mult | atoms | C–CO₂ (Å) |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        k = kept.get(r["stem"])
+        if not k:
+            continue
+        lines.append("| %s.xyz | %s | `%s` | %d | %d | %d | %s |"
+                     % (r["stem"], r["name"], r["smiles"], r["charge"], r["mult"], k["atoms"],
+                        k["desc"].get("r_C-CO2", "")))
+    path = os.path.join(MOLECULES, "README.md")
+    text = open(path).read()
+    start, end = text.index("| file |"), text.index("\n## ")
+    open(path, "w").write(text[:start] + "\n".join(lines) + "\n" + text[end:])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("stems", nargs="*")
+    ap.add_argument("--orbscreen", default=os.path.join(ROOT, "build", "orbscreen"))
+    ap.add_argument("--work", default="/tmp/orbscreen-library")
+    ap.add_argument("--jobs", type=int, default=2)
+    a = ap.parse_args()
+    rows = [r for r in ml.read_table() if not a.stems or r["stem"] in a.stems]
+    os.makedirs(a.work, exist_ok=True)
+    logf = open(os.path.join(a.work, "optimize_library.log"), "a")
+
+    def log(s):
+        print(s, flush=True)
+        logf.write(s + "\n")
+        logf.flush()
+
+    flat, confs = stage_conformers(rows, a.work)
+    common = ["--gas", "--jobs", str(a.jobs), "--threads", "1", "--resume"]  # single points
+    allconf = largest_first(flat, [n for r in rows for n in confs[r["stem"]]])
+    sp_dir, opt_dir = os.path.join(a.work, "sp"), os.path.join(a.work, "opt")
+    orbscreen(a.orbscreen, common + ["--out", sp_dir], [os.path.join(flat, n + ".xyz") for n in allconf], log)
+    sp = by_name(os.path.join(sp_dir, "orbscreen.json"))
+    chosen = {r["stem"]: select(confs[r["stem"]], sp) for r in rows}
+    todo = largest_first(flat, [n for s in chosen for n in chosen[s]])
+    opt = optimize_all(a.orbscreen, a.jobs, flat, opt_dir, todo, log)
+
+    table = [["stem", "conf", "E_sp_Eh", "dE_sp_kcal", "optimized", "converged", "steps",
+              "E_opt_Eh", "dE_opt_kcal", "bonds", "kept", "r_C-CO2", "a_OCO"]]
+    kept = {}
+    for r in rows:
+        s = r["stem"]
+        e0 = min((sp[n]["energy"] for n in confs[s] if n in sp and sp[n].get("error") is None), default=None)
+        cands = []
+        for n in confs[s]:
+            m = opt.get(n) if n in chosen[s] else None
+            row = {"n": n, "sp": sp.get(n), "m": m, "sound": False, "bonds": "", "desc": {}}
+            if m and m.get("error") is None and m.get("optimization", {}).get("converged"):
+                xyz = os.path.join(opt_dir, n, n + ".opt.xyz")
+                row["sound"], row["bonds"], mol, x = check_bonds(r, xyz)
+                row["desc"] = ml.descriptors(mol, x) if row["sound"] else {}
+                row["xyz"] = xyz
+                if row["sound"]:
+                    cands.append(row)
+            cands.sort(key=lambda c: c["m"]["energy"])
+            r.setdefault("_rows", []).append(row)
+        best = cands[0] if cands else None
+        emin = best["m"]["energy"] if best else None
+        for row in r["_rows"]:
+            n, spm, m = row["n"], row["sp"], row["m"]
+            o = (m or {}).get("optimization", {})
+            table.append([s, n.split("_c")[-1],
+                          "%.10f" % spm["energy"] if spm and spm.get("error") is None else "failed",
+                          "%.2f" % ((spm["energy"] - e0) * ml.HARTREE_KCAL) if spm and e0 is not None and spm.get("error") is None else "",
+                          "yes" if n in chosen[s] else "no",
+                          ("yes" if o.get("converged") else "no") if m else "",
+                          str(o.get("steps", "")) if m else "",
+                          "%.10f" % m["energy"] if m and m.get("error") is None else "",
+                          "%.2f" % ((m["energy"] - emin) * ml.HARTREE_KCAL) if m and emin and m.get("error") is None else "",
+                          row["bonds"], "yes" if row is best else "no",
+                          row["desc"].get("r_C-CO2", ""), row["desc"].get("a_OCO", "")])
+        if not best:
+            log("%s: no converged, sound optimized conformer; molecules/%s.xyz not written" % (s, s))
+            continue
+        conf = best["n"].split("_c")[-1]
+        symbols, x, _ = ml.read_xyz(best["xyz"])
+        ml.write_xyz(os.path.join(MOLECULES, s + ".xyz"), symbols, x,
+                     xyz_comment(r, best["m"], conf))
+        kept[s] = {"atoms": len(symbols), "desc": best["desc"]}
+        log("%s: conf%s kept, E %.10f Eh, %s steps, bonds %s"
+            % (s, conf, best["m"]["energy"], best["m"]["optimization"].get("steps"), best["bonds"]))
+    with open(os.path.join(ml.STAGE, "dft.tsv"), "w") as f:
+        for t in table:
+            f.write("\t".join(t) + "\n")
+    if not a.stems:
+        write_readme(rows, kept)
+
+
+if __name__ == "__main__":
+    main()
