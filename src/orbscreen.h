@@ -629,6 +629,10 @@ typedef struct {
     int probe_modes;           /* after convergence, the curvature along this many of the
                                   updated Hessian's softest modes, one extra gradient each
                                   (default 2; 0: none) */
+    int scf_adaptive;          /* 1 (default): while the last max force is above 10x
+                                  max_force, each SCF stops at an RMS orbital gradient of
+                                  1e-3 x that force (at most 1e-5) and |dE| < 1e-8 Eh
+                                  (forces to ~0.3%); 0: the SCF options' thresholds always */
     const os_opt_external *external; /* geometry-dependent external terms; NULL: none */
     FILE *log;                 /* the table of steps; NULL: none */
 } os_opt_options;

@@ -35,6 +35,15 @@
 #define TRUST_MIN_PREDICTED 1e-8
 /* Displacement of a curvature probe, bohr. */
 #define PROBE_STEP 0.01
+/* Far from the minimum the SCF need not be tight: a gradient's error is about
+ * 3x the RMS orbital gradient (3.1e-6 Eh/bohr at 1e-6, docs/gradients.md), so
+ * while the last max force exceeds LOOSE_FORCES x the criterion the SCF stops
+ * at an RMS orbital gradient of LOOSE_G_FACTOR x that force (at most
+ * LOOSE_G_MAX): forces to ~0.3%, energies to ~1e-9 Eh (second order). */
+#define LOOSE_FORCES 10.0
+#define LOOSE_G_FACTOR 1e-3
+#define LOOSE_G_MAX 1e-5
+#define LOOSE_E_CONV 1e-8 /* Eh; Psi4's gradient default */
 
 typedef struct {
     double *x;             /* 3N, bohr */
@@ -43,6 +52,7 @@ typedef struct {
     os_scf_result res;
     int have_res;
     int scf_iterations;
+    int loose;             /* its SCF ran to the loosened thresholds (scf_thresholds) */
     double scf_s, grad_s, cpu_s;
 } opt_point;
 
@@ -89,6 +99,7 @@ void os_opt_options_default(os_opt_options *o)
     o->trust_max = 1.0;
     o->restart_orbitals = 1;
     o->probe_modes = 2;
+    o->scf_adaptive = 1;
 }
 
 /* ------------------------------------------------------------------ points */
@@ -169,8 +180,21 @@ static os_status build_external(optimizer *op, os_scf_options *so, os_error *err
     return OS_OK;
 }
 
-/* SCF and gradient at x into p. */
-static os_status evaluate(optimizer *op, const double *x, const os_scf_result *guess,
+/* The caller's SCF thresholds, loosened (p->loose) while the last evaluated
+ * geometry's max force is large, unless `tight`. */
+static void scf_thresholds(const optimizer *op, int tight, os_scf_options *so, opt_point *p)
+{
+    const os_opt_result *r = op->res;
+    double f = r->nhistory > 0 ? r->history[r->nhistory - 1].max_force : INFINITY;
+    p->loose = !tight && op->o->scf_adaptive && f > LOOSE_FORCES * op->o->max_force &&
+               so->g_conv < LOOSE_G_MAX;
+    if (!p->loose) return;
+    so->g_conv = fmax(so->g_conv, fmin(LOOSE_G_MAX, LOOSE_G_FACTOR * f));
+    so->e_conv = fmax(so->e_conv, LOOSE_E_CONV);
+}
+
+/* SCF and gradient at x into p (to the caller's thresholds when `tight`). */
+static os_status evaluate(optimizer *op, const double *x, const os_scf_result *guess, int tight,
                           opt_point *p, os_error *err)
 {
     double cpu0 = (double)clock() / CLOCKS_PER_SEC, t0 = now_s();
@@ -179,6 +203,7 @@ static os_status evaluate(optimizer *op, const double *x, const os_scf_result *g
     memcpy(p->x, x, (size_t)op->n3 * sizeof *x);
     move_to(op, x);
     os_scf_options so = op->scf;
+    scf_thresholds(op, tight, &so, p);
     os_status st = build_external(op, &so, err);
     if (st != OS_OK) return st;
     st = run_scf(op, so, op->o->restart_orbitals ? guess : NULL, p, err);
@@ -478,7 +503,7 @@ static os_status probe_curvature(optimizer *op, const double *v, double *curv, o
     }
     if (st == OS_OK) {
         for (int i = 0; i < m; ++i) x[i] = op->cur.x[i] + PROBE_STEP * u[i] / len;
-        st = evaluate(op, x, &op->cur.res, &p, err);
+        st = evaluate(op, x, &op->cur.res, 1, &p, err);
     }
     if (st == OS_OK) {
         double c = 0;
@@ -489,6 +514,22 @@ static os_status probe_curvature(optimizer *op, const double *v, double *curv, o
     point_free(&p);
     free(u), free(x);
     return st;
+}
+
+/* A result converged at loosened SCF thresholds (rare: the forces fell ten-fold
+ * in one step) is evaluated again at the caller's before it is reported or
+ * probed (the probe's curvature divides gradient errors by PROBE_STEP). */
+static os_status tighten_current(optimizer *op, os_error *err)
+{
+    if (!op->cur.loose) return OS_OK;
+    os_status st = evaluate(op, op->cur.x, &op->cur.res, 1, &op->trial, err);
+    if (st != OS_OK) return st;
+    op->res->scf_iterations += op->trial.scf_iterations;
+    opt_point t = op->cur;
+    op->cur = op->trial;
+    op->trial = t;
+    point_drop_result(&op->trial);
+    return OS_OK;
 }
 
 static os_status check_minimum(optimizer *op, os_error *err)
@@ -607,7 +648,7 @@ static os_status finish(optimizer *op, os_error *err)
 /* Evaluate the trial geometry and accept or reject it.  *rejected says which. */
 static os_status try_step(optimizer *op, const opt_step *s, int *rejected, os_error *err)
 {
-    os_status st = evaluate(op, s->x, &op->cur.res, &op->trial, err);
+    os_status st = evaluate(op, s->x, &op->cur.res, 0, &op->trial, err);
     if (st != OS_OK) return st;
     double de = op->trial.energy - op->cur.energy;
     *rejected = should_reject(op, de);
@@ -702,7 +743,7 @@ os_status os_optimize(const os_molecule *mol, const char *basis, const char *bas
     st = setup(&op, mol, err);
     if (st == OS_OK) {
         log_header(&op);
-        st = evaluate(&op, mol->xyz, NULL, &op.cur, err);
+        st = evaluate(&op, mol->xyz, NULL, 0, &op.cur, err);
     }
     if (st == OS_OK) st = history_add(&op, &op.cur, 0.0, 1, err);
     if (st == OS_OK) {
@@ -710,6 +751,7 @@ os_status os_optimize(const os_molecule *mol, const char *basis, const char *bas
         st = coordinates_at_current(&op, err);
     }
     if (st == OS_OK) st = iterate(&op, &conv, err);
+    if (st == OS_OK && conv) st = tighten_current(&op, err);
     if (st == OS_OK && conv) st = check_minimum(&op, err);
     /* Even a failed run reports its last accepted geometry. */
     if (res->nhistory > 0 && op.cur.have_res) {
