@@ -8,7 +8,7 @@ tools/library-staging/<stem>/conf<k>.xyz (GFN2-xTB/ALPB(thf) minima within
  1. ranks the staged conformers by orbscreen's gas-phase B3LYP/6-31+G*
     single-point energy (density fitting, the default grid);
  2. optimizes the lowest, and the next one too when it lies within
-    SELECT_WINDOW kcal/mol, with `orbscreen --opt` (gas phase, Gaussian's
+    SELECT_WINDOW (0.3) kcal/mol, with `orbscreen --opt` (gas phase, Gaussian's
     default criteria);
  3. checks each optimized structure's bonds against its SMILES graph
     (make_library.perceived_bonds: no bond broken, none formed) and keeps
@@ -38,7 +38,7 @@ import make_library as ml  # noqa: E402  (stage 1: table, bond perception, descr
 
 ROOT = ml.ROOT
 MOLECULES = os.path.join(ROOT, "molecules")
-SELECT_WINDOW = 0.5   # kcal/mol above the lowest single point: also optimized (at most 2)
+SELECT_WINDOW = 0.3   # kcal/mol above the lowest single point: also optimized (at most 2)
 LEVEL = "B3LYP/6-31+G*"
 
 
