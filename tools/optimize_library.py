@@ -17,8 +17,9 @@ tools/library-staging/<stem>/conf<k>.xyz (GFN2-xTB/ALPB(thf) minima within
     level=, the energy and where it came from) and molecules/README.md's
     table, and records every conformer in tools/library-staging/dft.tsv.
 
-The orbscreen runs go to a work folder (default /tmp/orbscreen-library) and use
---resume, so an interrupted run picks up where it stopped.
+The orbscreen runs go to a work folder (default /tmp/orbscreen-library); the
+single points use --resume and each optimization has its own folder, so an
+interrupted run picks up where it stopped.
 Usage (repository root): /usr/bin/python3 tools/optimize_library.py
     [--orbscreen build/orbscreen] [--work DIR] [--jobs 2] [stem ...]
 """
@@ -28,6 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -40,6 +42,7 @@ ROOT = ml.ROOT
 MOLECULES = os.path.join(ROOT, "molecules")
 SELECT_WINDOW = 0.3   # kcal/mol above the lowest single point: also optimized (at most 2)
 LEVEL = "B3LYP/6-31+G*"
+PAPER = ("dme", "dol", "tfsi", "tfpaa")  # the paper's Figure 2b: optimized first
 
 
 def orbscreen(exe, args, files, log):
@@ -76,17 +79,24 @@ def stage_conformers(rows, work):
 
 def optimize_all(exe, jobs, flat, opt_dir, names, log):
     """`orbscreen --opt` on each conformer in its own folder, `jobs` side by
-    side (one thread each); a folder with its JSON is done (--resume does not
-    cover --opt)."""
+    side (one thread each).  A folder with its JSON is done (--resume does not
+    cover --opt); one without is being run by another instance of this script,
+    and is waited for."""
     def one(n):
         out = os.path.join(opt_dir, n)
-        if not os.path.exists(os.path.join(out, "orbscreen.json")):
-            os.makedirs(out, exist_ok=True)
+        done = os.path.join(out, "orbscreen.json")
+        if os.path.isdir(out):
+            while not os.path.exists(done):
+                time.sleep(10)
+        else:
+            os.makedirs(out)
             with open(os.path.join(out, "run.log"), "w") as f:
                 p = subprocess.run([exe, "--gas", "--threads", "1", "--opt", "--verbose", "--out", out,
                                     os.path.join(flat, n + ".xyz")], stdout=f, stderr=subprocess.STDOUT)
             log("%s: orbscreen --opt exited %d (log %s/run.log)" % (n, p.returncode, out))
-        return by_name(os.path.join(out, "orbscreen.json"))
+        return by_name(done)
+    # folders another instance is running go last
+    names = sorted(names, key=lambda n: os.path.isdir(os.path.join(opt_dir, n)))
     with ThreadPoolExecutor(jobs) as pool:
         res = list(pool.map(one, names))
     return {n: m for r in res for n, m in r.items()}
@@ -96,12 +106,12 @@ def largest_first(flat, names):
     return sorted(names, key=lambda n: -int(open(os.path.join(flat, n + ".xyz")).readline()))
 
 
-def select(names, sp):
-    """The lowest conformer by single point, and the next within SELECT_WINDOW."""
+def select(names, sp, window):
+    """The lowest conformer by single point, and the next within `window` kcal/mol."""
     ok = sorted((sp[n]["energy"], n) for n in names if n in sp and sp[n].get("error") is None)
     if not ok:
         return []
-    return [n for e, n in ok[:2] if (e - ok[0][0]) * ml.HARTREE_KCAL <= SELECT_WINDOW]
+    return [n for e, n in ok[:2] if (e - ok[0][0]) * ml.HARTREE_KCAL <= window]
 
 
 def check_bonds(r, xyz_path):
@@ -146,6 +156,8 @@ def main():
     ap.add_argument("--orbscreen", default=os.path.join(ROOT, "build", "orbscreen"))
     ap.add_argument("--work", default="/tmp/orbscreen-library")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--window", type=float, default=SELECT_WINDOW,
+                    help="kcal/mol: a second conformer this close to the lowest is optimized too")
     a = ap.parse_args()
     rows = [r for r in ml.read_table() if not a.stems or r["stem"] in a.stems]
     os.makedirs(a.work, exist_ok=True)
@@ -162,8 +174,11 @@ def main():
     sp_dir, opt_dir = os.path.join(a.work, "sp"), os.path.join(a.work, "opt")
     orbscreen(a.orbscreen, common + ["--out", sp_dir], [os.path.join(flat, n + ".xyz") for n in allconf], log)
     sp = by_name(os.path.join(sp_dir, "orbscreen.json"))
-    chosen = {r["stem"]: select(confs[r["stem"]], sp) for r in rows}
-    todo = largest_first(flat, [n for s in chosen for n in chosen[s]])
+    chosen = {r["stem"]: select(confs[r["stem"]], sp, a.window) for r in rows}
+    # the paper's four first, then the lowest conformers largest first, then the second ones
+    first = [chosen[s][0] for s in PAPER if chosen.get(s)]
+    rest = largest_first(flat, [chosen[s][0] for s in chosen if chosen[s] and chosen[s][0] not in first])
+    todo = first + rest + largest_first(flat, [n for s in chosen for n in chosen[s][1:]])
     opt = optimize_all(a.orbscreen, a.jobs, flat, opt_dir, todo, log)
 
     table = [["stem", "conf", "E_sp_Eh", "dE_sp_kcal", "optimized", "converged", "steps",

@@ -240,8 +240,8 @@ static os_status metric_weights(const df_grad *c, double *const *X, os_error *er
         int k2 = (int)kk(c, s);
         if (k2 == 0 || !c->c[s]) continue;
         if (c->kx != 0.0)
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, na, na, k2, c->kx, c->c[s], k2,
-                        c->c[s], k2, 1.0, X[T_K], na);
+            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, na, k2, c->kx, c->c[s], k2, 1.0,
+                        X[T_K], na);
         if (c->cw[s]) {
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, na, na, k2, 0.5 * c->klr,
                         c->c[s], k2, c->cw[s], k2, 1.0, X[T_KLR], na);
@@ -249,6 +249,8 @@ static os_status metric_weights(const df_grad *c, double *const *X, os_error *er
                         c->cw[s], k2, c->c[s], k2, 1.0, X[T_KLR], na);
         }
     }
+    for (int i = 0; i < na; ++i) /* dsyrk filled the lower triangle only */
+        for (int j = 0; j < i; ++j) X[T_K][(size_t)j * na + i] = X[T_K][(size_t)i * na + j];
     return OS_OK;
 }
 
