@@ -32,3 +32,6 @@ add_test(NAME opt_cli COMMAND sh ${OS_TEST_DIR}/test_opt_cli.sh $<TARGET_FILE:or
 # orbscreen --opt in a solvent, and --opt --reduction (adiabatic potential,
 # a bond broken by the reduced species): tiny HF cases, seconds each.
 add_test(NAME opt_solvent_cli COMMAND sh ${OS_TEST_DIR}/test_opt_solvent_cli.sh $<TARGET_FILE:orbscreen_cli> ${OS_REF_DIR})
+# The committed library's geometries are orbscreen's B3LYP/6-31+G* minima
+# (energy = the file's E_Eh to 1e-6 Eh, max force < 4.5e-4 Eh/bohr): DOL, DME.
+add_test(NAME library_minima COMMAND sh ${OS_TEST_DIR}/test_library.sh $<TARGET_FILE:orbscreen_cli> ${CMAKE_SOURCE_DIR}/molecules)
