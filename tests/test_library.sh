@@ -17,7 +17,7 @@ m = json.load(open(sys.argv[1]))["molecules"][0]
 tok = dict(t.split("=", 1) for t in open(sys.argv[2]).read().splitlines()[1].split() if "=" in t)
 g = [abs(v) for row in m["gradient_eh_bohr"] for v in row]
 e_ref = float(tok["E_Eh"])
-print("%s: E %.10f vs E_Eh %.10f (diff %.1e), max force %.2e" % (sys.argv[3], m["energy"], e_ref, m["energy"] - e_ref, max(g)))
+print("%s: E %.10f vs E_Eh %.10f (diff %.1e), max force %.2e" % (sys.argv[3], m["energy"], e_ref, m["energy"] - e_ref, max(g)), file=sys.stderr)
 sys.exit(not (m["error"] is None and abs(m["energy"] - e_ref) <= 1e-6 and max(g) < 4.5e-4))' "$T/$f.json" "$x" "$f"; echo $?) "$f.xyz: energy = E_Eh (1e-6 Eh), max force < 4.5e-4 Eh/bohr ($rc)"
 done
 finish
