@@ -77,7 +77,7 @@ def stage_conformers(rows, work):
     return flat, out
 
 
-def optimize_all(exe, jobs, flat, opt_dir, names, log):
+def optimize_all(exe, jobs, flat, opt_dir, names, log, run=True):
     """`orbscreen --opt` on each conformer in its own folder, `jobs` side by
     side (one thread each).  A folder with its JSON is done (--resume does not
     cover --opt); one without is being run by another instance of this script,
@@ -85,6 +85,8 @@ def optimize_all(exe, jobs, flat, opt_dir, names, log):
     def one(n):
         out = os.path.join(opt_dir, n)
         done = os.path.join(out, "orbscreen.json")
+        if not run:
+            return by_name(done) if os.path.exists(done) else {}
         if os.path.isdir(out):
             while not os.path.exists(done):
                 time.sleep(10)
@@ -134,20 +136,63 @@ def xyz_comment(r, m, conf):
             % (r["charge"], r["mult"], r["label"], r["smiles"], LEVEL, m["energy"], conf))
 
 
-def write_readme(rows, kept):
-    lines = ["| file | name | SMILES | charge | mult | atoms | C–CO₂ (Å) |",
-             "|---|---|---|---|---|---|---|"]
+def write_readme(rows):
+    """molecules/README.md's table: every library entry with a file, its level
+    (from the file's comment line) and, for carboxylates, the C-CO2 bond."""
+    lines = ["| file | name | SMILES | charge | mult | atoms | level | C–CO₂ (Å) |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        k = kept.get(r["stem"])
-        if not k:
+        path = os.path.join(MOLECULES, r["stem"] + ".xyz")
+        if not os.path.exists(path):
             continue
-        lines.append("| %s.xyz | %s | `%s` | %d | %d | %d | %s |"
-                     % (r["stem"], r["name"], r["smiles"], r["charge"], r["mult"], k["atoms"],
-                        k["desc"].get("r_C-CO2", "")))
+        symbols, x, comment = ml.read_xyz(path)
+        tok = dict(t.split("=", 1) for t in comment.split() if "=" in t)
+        mol = Chem.AddHs(Chem.MolFromSmiles(r["smiles"]))
+        mol.SetProp("_family", r["family"])
+        same_order = symbols == [a.GetSymbol() for a in mol.GetAtoms()]
+        cco2 = ml.descriptors(mol, x).get("r_C-CO2", "") if same_order else ""
+        level = tok.get("level", "GFN2-xTB (gas, 0.2)").replace("(orbscreen,gas,opt)", " (gas, opt)")
+        lines.append("| %s.xyz | %s | `%s` | %d | %d | %d | %s | %s |"
+                     % (r["stem"], r["name"], r["smiles"], r["charge"], r["mult"], len(symbols),
+                        level, cco2))
     path = os.path.join(MOLECULES, "README.md")
     text = open(path).read()
     start, end = text.index("| file |"), text.index("\n## ")
     open(path, "w").write(text[:start] + "\n".join(lines) + "\n" + text[end:])
+
+
+def keep_best(r, names, chosen, sp, opt, opt_dir, table):
+    """The lowest converged optimized conformer of entry r whose bonds match
+    its SMILES (None if there is none); one dft.tsv row per staged conformer
+    appended to table."""
+    rows, cands = [], []
+    for n in names:
+        m = opt.get(n) if n in chosen else None
+        row = {"n": n, "sp": sp.get(n), "m": m, "bonds": "", "desc": {}}
+        if m and m.get("error") is None and m.get("optimization", {}).get("converged"):
+            row["xyz"] = os.path.join(opt_dir, n, n + ".opt.xyz")
+            sound, row["bonds"], mol, x = check_bonds(r, row["xyz"])
+            if sound:
+                row["desc"] = ml.descriptors(mol, x)
+                cands.append(row)
+        rows.append(row)
+    best = min(cands, key=lambda c: c["m"]["energy"]) if cands else None
+    e_sp = [x["sp"]["energy"] for x in rows if x["sp"] and x["sp"].get("error") is None]
+    for row in rows:
+        spm, m = row["sp"], row["m"]
+        sp_ok, m_ok = spm is not None and spm.get("error") is None, m is not None and m.get("error") is None
+        o = (m or {}).get("optimization", {})
+        table.append([r["stem"], row["n"].split("_c")[-1],
+                      "%.10f" % spm["energy"] if sp_ok else "failed",
+                      "%.2f" % ((spm["energy"] - min(e_sp)) * ml.HARTREE_KCAL) if sp_ok else "",
+                      ("yes" if m else "pending") if row["n"] in chosen else "no",
+                      ("yes" if o.get("converged") else "no") if m else "",
+                      str(o.get("steps", "")) if m else "",
+                      "%.10f" % m["energy"] if m_ok else "",
+                      "%.2f" % ((m["energy"] - best["m"]["energy"]) * ml.HARTREE_KCAL) if m_ok and best else "",
+                      row["bonds"], "yes" if row is best else "no",
+                      row["desc"].get("r_C-CO2", ""), row["desc"].get("a_OCO", "")])
+    return best
 
 
 def main():
@@ -156,6 +201,8 @@ def main():
     ap.add_argument("--orbscreen", default=os.path.join(ROOT, "build", "orbscreen"))
     ap.add_argument("--work", default="/tmp/orbscreen-library")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--no-run", action="store_true",
+                    help="no optimizations: write what the work folder holds (the others keep their files)")
     ap.add_argument("--window", type=float, default=SELECT_WINDOW,
                     help="kcal/mol: a second conformer this close to the lowest is optimized too")
     a = ap.parse_args()
@@ -179,57 +226,28 @@ def main():
     first = [chosen[s][0] for s in PAPER if chosen.get(s)]
     rest = largest_first(flat, [chosen[s][0] for s in chosen if chosen[s] and chosen[s][0] not in first])
     todo = first + rest + largest_first(flat, [n for s in chosen for n in chosen[s][1:]])
-    opt = optimize_all(a.orbscreen, a.jobs, flat, opt_dir, todo, log)
+    opt = optimize_all(a.orbscreen, a.jobs, flat, opt_dir, todo, log, run=not a.no_run)
 
     table = [["stem", "conf", "E_sp_Eh", "dE_sp_kcal", "optimized", "converged", "steps",
               "E_opt_Eh", "dE_opt_kcal", "bonds", "kept", "r_C-CO2", "a_OCO"]]
-    kept = {}
     for r in rows:
+        best = keep_best(r, confs[r["stem"]], chosen[r["stem"]], sp, opt, opt_dir, table)
         s = r["stem"]
-        e0 = min((sp[n]["energy"] for n in confs[s] if n in sp and sp[n].get("error") is None), default=None)
-        cands = []
-        for n in confs[s]:
-            m = opt.get(n) if n in chosen[s] else None
-            row = {"n": n, "sp": sp.get(n), "m": m, "sound": False, "bonds": "", "desc": {}}
-            if m and m.get("error") is None and m.get("optimization", {}).get("converged"):
-                xyz = os.path.join(opt_dir, n, n + ".opt.xyz")
-                row["sound"], row["bonds"], mol, x = check_bonds(r, xyz)
-                row["desc"] = ml.descriptors(mol, x) if row["sound"] else {}
-                row["xyz"] = xyz
-                if row["sound"]:
-                    cands.append(row)
-            cands.sort(key=lambda c: c["m"]["energy"])
-            r.setdefault("_rows", []).append(row)
-        best = cands[0] if cands else None
-        emin = best["m"]["energy"] if best else None
-        for row in r["_rows"]:
-            n, spm, m = row["n"], row["sp"], row["m"]
-            o = (m or {}).get("optimization", {})
-            table.append([s, n.split("_c")[-1],
-                          "%.10f" % spm["energy"] if spm and spm.get("error") is None else "failed",
-                          "%.2f" % ((spm["energy"] - e0) * ml.HARTREE_KCAL) if spm and e0 is not None and spm.get("error") is None else "",
-                          "yes" if n in chosen[s] else "no",
-                          ("yes" if o.get("converged") else "no") if m else "",
-                          str(o.get("steps", "")) if m else "",
-                          "%.10f" % m["energy"] if m and m.get("error") is None else "",
-                          "%.2f" % ((m["energy"] - emin) * ml.HARTREE_KCAL) if m and emin and m.get("error") is None else "",
-                          row["bonds"], "yes" if row is best else "no",
-                          row["desc"].get("r_C-CO2", ""), row["desc"].get("a_OCO", "")])
         if not best:
-            log("%s: no converged, sound optimized conformer; molecules/%s.xyz not written" % (s, s))
+            why = ("not optimized yet" if not any(n in opt for n in chosen[s])
+                   else "no converged, sound optimized conformer")
+            log("%s: %s; molecules/%s.xyz not written" % (s, why, s))
             continue
         conf = best["n"].split("_c")[-1]
         symbols, x, _ = ml.read_xyz(best["xyz"])
-        ml.write_xyz(os.path.join(MOLECULES, s + ".xyz"), symbols, x,
-                     xyz_comment(r, best["m"], conf))
-        kept[s] = {"atoms": len(symbols), "desc": best["desc"]}
+        ml.write_xyz(os.path.join(MOLECULES, s + ".xyz"), symbols, x, xyz_comment(r, best["m"], conf))
         log("%s: conf%s kept, E %.10f Eh, %s steps, bonds %s"
             % (s, conf, best["m"]["energy"], best["m"]["optimization"].get("steps"), best["bonds"]))
     with open(os.path.join(ml.STAGE, "dft.tsv"), "w") as f:
         for t in table:
             f.write("\t".join(t) + "\n")
     if not a.stems:
-        write_readme(rows, kept)
+        write_readme(rows)
 
 
 if __name__ == "__main__":
