@@ -42,7 +42,8 @@ ROOT = ml.ROOT
 MOLECULES = os.path.join(ROOT, "molecules")
 SELECT_WINDOW = 0.3   # kcal/mol above the lowest single point: also optimized (at most 2)
 LEVEL = "B3LYP/6-31+G*"
-PAPER = ("dme", "dol", "tfsi", "tfpaa")  # the paper's Figure 2b: optimized first
+PAPER = ("dme", "dol", "tfsi", "tfpaa")
+STALE_S = 900         # s: an optimization whose log is silent this long has died  # the paper's Figure 2b: optimized first
 
 
 def orbscreen(exe, args, files, log):
@@ -77,21 +78,26 @@ def stage_conformers(rows, work):
     return flat, out
 
 
+def stale(out):
+    log = os.path.join(out, "run.log")
+    return not os.path.exists(log) or time.time() - os.path.getmtime(log) > STALE_S
+
+
 def optimize_all(exe, jobs, flat, opt_dir, names, log, run=True):
     """`orbscreen --opt` on each conformer in its own folder, `jobs` side by
     side (one thread each).  A folder with its JSON is done (--resume does not
-    cover --opt); one without is being run by another instance of this script,
-    and is waited for."""
+    cover --opt); one without is being run by another instance of this script
+    and is waited for, unless its log has been silent for STALE_S (the run
+    died): then it is run again."""
     def one(n):
         out = os.path.join(opt_dir, n)
         done = os.path.join(out, "orbscreen.json")
         if not run:
             return by_name(done) if os.path.exists(done) else {}
-        if os.path.isdir(out):
-            while not os.path.exists(done):
-                time.sleep(10)
-        else:
-            os.makedirs(out)
+        while os.path.isdir(out) and not os.path.exists(done) and not stale(out):
+            time.sleep(10)
+        if not os.path.exists(done):
+            os.makedirs(out, exist_ok=True)
             with open(os.path.join(out, "run.log"), "w") as f:
                 p = subprocess.run([exe, "--gas", "--threads", "1", "--opt", "--verbose", "--out", out,
                                     os.path.join(flat, n + ".xyz")], stdout=f, stderr=subprocess.STDOUT)
