@@ -516,9 +516,11 @@ static os_status probe_curvature(optimizer *op, const double *v, double *curv, o
     return st;
 }
 
-/* A result converged at loosened SCF thresholds (rare: the forces fell ten-fold
- * in one step) is evaluated again at the caller's before it is reported or
- * probed (the probe's curvature divides gradient errors by PROBE_STEP). */
+/* A result converged at loosened SCF thresholds (a start that is a minimum
+ * already, since the first geometry has no forces to go by, or forces that
+ * fell ten-fold in one step) is evaluated again at the caller's thresholds
+ * before it is reported or probed (the probe's curvature divides gradient
+ * errors by PROBE_STEP). */
 static os_status tighten_current(optimizer *op, os_error *err)
 {
     if (!op->cur.loose) return OS_OK;
