@@ -21,7 +21,8 @@ The orbscreen runs go to a work folder (default /tmp/orbscreen-library); the
 single points use --resume and each optimization has its own folder, so an
 interrupted run picks up where it stopped.
 Usage (repository root): /usr/bin/python3 tools/optimize_library.py
-    [--orbscreen build/orbscreen] [--work DIR] [--jobs 2] [stem ...]
+    [--orbscreen build/orbscreen] [--work DIR] [--jobs 2] [--window 0.3] [--no-run] [stem ...]
+(--no-run: no optimizations, write what the work folder holds.)
 """
 import argparse
 import json
@@ -32,7 +33,6 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
 from rdkit import Chem
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -42,8 +42,8 @@ ROOT = ml.ROOT
 MOLECULES = os.path.join(ROOT, "molecules")
 SELECT_WINDOW = 0.3   # kcal/mol above the lowest single point: also optimized (at most 2)
 LEVEL = "B3LYP/6-31+G*"
-PAPER = ("dme", "dol", "tfsi", "tfpaa")
-STALE_S = 900         # s: an optimization whose log is silent this long has died  # the paper's Figure 2b: optimized first
+PAPER = ("dme", "dol", "tfsi", "tfpaa")  # the paper's Figure 2b: optimized first
+STALE_S = 900         # s: an optimization whose log is silent this long has died
 
 
 def orbscreen(exe, args, files, log):
