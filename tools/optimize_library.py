@@ -122,10 +122,17 @@ def select(names, sp, window):
     return [n for e, n in ok[:2] if (e - ok[0][0]) * ml.HARTREE_KCAL <= window]
 
 
+def library_mol(r):
+    """Entry r's molecule from its SMILES with explicit H, in the staged files'
+    atom order, tagged with its family (make_library.descriptors reads it)."""
+    mol = Chem.AddHs(Chem.MolFromSmiles(r["smiles"]))
+    mol.SetProp("_family", r["family"])
+    return mol
+
+
 def check_bonds(r, xyz_path):
     """(sound, text): bonds perceived at the optimized geometry against the SMILES."""
-    mol = Chem.AddHs(Chem.MolFromSmiles(r["smiles"]))
-    mol.SetProp("_family", r["family"])  # make_library.descriptors reads it
+    mol = library_mol(r)
     symbols, x, _ = ml.read_xyz(xyz_path)
     if symbols != [a.GetSymbol() for a in mol.GetAtoms()]:
         return False, "atom order differs from the SMILES", mol, x
@@ -153,8 +160,7 @@ def write_readme(rows):
             continue
         symbols, x, comment = ml.read_xyz(path)
         tok = dict(t.split("=", 1) for t in comment.split() if "=" in t)
-        mol = Chem.AddHs(Chem.MolFromSmiles(r["smiles"]))
-        mol.SetProp("_family", r["family"])
+        mol = library_mol(r)
         same_order = symbols == [a.GetSymbol() for a in mol.GetAtoms()]
         cco2 = ml.descriptors(mol, x).get("r_C-CO2", "") if same_order else ""
         level = tok.get("level", "GFN2-xTB (gas, 0.2)").replace("(orbscreen,gas,opt)", " (gas, opt)")

@@ -15,8 +15,10 @@ import math
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_library import BOND_FACTOR, R_COV  # noqa: E402  (the library's bond perception)
+
 BOHR_A = 0.529177210903  # Angstrom per bohr (CODATA 2018)
-R_COV = {"H": 0.31, "B": 0.84, "C": 0.76, "N": 0.71, "O": 0.66, "F": 0.57, "P": 1.07, "S": 1.05}
 
 
 def load(path):
@@ -44,7 +46,7 @@ def coords(m):
 
 def neighbours(g, i):
     return [j for j in range(len(g)) if j != i and
-            math.dist(g[i][1], g[j][1]) <= 1.25 * (R_COV.get(g[i][0], 1.5) + R_COV.get(g[j][0], 1.5))]
+            math.dist(g[i][1], g[j][1]) <= BOND_FACTOR * (R_COV.get(g[i][0], 1.5) + R_COV.get(g[j][0], 1.5))]
 
 
 def c_co2(g):

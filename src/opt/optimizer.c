@@ -449,16 +449,23 @@ static int should_reject(const optimizer *op, double de)
     return de > REJECT_MIN_RISE && op->trust > op->o->trust_min * 1.001;
 }
 
+/* The trial point becomes the current one; the old current's buffers are
+ * kept for the next trial. */
+static void trial_to_current(optimizer *op)
+{
+    opt_point t = op->cur;
+    op->cur = op->trial;
+    op->trial = t;
+    point_drop_result(&op->trial);
+}
+
 /* The trial geometry becomes the current one. */
 static void accept_trial(optimizer *op)
 {
     memcpy(op->q_prev, op->q, (size_t)op->set.n * sizeof *op->q);
     memcpy(op->gq_prev, op->gq, (size_t)op->set.n * sizeof *op->gq);
     op->have_prev = 1;
-    opt_point t = op->cur;
-    op->cur = op->trial;
-    op->trial = t;
-    point_drop_result(&op->trial);
+    trial_to_current(op);
 }
 
 /* A coordinate that is about to become undefined: rebuild the set here
@@ -527,10 +534,7 @@ static os_status tighten_current(optimizer *op, os_error *err)
     os_status st = evaluate(op, op->cur.x, &op->cur.res, 1, &op->trial, err);
     if (st != OS_OK) return st;
     op->res->scf_iterations += op->trial.scf_iterations;
-    opt_point t = op->cur;
-    op->cur = op->trial;
-    op->trial = t;
-    point_drop_result(&op->trial);
+    trial_to_current(op);
     return OS_OK;
 }
 
