@@ -103,8 +103,9 @@ def optimize_all(exe, jobs, flat, opt_dir, names, log, run=True):
                                     os.path.join(flat, n + ".xyz")], stdout=f, stderr=subprocess.STDOUT)
             log("%s: orbscreen --opt exited %d (log %s/run.log)" % (n, p.returncode, out))
         return by_name(done)
-    # folders another instance is running go last
-    names = sorted(names, key=lambda n: os.path.isdir(os.path.join(opt_dir, n)))
+    # folders another instance is running go last (a dead run's folder does not)
+    names = sorted(names, key=lambda n: os.path.isdir(os.path.join(opt_dir, n))
+                   and not stale(os.path.join(opt_dir, n)))
     with ThreadPoolExecutor(jobs) as pool:
         res = list(pool.map(one, names))
     return {n: m for r in res for n, m in r.items()}
