@@ -27,11 +27,13 @@
 #define DIIS_VECTORS 12
 /* An SCF whose RMS orbital gradient has not fallen to half its best value
  * for this many cycles (or a third of max_iter, when that is more) has
- * stalled and stops as not converged.  Measured in the default run of the
- * library (2026-11-28): the four radical-ion SCFs that did not converge in
- * 100 cycles (UKS in DME/DOL) wandered from their 7th-22nd cycle on, and
- * cost 12 of its 29 minutes; every converging SCF there halves its gradient
- * within a few cycles. */
+ * stalled and stops as not converged.  In the default run of the library
+ * (2026-11-28) four radical-ion SCFs (UKS in DME/DOL) ran out their 100
+ * cycles, 12 of its 29 minutes; the converging ones took 7-54 cycles.  One
+ * of the four, 3,4,5-trifluorophenylacetate's, had its best gradient at
+ * cycle 5 and now stops at cycle 38; the slowest that converges,
+ * 2,3,4,5-tetrafluorobenzoate's (54 cycles, a 22-cycle plateau near 2e-6),
+ * still does, to the same potential. */
 #define STALL_MIN_CYCLES 30
 /* Saddle points followed down before the SCF gives up. */
 #define MAX_FOLLOW 3
