@@ -83,6 +83,13 @@ def stale(out):
     return not os.path.exists(log) or time.time() - os.path.getmtime(log) > STALE_S
 
 
+def elsewhere(out):
+    """Is the optimization in folder `out` being run by another instance (started,
+    not done, its log not silent for STALE_S)?"""
+    return (os.path.isdir(out) and not os.path.exists(os.path.join(out, "orbscreen.json"))
+            and not stale(out))
+
+
 def optimize_all(exe, jobs, flat, opt_dir, names, log, run=True):
     """`orbscreen --opt` on each conformer in its own folder, `jobs` side by
     side (one thread each).  A folder with its JSON is done (--resume does not
@@ -94,7 +101,7 @@ def optimize_all(exe, jobs, flat, opt_dir, names, log, run=True):
         done = os.path.join(out, "orbscreen.json")
         if not run:
             return by_name(done) if os.path.exists(done) else {}
-        while os.path.isdir(out) and not os.path.exists(done) and not stale(out):
+        while elsewhere(out):
             time.sleep(10)
         if not os.path.exists(done):
             os.makedirs(out, exist_ok=True)
@@ -103,9 +110,8 @@ def optimize_all(exe, jobs, flat, opt_dir, names, log, run=True):
                                     os.path.join(flat, n + ".xyz")], stdout=f, stderr=subprocess.STDOUT)
             log("%s: orbscreen --opt exited %d (log %s/run.log)" % (n, p.returncode, out))
         return by_name(done)
-    # folders another instance is running go last (a dead run's folder does not)
-    names = sorted(names, key=lambda n: os.path.isdir(os.path.join(opt_dir, n))
-                   and not stale(os.path.join(opt_dir, n)))
+    # folders another instance is running go last
+    names = sorted(names, key=lambda n: elsewhere(os.path.join(opt_dir, n)))
     with ThreadPoolExecutor(jobs) as pool:
         res = list(pool.map(one, names))
     return {n: m for r in res for n, m in r.items()}
