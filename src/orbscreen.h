@@ -247,6 +247,11 @@ typedef struct {
      * converged total density P, to grad (natom*3, Eh/bohr).  Called by
      * os_scf_gradient. */
     os_status (*gradient)(void *ctx, const double *P, double *grad, os_error *err);
+    /* 1 when the potential is not the derivative of the energy with respect to
+     * P (NWChem's COSMO Fock term): the SCF then never minimizes the energy
+     * directly (os_scf_options.solver), it only makes the Fock matrix
+     * self-consistent. */
+    int not_derivative;
 } os_scf_potential;
 
 /* Where the SCF starts. */
@@ -299,7 +304,18 @@ typedef struct {
                               minimum, not a saddle point, and follow a saddle point down.
                               Not run with external terms (potentials): their potential need
                               not be the energy's derivative (result.stability_skipped) */
+    int solver;            /* OS_SCF_SOLVER_*; default OS_SCF_SOLVER_AUTO */
 } os_scf_options;
+
+/* os_scf_options.solver: how the orbitals of the next cycle are found. */
+enum {
+    OS_SCF_SOLVER_AUTO = 0,   /* DIIS (with ADIIS far from convergence); once DIIS has not
+                                 halved its best orbital gradient in 10 cycles, direct
+                                 minimization of the energy over orbital rotations
+                                 (quasi-Newton, L-BFGS) from where it stands */
+    OS_SCF_SOLVER_DESCENT = 1 /* direct minimization from the first orbitals (the SAD guess's
+                                 first diagonalization, or the guess orbitals) */
+};
 
 /* Thresholds for an energy and its orbitals alone (Psi4's energy() defaults,
  * e_convergence and d_convergence): the energy's error is second order in

@@ -376,7 +376,7 @@ static int system_load(system_t *s, const char *geometry, const char *method, co
     s->opt.aux = aux;
     if (external_c != 0.0) {
         s->term = (check_overlap_term){&s->bs, external_c};
-        s->pot = (os_scf_potential){"overlap", &s->term, check_overlap_build, check_overlap_gradient};
+        s->pot = (os_scf_potential){"overlap", &s->term, check_overlap_build, check_overlap_gradient, 0};
         s->opt.potentials = &s->pot;
         s->opt.npotentials = 1;
     }
@@ -406,7 +406,7 @@ static double energy_at(system_t *s)
     o.guess = OS_GUESS_ORBITALS;
     o.guess_orbitals = &s->res;
     check_overlap_term term = {&bs, s->term.c};
-    os_scf_potential pot = {"overlap", &term, check_overlap_build, check_overlap_gradient};
+    os_scf_potential pot = {"overlap", &term, check_overlap_build, check_overlap_gradient, 0};
     if (o.npotentials) o.potentials = &pot;
     double e = os_scf_run(&s->mol, &bs, &o, &r, &err) == OS_OK ? r.energy : NAN;
     os_scf_result_free(&r);

@@ -565,7 +565,7 @@ static os_status hook_build(void *ctx, const os_molecule *mol, const os_basis *b
     overlap_hook *h = ctx;
     (void)mol, (void)err;
     h->term.bs = bs;
-    h->pot = (os_scf_potential){"overlap", &h->term, check_overlap_build, check_overlap_gradient};
+    h->pot = (os_scf_potential){"overlap", &h->term, check_overlap_build, check_overlap_gradient, 0};
     *pots = &h->pot;
     *npot = 1;
     ++h->builds;

@@ -69,8 +69,9 @@ somo=$(field somo_diffuse_share "$T/red.json")
 "$B" --method hf --basis 6-31+G* --jk exact --reduction --solvent dme --no-results \
     --json "$T/fa.json" "$REF/cosmo/geom/formaldehyde.xyz" > "$T/fa.txt" 2> "$T/fa.err"
 somo_fa=$(field somo_diffuse_share "$T/fa.json")
-close_to "$somo" 0.75 0.25 && close_to "$somo_fa" 0.25 0.25
-check $? "SOMO diffuse share: formate dianion $somo (0.5-1), formaldehyde anion $somo_fa (0-0.5)"
+# (A Mulliken share can pass 1 a little: the dianion's minimum has 1.03.)
+close_to "$somo" 0.8 0.3 && close_to "$somo_fa" 0.25 0.25
+check $? "SOMO diffuse share: formate dianion $somo (0.5-1.1), formaldehyde anion $somo_fa (0-0.5)"
 check $(grep " formate " "$T/red.txt" | grep -q "E_red: diffuse electron" &&
         ! grep " formaldehyde " "$T/fa.txt" | grep -q "diffuse electron"; echo $?) "table flags formate's diffuse electron, not formaldehyde's pi*"
 

@@ -266,7 +266,7 @@ static void test_restart_and_terms(void)
     double *S = calloc((size_t)n * n, sizeof(double));
     os_int1e_overlap(&bs, 1, S, &err);
     shift_ctx sc = {S, n, 0.05};
-    os_scf_potential pot = {"shift", &sc, shift_build, NULL};
+    os_scf_potential pot = {"shift", &sc, shift_build, NULL, 0};
     os_scf_options po = o;
     po.potentials = &pot;
     po.npotentials = 1;

@@ -741,7 +741,7 @@ static double reduction_potential(double e_n, double e_red)
  * NWChem's discretization and Fock term within tol_nw (V), and our default
  * model (SWIG, variational Fock term, the same radii) within tol_default. */
 static void redox_case(const char *parent, const char *ion_case, const char *grid,
-                       double tol_nw, double tol_default)
+                       double tol_nw, double tol_default, int solver)
 {
     cosmo_ref r, ri;
     os_molecule mol;
@@ -771,9 +771,18 @@ static void redox_case(const char *parent, const char *ion_case, const char *gri
         os_scf_options so;
         scf_setup sion = {.method = r.method, .grid = grid};
         scf_options_of(&sion, &so);
+        so.solver = solver;
         os_redox_result rr;
-        if (check_true("ion SCF", os_redox_vertical(&mol, &bs, &so, &o, &sol, 1, &rr, NULL,
-                                                    &err) == OS_OK)) {
+        os_status st = os_redox_vertical(&mol, &bs, &so, &o, &sol, 1, &rr, NULL, &err);
+        if (solver == OS_SCF_SOLVER_DESCENT && nwchem) {
+            /* NWChem's Fock term is not the energy's derivative: refused */
+            check_true("direct minimization refused with NWChem's Fock term",
+                       st == OS_ERR_INPUT && strstr(err.msg, "derivative") != NULL);
+            printf("     %s\n", err.msg);
+            os_scf_result_free(&sol);
+            continue;
+        }
+        if (check_true("ion SCF", st == OS_OK)) {
             printf("     %s: E(N) %.10f  E(N+1) %.10f (charge %d, mult %d, <S^2> %.4f, "
                    "%d iterations)  E_red %.4f V\n",
                    nwchem ? "NWChem's surface and Fock term" : "default model (SWIG, variational)",
@@ -785,6 +794,17 @@ static void redox_case(const char *parent, const char *ion_case, const char *gri
             check_close(nwchem ? "E_red vs NWChem, its discretization, V"
                                : "E_red vs NWChem, our default model, V",
                         rr.potential_v, want, nwchem ? tol_nw : tol_default);
+            if (solver == OS_SCF_SOLVER_DESCENT) {
+                /* the same ion by DIIS */
+                os_redox_result rd;
+                so.solver = OS_SCF_SOLVER_AUTO;
+                if (check_true("ion SCF by DIIS", os_redox_vertical(&mol, &bs, &so, &o, &sol, 1,
+                                                                    &rd, NULL, &err) == OS_OK)) {
+                    printf("     DIIS: E(N+1) %.10f (%d iterations)\n", rd.e_ion, rd.iterations);
+                    check_close("E(N+1) by direct minimization vs DIIS, Eh", rr.e_ion, rd.e_ion,
+                                1e-8);
+                }
+            }
         } else {
             printf("     %s\n", err.msg);
         }
@@ -875,8 +895,9 @@ int main(int argc, char **argv)
     } else if (!strcmp(mode, "grad-fixed") && argc > 6) {
         grad_fixed_case(argv[2], argv[3], argv[4], argv[5], atof(argv[6]));
     } else if (!strcmp(mode, "redox") && argc > 6) {
+        int descent = argc > 7 && !strcmp(argv[7], "descent");
         redox_case(argv[2], argv[3], strcmp(argv[4], "-") ? argv[4] : NULL, atof(argv[5]),
-                   atof(argv[6]));
+                   atof(argv[6]), descent ? OS_SCF_SOLVER_DESCENT : OS_SCF_SOLVER_AUTO);
     } else if (!strcmp(mode, "redox-gas") && argc > 3) {
         redox_gas_case(argv[2], atof(argv[3]));
     } else if (!strcmp(mode, "grad-scf") && argc > 7) {
@@ -884,7 +905,7 @@ int main(int argc, char **argv)
     } else {
         fprintf(stderr, "usage: %s integrals | surface CASE | compare CASE TOL_EH TOL_KCAL [GRID] | "
                         "sphere | smooth | fock | grad-fixed GEOM BASIS CAVITY FOCK TOL | "
-                        "grad-scf GEOM METHOD BASIS GRID CAVITY TOL | redox PARENT ION GRID TOL_V TOL_V_DEFAULT | "
+                        "grad-scf GEOM METHOD BASIS GRID CAVITY TOL | redox PARENT ION GRID TOL_V TOL_V_DEFAULT [descent] | "
                         "redox-gas MOL TOL\n",
                 argv[0]);
         return 2;

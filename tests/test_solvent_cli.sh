@@ -35,7 +35,7 @@ solvated() {
 solvated water 78.4 water_hf_631gs_eps78 --solvent Water
 check $(grep -q '"solvent": "water"' "$T/water.json"; echo $?) "JSON names the solvent"
 check $(grep -q '"model": "C-PCM' "$T/water.json"; echo $?) "JSON names the model"
-check $(grep -q '"skipped": "not checked with the external term .solvent.' "$T/water.json"; echo $?) "JSON: the solvated SCF's stability check skipped, with its reason"
+check $(grep -q '"skipped": "not needed: closed-shell HOMO-LUMO gap' "$T/water.json"; echo $?) "JSON: the solvated SCF's stability check skipped for its gap, with the reason"
 esol=$(field energy "$T/water.json"); egas=$(field energy_gas "$T/water.json")
 dg=$(field solvation_energy "$T/water.json")
 close_to "$(awk -v a="$esol" -v b="$egas" 'BEGIN {printf "%.12f", a - b}')" "$dg" 1e-9

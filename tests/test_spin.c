@@ -1,7 +1,9 @@
 /* <S^2> of UHF determinants (src/scf/spin.c) against Psi4 1.3.2's printed
  * "@S^2 Observed" for the same molecule, basis and settings
  * (tests/reference/reduction/psi4_s2_CASE.{in,txt}, tools/psi4_s2_refs.sh):
- *   test_spin GEOM BASIS PUREAM MULT CASE TOL
+ *   test_spin GEOM BASIS PUREAM MULT CASE TOL [descent]
+ * With "descent", the SCF minimizes the energy directly over orbital
+ * rotations from its first orbitals (OS_SCF_SOLVER_DESCENT), not by DIIS.
  * The energy is checked too (1e-6 Eh), so that the determinant is Psi4's;
  * S(S+1) is checked exactly. */
 #include <math.h>
@@ -28,7 +30,7 @@ static double read_value(const char *path, const char *key)
 int main(int argc, char **argv)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: %s GEOM BASIS PUREAM MULT CASE TOL\n", argv[0]);
+        fprintf(stderr, "usage: %s GEOM BASIS PUREAM MULT CASE TOL [descent]\n", argv[0]);
         return 2;
     }
     os_blas_set_threads(1);
@@ -53,8 +55,10 @@ int main(int argc, char **argv)
     o.e_conv = 1e-10;
     o.g_conv = 1e-8;
     o.nthreads = 2;
+    if (argc > 7 && !strcmp(argv[7], "descent")) o.solver = OS_SCF_SOLVER_DESCENT;
     os_scf_result res;
     if (check_true("UHF converged", os_scf_run(&mol, &bs, &o, &res, &err) == OS_OK)) {
+        printf("     %d cycles\n", res.iterations);
         double sz = 0.5 * (atoi(argv[4]) - 1);
         check_close("energy vs Psi4, Eh", res.energy, read_value(ref, "energy"), 1e-6);
         check_close("<S^2> vs Psi4's @S^2 Observed", res.s2, read_value(ref, "s2_observed"), tol);

@@ -18,8 +18,11 @@
  *     lowest eigenvalue is 0 up to the grid's anisotropy (2e-5 Eh);
  *   - density fitting (the default J/K): the same curvature check through
  *     the DF builder (HF, wB97X, UKS B3LYP);
- *   - with a solvent the check is skipped, with its reason, and the model
- *     keeps the converged solution;
+ *   - with a solvent whose Fock term is the energy's derivative (the
+ *     default) the check runs and the model keeps the converged solution;
+ *     with NWChem's Fock term it is skipped, with its reason; the formate
+ *     radical dianion's DIIS saddle point in a dielectric is left for a
+ *     minimum by direct minimization;
  *   - checks: a charge set past the library's bounds fails the molecule (no
  *     crash); a basis whose integrals lost their digits is refused naming its
  *     self-overlap and the smallest overlap eigenvalue; a p function of
@@ -186,10 +189,23 @@ static void test_curvature(void)
     }
 }
 
-/* With a solvent (an external term whose potential is not the energy's
- * derivative) the check is skipped with its reason, and no trial density
- * reaches the model: its kept solution is the converged one. */
-static void test_solvent_skipped(void)
+/* Default SCF options with one external term (a solvent). */
+static os_scf_options with_term(const os_scf_potential *p, const char *method, int stability)
+{
+    os_scf_options o;
+    os_scf_options_default(&o);
+    o.method = method;
+    o.potentials = p;
+    o.npotentials = 1;
+    o.stability = stability;
+    return o;
+}
+
+/* With a solvent whose potential is the energy's derivative (the variational
+ * Fock term) the check runs, and the model is left with the converged
+ * solution, not the last trial density's; with NWChem's Fock term it is
+ * skipped with its reason. */
+static void test_solvent(void)
 {
     os_molecule mol;
     os_basis bs;
@@ -204,21 +220,82 @@ static void test_solvent_skipped(void)
     so.nthreads = 1;
     if (check_true("solvent model", os_solvent_new(&mol, &bs, &so, &sv, &err) == OS_OK)) {
         os_scf_potential p = os_solvent_potential(sv);
-        os_scf_options o;
-        os_scf_options_default(&o);
-        o.method = "b3lyp";
-        o.potentials = &p;
-        o.npotentials = 1;
+        os_scf_options o = with_term(&p, "b3lyp", OS_STABILITY_ALWAYS);
         os_scf_result r;
         os_status st = os_scf_run(&mol, &bs, &o, &r, &err);
         if (check_true("water B3LYP/6-31G* in water: SCF", st == OS_OK)) {
-            check_true("solvent: stability not checked, with its reason",
-                       isnan(r.stability_eig) && strstr(r.stability_skipped, "'solvent'"));
-            check_close("solvent: the model's G_pol is the converged one (Eh)",
+            /* the variational Fock term is the energy's derivative: checked */
+            printf("     lowest orbital Hessian eigenvalue in water %.4f Eh\n", r.stability_eig);
+            check_true("solvent: checked, a minimum (lowest eigenvalue > 0.1 Eh)",
+                       r.stability_eig > 0.1 && !r.stability_skipped[0]);
+            check_close("solvent: after the check, the model's G_pol is the converged one (Eh)",
                         os_solvent_energy(sv), r.e_ext, 1e-12);
         } else {
             printf("  %s\n", err.msg);
         }
+        os_scf_result_free(&r);
+        os_solvent_free(sv);
+    }
+    /* NWChem's Fock term is not: not checked, and said so */
+    so.fock = OS_SOLVENT_FOCK_NWCHEM;
+    if (check_true("solvent model (NWChem's Fock term)",
+                   os_solvent_new(&mol, &bs, &so, &sv, &err) == OS_OK)) {
+        os_scf_potential p = os_solvent_potential(sv);
+        os_scf_options o = with_term(&p, "b3lyp", OS_STABILITY_ALWAYS);
+        os_scf_result r;
+        if (check_true("water in water, NWChem's Fock term: SCF",
+                       os_scf_run(&mol, &bs, &o, &r, &err) == OS_OK))
+            check_true("NWChem's Fock term: stability not checked, with its reason",
+                       isnan(r.stability_eig) && strstr(r.stability_skipped, "'solvent'"));
+        os_scf_result_free(&r);
+        os_solvent_free(sv);
+    }
+    os_basis_free(&bs);
+    os_molecule_free(&mol);
+}
+
+/* The formate radical dianion in a dielectric (UHF/6-31+G*, eps 7.2): DIIS
+ * converges to a saddle point (lowest eigenvalue -2.3e-3 Eh), and when the
+ * check follows it down, DIIS climbs back to it.  The cycles after a saddle
+ * point minimize the energy directly: a minimum, below the saddle point. */
+static void test_solvent_saddle(void)
+{
+    os_molecule mol;
+    os_basis bs;
+    os_error err = {""};
+    os_solvent *sv = NULL;
+    if (!check_true("formate dianion for the solvent saddle case",
+                    os_molecule_read_xyz(OS_REF_DIR "/cosmo/geom/formate.xyz", &mol, &err) ==
+                            OS_OK &&
+                        os_molecule_set_state(&mol, -2, 2, &err) == OS_OK &&
+                        os_basis_load(&mol, "6-31+G*", NULL, OS_PURE_DEFAULT, &bs, &err) == OS_OK))
+        return;
+    os_solvent_options so;
+    os_solvent_options_default(&so);
+    so.eps = 7.2;
+    so.nthreads = 2;
+    if (check_true("solvent model", os_solvent_new(&mol, &bs, &so, &sv, &err) == OS_OK)) {
+        os_scf_potential p = os_solvent_potential(sv);
+        os_scf_options o = with_term(&p, "hf", OS_STABILITY_OFF);
+        o.jk = "exact";
+        o.nthreads = 2;
+        os_scf_result saddle, r;
+        int ok = check_true("DIIS alone converges", os_scf_run(&mol, &bs, &o, &saddle, &err) == OS_OK);
+        o.stability = OS_STABILITY_AUTO;
+        ok &= check_true("with the check: converges", os_scf_run(&mol, &bs, &o, &r, &err) == OS_OK);
+        if (ok) {
+            printf("     E: DIIS %.10f, checked %.10f; lowest eigenvalue %.5f Eh\n", saddle.energy,
+                   r.energy, r.stability_eig);
+            check_true("the checked result is a minimum (lowest eigenvalue > 0)",
+                       r.stability_eig > 0.0);
+            check_true("... 1e-3 Eh or more below DIIS's saddle point",
+                       r.energy < saddle.energy - 1e-3);
+            check_close("the model's G_pol is the result's (Eh)", os_solvent_energy(sv), r.e_ext,
+                        1e-12);
+        } else {
+            printf("  %s\n", err.msg);
+        }
+        os_scf_result_free(&saddle);
         os_scf_result_free(&r);
         os_solvent_free(sv);
     }
@@ -305,7 +382,8 @@ int main(void)
     test_psi4();
     test_saddle_followed();
     test_curvature();
-    test_solvent_skipped();
+    test_solvent();
+    test_solvent_saddle();
     test_checks();
     return check_finish();
 }

@@ -2,6 +2,7 @@
  * stages of stages.h:
  *   setup -> core Hamiltonian -> basis check -> terms -> initial density ->
  *   loop { Fock (terms) -> energy -> orbital gradient -> DIIS -> orbitals -> density }
+ *     (once DIIS stalls: { ... -> orbital gradient -> rotation step (descent.c) })
  *   -> stability (a saddle point is followed down and the loop runs again)
  *   -> orbitals of the converged Fock matrix -> frontier orbitals -> result checks.
  * Converged when |dE| < e_conv and the root mean square of the orbital
@@ -35,6 +36,10 @@
  * 2,3,4,5-tetrafluorobenzoate's (54 cycles, a 22-cycle plateau near 2e-6),
  * still does, to the same potential. */
 #define STALL_MIN_CYCLES 30
+/* DIIS that has not halved its best RMS orbital gradient in this many cycles
+ * hands over to direct minimization (descent.c), which then has the stall
+ * window above before the SCF stops. */
+#define DESCENT_AFTER 10
 /* Saddle points followed down before the SCF gives up. */
 #define MAX_FOLLOW 3
 /* The early cycles' coarser grid (terms.c) is left below this RMS orbital
@@ -65,6 +70,8 @@ void os_scf_options_default(os_scf_options *o)
 os_status os_scf_options_check(const os_scf_options *o, os_error *err)
 {
     os_xc *xc;
+    if (o->solver != OS_SCF_SOLVER_AUTO && o->solver != OS_SCF_SOLVER_DESCENT)
+        return os_fail(err, OS_ERR_INPUT, "unknown SCF solver %d", o->solver);
     os_status st = scf_terms_check(o, err);
     if (st != OS_OK) return st;
     st = os_xc_new(o->method ? o->method : "b3lyp", 1, &xc, err);
@@ -272,8 +279,23 @@ static size_t scf_memory_bytes(const scf_state *s, const os_diis *diis)
     return b;
 }
 
-/* The SCF cycles; on return res holds the last energy and iteration count. */
-static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
+/* Whether the energy may be minimized directly: every external term's
+ * potential is its energy's derivative.  Else NULL, or the name of the first
+ * that is not. */
+static const char *not_derivative_term(const scf_state *s)
+{
+    for (int t = 0; t < s->opt.npotentials; ++t)
+        if (s->opt.potentials[t].not_derivative)
+            return s->opt.potentials[t].name ? s->opt.potentials[t].name : "?";
+    return NULL;
+}
+
+/* The SCF cycles; on return res holds the last energy and iteration count.
+ * With `descent`, the orbitals are found by direct minimization from the
+ * start (when the external terms allow it), as after a saddle point: DIIS,
+ * which seeks any stationary point, can lead back up to it. */
+static os_status scf_iterate(scf_state *s, int exact_count, int descent, os_scf_result *res,
+                             os_error *err)
 {
     size_t n2 = (size_t)s->n * s->n, m2 = (size_t)s->nmo * s->nmo;
     int nspin = s->nspin;
@@ -285,6 +307,19 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
     int best_iter = 0, stall = s->opt.max_iter / 3 > STALL_MIN_CYCLES ? s->opt.max_iter / 3
                                                                         : STALL_MIN_CYCLES;
     scf_energy e = {0};
+    scf_descent *qn = NULL; /* set once DIIS has stalled, or from the start */
+    const char *blocker = not_derivative_term(s);
+    if (descent && !blocker) st = scf_descent_new(s, &qn, err);
+    else if (s->opt.solver == OS_SCF_SOLVER_DESCENT)
+        st = blocker ? os_fail(err, OS_ERR_INPUT,
+                               "%s: direct minimization needs potentials that are the energy's "
+                               "derivative; the term '%s' is not",
+                               os_molecule_label(s->mol), blocker)
+                     : scf_descent_new(s, &qn, err);
+    if (st != OS_OK) {
+        os_diis_free(&diis);
+        return st;
+    }
     int iter;
     for (iter = 1; iter <= s->opt.max_iter; ++iter) {
         if ((st = scf_fock(s, &e, err)) != OS_OK) break;
@@ -303,6 +338,7 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
                 /* near enough: the rest on the final grid */
                 if ((st = scf_final_grid(s, &e, err)) != OS_OK) break;
                 orbital_gradients(s, &gmax, &grms);
+                if (qn) scf_descent_restart(qn); /* energies on two grids do not compare */
                 dE = e.total - Eold;
                 if (s->opt.log) fprintf(s->opt.log, "  final grid from here\n");
             }
@@ -318,6 +354,15 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
             if (grms < 0.5 * best_grms) {
                 best_grms = grms;
                 best_iter = iter;
+            } else if (!qn && !blocker && iter - best_iter >= DESCENT_AFTER) {
+                if ((st = scf_descent_new(s, &qn, err)) != OS_OK) break;
+                if (s->opt.log)
+                    fprintf(s->opt.log,
+                            "  DIIS stalled (best rms %.2e at cycle %d): direct minimization "
+                            "from here\n",
+                            best_grms, best_iter);
+                best_grms = grms;
+                best_iter = iter;
             } else if (iter - best_iter >= stall) {
                 st = os_fail(err, OS_ERR_NOCONV,
                              "%s: SCF stalled: the RMS orbital gradient did not fall below half "
@@ -326,6 +371,11 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
                              os_molecule_label(s->mol), best_grms, best_iter, stall, dE, gmax,
                              grms);
                 break;
+            }
+            if (qn) {
+                Eold = e.total;
+                scf_descent_step(qn, s, e.total);
+                continue;
             }
             if ((st = os_diis_step(&diis, s->F, s->D, s->err, s->Fdiis, err)) != OS_OK) break;
         } else {
@@ -339,6 +389,7 @@ static os_status scf_iterate(scf_state *s, int exact_count, os_scf_result *res, 
         if ((st = scf_orbitals(s, s->Fdiis, err)) != OS_OK) break;
     }
     os_diis_free(&diis);
+    scf_descent_free(qn);
     res->iterations = iter <= s->opt.max_iter ? iter : s->opt.max_iter;
     res->e_conv = s->opt.e_conv;
     res->g_conv = s->opt.g_conv;
@@ -388,23 +439,36 @@ static os_status stability_warranted(scf_state *s, os_scf_result *res, int *warr
     return OS_OK;
 }
 
+/* Orbitals for the density s->D (the stability check moved it down from a
+ * saddle point), semicanonical for s->F, occupied by index. */
+static os_status orbitals_of_density(scf_state *s, os_error *err)
+{
+    size_t n2 = (size_t)s->n * s->n;
+    for (int sp = 0; sp < s->nspin; ++sp) {
+        int nocc = sp == 0 ? s->nalpha : s->nbeta;
+        os_status st = scf_semicanonical(s, sp, s->D + sp * n2, nocc, s->C[sp], s->eps[sp], err);
+        if (st != OS_OK) return st;
+        os_occupy_aufbau(s->nmo, nocc, s->occ[sp]);
+        os_density_build(s->n, s->nmo, s->C[sp], s->occ[sp], s->D + sp * n2);
+    }
+    return OS_OK;
+}
+
 /* The cycles, then the stability check: a saddle point is followed down
  * and the cycles start again from there, at most MAX_FOLLOW times. */
 static os_status scf_converge(scf_state *s, int exact_count, os_scf_result *res, os_error *err)
 {
-    os_status st = scf_iterate(s, exact_count, res, err);
+    os_status st = scf_iterate(s, exact_count, 0, res, err);
     res->stability_eig = res->stability_curvature = NAN;
     if (s->rule != OS_OCC_AUFBAU || !s->opt.stability) return st;
-    if (s->opt.npotentials > 0) {
-        /* An external term's potential need not be the derivative of its
-         * energy (the solvent's reaction field is not, solvent.c), so the
-         * Hessian products would not be the energy's, and its trial builds
-         * would overwrite the model's converged charges: not checked, and
+    const char *blocker = not_derivative_term(s);
+    if (blocker) {
+        /* The Hessian products would not be the energy's: not checked, and
          * said so. */
         snprintf(res->stability_skipped, sizeof res->stability_skipped,
-                 "not checked with the external term '%s' (its potential need not be the "
-                 "energy's derivative)",
-                 s->opt.potentials[0].name ? s->opt.potentials[0].name : "?");
+                 "not checked with the external term '%s' (its potential is not the energy's "
+                 "derivative)",
+                 blocker);
         if (s->opt.log) fprintf(s->opt.log, "  stability: %s\n", res->stability_skipped);
         return st;
     }
@@ -419,13 +483,21 @@ static os_status scf_converge(scf_state *s, int exact_count, os_scf_result *res,
         if (st != OS_OK || !moved) break;
         if (s->opt.log)
             fprintf(s->opt.log, "  following the unstable mode down from E = %.12f\n", e_saddle);
-        st = scf_iterate(s, 1, res, err);
+        st = orbitals_of_density(s, err);
+        if (st == OS_OK) st = scf_iterate(s, 1, 1, res, err);
         total += res->iterations;
         if (st == OS_OK && !(res->energy < e_saddle - 1e-8))
             st = os_fail(err, OS_ERR_NUMERIC,
                          "%s: the SCF converged to a saddle point of the energy (lowest orbital "
                          "Hessian eigenvalue %.2e Eh) and following it down led back up",
                          os_molecule_label(s->mol), res->stability_eig);
+    }
+    /* The check's trial densities went through the external terms (the
+     * solvent keeps the charges of the last one): one more build of the
+     * converged density leaves them as the result has it. */
+    if (st == OS_OK && s->opt.npotentials > 0) {
+        scf_energy e;
+        st = scf_fock(s, &e, err);
     }
     res->iterations = total;
     return st;

@@ -88,62 +88,28 @@ static void hessian_free(hessian *h)
     }
 }
 
-/* Eigenvectors W (m x k) and values ev of the symmetric A (m x m) restricted
- * to k orthonormal columns of V (m x ldv, from column c0): W = V' eig(V'^T A V').
- * work: 3 m k + k k. */
-static os_status restricted_eigh(int m, int k, const double *A, const double *V, int ldv, int c0,
-                                 double *W, double *ev, double *work, os_error *err)
-{
-    double *Vk = work, *AV = work + (size_t)m * k, *Ak = work + 2 * (size_t)m * k;
-    for (int i = 0; i < m; ++i)
-        memcpy(Vk + (size_t)i * k, V + (size_t)i * ldv + c0, (size_t)k * sizeof(double));
-    os_gemm(0, 0, m, k, m, 1.0, A, Vk, 0.0, AV);
-    os_gemm(1, 0, k, k, m, 1.0, Vk, AV, 0.0, Ak);
-    os_symmetrize(k, Ak);
-    os_status st = os_eigh(k, Ak, ev, err);
-    if (st == OS_OK) os_gemm(0, 0, m, k, k, 1.0, Vk, Ak, 0.0, W);
-    return st;
-}
-
-/* Occupied and virtual orbitals of the converged density D of spin sp, each
- * set diagonalizing F within itself (semicanonical): the occupied space is
- * the one D holds whatever F's ordering, so that a non-aufbau stationary
- * point shows as negative eps_a - eps_i, and degenerate levels are no
- * ambiguity.  Orthonormal basis: X (n x nmo), X^T S X = 1. */
+/* Occupied and virtual orbitals of the converged density D of spin sp
+ * (scf_semicanonical): the occupied space is the one D holds whatever F's
+ * ordering, so that a non-aufbau stationary point shows as negative
+ * eps_a - eps_i, and degenerate levels are no ambiguity. */
 static os_status semicanonical(hessian *h, int sp, const double *D, double *eo, double *ev,
                                os_error *err)
 {
     scf_state *s = h->s;
     int n = s->n, nmo = s->nmo, no = h->nocc[sp], nv = h->nvir[sp];
-    size_t m2 = (size_t)nmo * nmo;
-    double *SX = os_zeros((size_t)n * nmo), *Dm = os_zeros(m2), *Fm = os_zeros(m2);
-    double *w = os_zeros((size_t)nmo), *Wk = os_zeros(m2), *work = os_zeros(4 * m2);
-    double *T = os_zeros((size_t)n * nmo);
-    os_status st = SX && Dm && Fm && w && Wk && work && T ? OS_OK
-                                                           : OS_NOMEM(err, "stability analysis");
-    if (st == OS_OK) {
-        /* D and F in the orthonormal basis: (SX)^T D (SX) and X^T F X */
-        os_gemm(0, 0, n, nmo, n, 1.0, s->S, s->X, 0.0, SX);
-        os_gemm(0, 0, n, nmo, n, 1.0, D, SX, 0.0, T);
-        os_gemm(1, 0, nmo, nmo, n, 1.0, SX, T, 0.0, Dm);
-        os_gemm(0, 0, n, nmo, n, 1.0, s->F + (size_t)sp * n * n, s->X, 0.0, T);
-        os_gemm(1, 0, nmo, nmo, n, 1.0, s->X, T, 0.0, Fm);
-        os_symmetrize(nmo, Dm);
-        st = os_eigh(nmo, Dm, w, err); /* ascending: the virtual space first */
+    double *C = os_zeros((size_t)n * nmo), *eps = os_zeros((size_t)nmo);
+    os_status st = C && eps ? scf_semicanonical(s, sp, D, no, C, eps, err)
+                            : OS_NOMEM(err, "stability analysis");
+    for (int i = 0; st == OS_OK && i < n; ++i) {
+        memcpy(h->Co[sp] + (size_t)i * no, C + (size_t)i * nmo, (size_t)no * sizeof(double));
+        memcpy(h->Cv[sp] + (size_t)i * nv, C + (size_t)i * nmo + no, (size_t)nv * sizeof(double));
     }
-    /* occupied: the last no eigenvectors of D; virtual: the first nv */
-    if (st == OS_OK && no > 0)
-        st = restricted_eigh(nmo, no, Fm, Dm, nmo, nv, Wk, eo, work, err);
-    if (st == OS_OK && no > 0) os_gemm(0, 0, n, no, nmo, 1.0, s->X, Wk, 0.0, h->Co[sp]);
-    if (st == OS_OK && nv > 0) st = restricted_eigh(nmo, nv, Fm, Dm, nmo, 0, Wk, ev, work, err);
-    if (st == OS_OK && nv > 0) os_gemm(0, 0, n, nv, nmo, 1.0, s->X, Wk, 0.0, h->Cv[sp]);
-    free(SX);
-    free(Dm);
-    free(Fm);
-    free(w);
-    free(Wk);
-    free(work);
-    free(T);
+    if (st == OS_OK) {
+        memcpy(eo, eps, (size_t)no * sizeof(double));
+        memcpy(ev, eps + no, (size_t)nv * sizeof(double));
+    }
+    free(C);
+    free(eps);
     return st;
 }
 
@@ -515,7 +481,7 @@ os_status scf_stability(scf_state *s, os_scf_result *res, int follow, int *moved
     hessian h;
     os_status st = hessian_setup(&h, s, D0, err);
     double theta = NAN, *u = NULL;
-    int nprod = 0, exact = s->opt.stability > 1;
+    int nprod = 0, exact = s->opt.stability == OS_STABILITY_EXACT;
     if (st == OS_OK && h.dim) {
         u = malloc(h.dim * sizeof(double));
         int maxp = STAB_EXACT_PRODUCTS;

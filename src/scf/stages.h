@@ -9,6 +9,8 @@
  *     scf_fock         F_s = H + J - (a K_s + b K_s^lr) + Vxc_s + Vext, energy
  *     scf_orbital_gradient, DIIS
  *     scf_orbitals     diagonalize, occupy, density
+ *     (scf_descent_step instead, once DIIS has stalled: a quasi-Newton
+ *      rotation of the orbitals, descent.c)
  *   }
  *   scf_stability      a minimum, not a saddle point: else follow it down and
  *                      loop again (stability.c)
@@ -118,10 +120,27 @@ os_status os_scf_spin(const double *S, os_scf_result *res, os_error *err);
 /* density.c */
 /* D = C diag(occ) C^T over the nmo orbitals of C (nbf x nmo). */
 void os_density_build(int n, int nmo, const double *C, const double *occ, double *D);
+/* Orbitals C (n x nmo: nocc occupied columns, then the virtual ones) and
+ * energies eps of the idempotent density D of spin sp, each space
+ * diagonalizing s->F of that spin within itself (semicanonical). */
+os_status scf_semicanonical(const scf_state *s, int sp, const double *D, int nocc, double *C,
+                            double *eps, os_error *err);
 /* X^T (F D S - S D F) X into e (nmo^2); returns max |element|.  w1, w2:
  * nbf^2 scratch each. */
 double os_orbital_gradient(int n, int nmo, const double *F, const double *D, const double *S,
                            const double *X, double *e, double *w1, double *w2);
+
+/* descent.c: direct minimization over orbital rotations (L-BFGS), for the
+ * SCFs that DIIS does not converge. */
+typedef struct scf_descent scf_descent;
+os_status scf_descent_new(const scf_state *s, scf_descent **d, os_error *err);
+/* One step from the orbitals s->C whose density s->D has the Fock matrix s->F
+ * and this energy (Eh): new orbitals s->C and densities s->D.  A step that
+ * raised the energy is taken back and a shorter one taken instead. */
+void scf_descent_step(scf_descent *d, scf_state *s, double energy);
+/* Forget the history (the energy function changed: the final grid). */
+void scf_descent_restart(scf_descent *d);
+void scf_descent_free(scf_descent *d);
 
 /* stability.c */
 /* After convergence (s->D the converged density, s->F its Fock matrix): the

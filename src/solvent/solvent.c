@@ -221,7 +221,8 @@ static os_status solvent_gradient(void *ctx, const double *P, double *grad, os_e
 os_scf_potential os_solvent_potential(os_solvent *s)
 {
     os_scf_potential p = {.name = "solvent", .ctx = s, .build = solvent_build,
-                          .gradient = solvent_gradient};
+                          .gradient = solvent_gradient,
+                          .not_derivative = s->opt.fock == OS_SOLVENT_FOCK_NWCHEM};
     return p;
 }
 
