@@ -310,7 +310,7 @@ typedef struct {
 /* os_scf_options.solver: how the orbitals of the next cycle are found. */
 enum {
     OS_SCF_SOLVER_AUTO = 0,   /* DIIS (with ADIIS far from convergence); once DIIS has not
-                                 halved its best orbital gradient in 10 cycles, direct
+                                 halved its best orbital gradient in 20 cycles, direct
                                  minimization of the energy over orbital rotations
                                  (quasi-Newton, L-BFGS) from where it stands */
     OS_SCF_SOLVER_DESCENT = 1 /* direct minimization from the first orbitals (the SAD guess's

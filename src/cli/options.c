@@ -68,7 +68,7 @@ static void usage(FILE *f, const char *basis_dir)
             "  --threads N       threads per molecule (default: all cores / jobs)\n"
             "  --jobs N          molecules run side by side (default 1)\n"
             "  --max-iter N      SCF iteration limit (default 100); DIIS that has not halved\n"
-            "                    its RMS orbital gradient in 10 cycles hands over to direct\n"
+            "                    its RMS orbital gradient in 20 cycles hands over to direct\n"
             "                    minimization, stopped when stalled 30 cycles (N/3 if more)\n"
             "  --e-conv X        SCF converged when |dE| < X Eh and ...\n"
             "  --d-conv X        ... the RMS orbital gradient < X (Psi4's defaults: 1e-6\n"
