@@ -302,8 +302,8 @@ typedef struct {
                               the same nuclei and basis (os_scf_shared_new) */
     int stability;         /* OS_STABILITY_*: after convergence, check that the result is a
                               minimum, not a saddle point, and follow a saddle point down.
-                              Not run with external terms (potentials): their potential need
-                              not be the energy's derivative (result.stability_skipped) */
+                              Not run with an external term whose potential is not the
+                              energy's derivative (not_derivative; result.stability_skipped) */
     int solver;            /* OS_SCF_SOLVER_*; default OS_SCF_SOLVER_AUTO */
 } os_scf_options;
 
@@ -532,6 +532,8 @@ typedef struct {
     double somo_diffuse;   /* reduction: share of the ion's singly occupied orbital on the
                               diffuse functions (os_scf_somo_diffuse_share), set by the
                               caller; NAN when not computed */
+    double stability_eig;  /* the ion's lowest orbital-Hessian eigenvalue, Eh (its SCF's
+                              stability check); NAN when not checked */
 } os_redox_result;
 
 /* Vertical Delta-SCF: the ion of `mol` (os_redox_state) at the same geometry

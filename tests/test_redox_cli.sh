@@ -50,6 +50,8 @@ pot=$(field potential_v_li "$T/red.json")
 want=$(awk -v a="$en" -v b="$en1" 'BEGIN {printf "%.6f", -(b - a) * 27.211386245988 - 1.40}')
 close_to "$pot" "$want" 1e-4
 check $? "E_red $pot V = -(E(N+1) - E(N))/F - 1.40 V = $want"
+eig=$(field stability_eigenvalue "$T/red.json")
+check $(awk -v e="$eig" 'BEGIN {exit !(e > 0)}'; echo $?) "the radical dianion is a minimum: lowest orbital-Hessian eigenvalue $eig Eh > 0"
 s2=$(field s2 "$T/red.json")
 close_to "$s2" 0.76 0.02
 check $? "<S^2> of the radical dianion $s2 (doublet, 0.75)"

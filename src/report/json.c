@@ -202,6 +202,10 @@ static void redox_fields(os_json *j, const char *key, const os_redox_result *x,
         else
             os_json_null(j, "somo_diffuse_share");
     }
+    if (isfinite(x->stability_eig))
+        os_json_num(j, "stability_eigenvalue", "%.6f", x->stability_eig);
+    else
+        os_json_null(j, "stability_eigenvalue");
     if (ad) adiabatic_fields(j, &ad->redox->ad, ad->red_opt);
     os_json_end(j);
 }

@@ -21,7 +21,7 @@
 
 #include "core/error.h"
 
-#define RECORD_VERSION "osrec3"
+#define RECORD_VERSION "osrec4"
 
 struct os_report_record {
     os_report_entry e;
@@ -98,7 +98,7 @@ static void put_redox(FILE *f, const os_redox_result *x)
 {
     long ints[] = {x->dn, x->charge, x->mult, x->iterations};
     double dbls[] = {x->e_n,  x->e_ion,    x->e_pol_ion, x->s2, x->s2_exact, x->lumo_ion,
-                     x->homo_ion, x->potential_v, x->somo_diffuse};
+                     x->homo_ion, x->potential_v, x->somo_diffuse, x->stability_eig};
     for (size_t k = 0; k < sizeof ints / sizeof *ints; ++k) put_int(f, ints[k]);
     for (size_t k = 0; k < sizeof dbls / sizeof *dbls; ++k) put_dbl(f, dbls[k]);
 }
@@ -333,7 +333,7 @@ static void get_redox(reader *r, os_redox_result *x)
     x->mult = (int)get_int(r, 1, INT32_MAX);
     x->iterations = (int)get_int(r, 0, INT32_MAX);
     double *dbls[] = {&x->e_n, &x->e_ion, &x->e_pol_ion, &x->s2, &x->s2_exact, &x->lumo_ion,
-                      &x->homo_ion, &x->potential_v, &x->somo_diffuse};
+                      &x->homo_ion, &x->potential_v, &x->somo_diffuse, &x->stability_eig};
     for (size_t k = 0; k < sizeof dbls / sizeof *dbls; ++k) *dbls[k] = get_dbl(r);
 }
 

@@ -92,7 +92,7 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
                                  .e_ion = res.energy, .e_pol_ion = e_pol, .s2 = res.s2,
                                  .s2_exact = res.s2_exact, .lumo_ion = res.lumo,
                                  .homo_ion = res.homo, .iterations = res.iterations,
-                                 .somo_diffuse = NAN};
+                                 .somo_diffuse = NAN, .stability_eig = res.stability_eig};
         out->potential_v = potential_vs_li(dn, res.energy - parent->energy);
     }
     if (ion_res && st == OS_OK)
