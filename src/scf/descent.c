@@ -1,5 +1,7 @@
 /* Direct minimization of the SCF energy over orbital rotations, for the SCFs
- * that DIIS does not bring down (scf.c switches here when DIIS stalls).
+ * that DIIS does not bring down (scf.c switches here when DIIS stalls, and
+ * after the stability check has left a saddle point: DIIS, which finds any
+ * stationary point, can climb back to it).
  *
  * The occupied orbitals (the first nocc of each spin, held by index, not
  * re-occupied by energy) are rotated into the virtual ones, C <- C exp(K),
