@@ -125,13 +125,6 @@ static void gradient(scf_descent *d, scf_state *s)
     }
 }
 
-static double dot(int n, const double *a, const double *b)
-{
-    double v = 0.0;
-    for (int k = 0; k < n; ++k) v += a[k] * b[k];
-    return v;
-}
-
 /* Keep the pair (step, g - gprev) when it has positive curvature. */
 static void remember_pair(scf_descent *d)
 {
@@ -141,8 +134,8 @@ static void remember_pair(scf_descent *d)
         sv[k] = d->step[k];
         yv[k] = d->g[k] - d->gprev[k];
     }
-    double sy = dot(n, sv, yv);
-    if (!(sy > 1e-12 * sqrt(dot(n, sv, sv) * dot(n, yv, yv)))) return;
+    double sy = os_dot(n, sv, yv);
+    if (!(sy > 1e-12 * sqrt(os_dot(n, sv, sv) * os_dot(n, yv, yv)))) return;
     d->rho[slot] = 1.0 / sy;
     d->newest = slot;
     if (d->npairs < LBFGS_PAIRS) ++d->npairs;
@@ -158,14 +151,14 @@ static void quasi_newton_step(scf_descent *d)
     for (int j = 0; j < m; ++j) { /* newest first */
         int slot = (d->newest - j + LBFGS_PAIRS) % LBFGS_PAIRS;
         const double *sv = d->S + (size_t)slot * n, *yv = d->Y + (size_t)slot * n;
-        alpha[j] = d->rho[slot] * dot(n, sv, q);
+        alpha[j] = d->rho[slot] * os_dot(n, sv, q);
         for (int k = 0; k < n; ++k) q[k] -= alpha[j] * yv[k];
     }
     for (int k = 0; k < n; ++k) q[k] /= d->h[k];
     for (int j = m - 1; j >= 0; --j) {
         int slot = (d->newest - j + LBFGS_PAIRS) % LBFGS_PAIRS;
         const double *sv = d->S + (size_t)slot * n, *yv = d->Y + (size_t)slot * n;
-        double beta = d->rho[slot] * dot(n, yv, q);
+        double beta = d->rho[slot] * os_dot(n, yv, q);
         for (int k = 0; k < n; ++k) q[k] += (alpha[j] - beta) * sv[k];
     }
 }

@@ -452,8 +452,7 @@ static os_status orbitals_of_density(scf_state *s, os_error *err)
         int nocc = sp == 0 ? s->nalpha : s->nbeta;
         os_status st = scf_semicanonical(s, sp, s->D + sp * n2, nocc, s->C[sp], s->eps[sp], err);
         if (st != OS_OK) return st;
-        os_occupy_aufbau(s->nmo, nocc, s->occ[sp]);
-        os_density_build(s->n, s->nmo, s->C[sp], s->occ[sp], s->D + sp * n2);
+        occupy_and_density(s, sp);
     }
     return OS_OK;
 }
