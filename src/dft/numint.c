@@ -33,6 +33,8 @@
 
 #include "integrals/cart2sph.h"
 #include "core/error.h"
+#include "core/lanes.h"
+#include "core/linalg.h"
 #include "core/threads.h"
 
 /* A shell is dropped for a block when its radial envelope, including the
@@ -62,7 +64,7 @@ typedef struct {
     double *wv;             /* weighted vrho/2 of one spin */
     int *fidx;
     int *run;               /* runs of consecutive functions: [local start, global start, length] */
-    double *V;              /* thread's nspin*nbf*nbf */
+    double *V;              /* the lane's nspin*nbf*nbf sum (not owned) */
     double *arena;          /* the one allocation behind every double buffer */
     int nspin;              /* spins the buffers were made for (0: none yet) */
     size_t bytes;           /* what the buffers take */
@@ -277,7 +279,7 @@ static int work_ready(work *w, const os_numint *ni, int nspin)
         {&w->vtau, np * ns},     {&w->rx, np * 2},          {&w->tx, np * 2},
         {&w->gv, np * 3},        {&w->wv, np},              {&w->grad, gm * nf * np},
         {&w->Y, gm * nf * np},   {&w->B, gm * nf * np},     {&w->cgrad, gm * nc * np},
-        {&w->gr, gm * np * ns},  {&w->V, ns * ni->nbf * ni->nbf},
+        {&w->gr, gm * np * ns},
     };
     size_t total = 0;
     for (size_t i = 0; i < sizeof buf / sizeof *buf; ++i) total += buf[i].n;
@@ -742,35 +744,42 @@ os_status os_numint_vxc(os_numint *ni, const os_xc *xc, int nspin, const double 
                        os_xc_nspin(xc), nspin);
     if (family >= OS_XC_GGA && !ni->need_grad)
         return os_fail(err, OS_ERR_INTERNAL, "numint: set up without gradients for a GGA/meta-GGA");
-    int nbf = ni->nbf;
-    size_t n2 = (size_t)nbf * nbf;
-    for (size_t k = 0; k < nspin * n2; ++k) V[k] = 0.0;
-    double e_tot = 0.0, n_tot = 0.0;
+    int nbf = ni->nbf, nblock = ni->g->nblock;
+    size_t n2 = (size_t)nbf * nbf, len = (size_t)nspin * n2;
+    /* Reproducible sums (core/lanes.h): per lane V, Exc and N. */
+    int lanes = os_lanes(nblock, len * sizeof(double));
+    double *part = os_zeros((size_t)lanes * (len + 2));
+    if (!part) return OS_NOMEM(err, "numint lanes");
+    double *e_lane = part + (size_t)lanes * len, *n_lane = e_lane + lanes;
     os_status st = OS_OK;
-    int nthr = os_threads_for(ni->nthreads, ni->g->nblock, 8);
+    int nthr = os_threads_for(ni->nthreads, lanes, 1);
 
-#pragma omp parallel num_threads(nthr) reduction(+ : e_tot, n_tot)
+#pragma omp parallel num_threads(nthr)
     {
         work *w = &ni->work[omp_get_thread_num()];
         int ok = work_ready(w, ni, nspin);
         os_error my_err;
         os_status my_st = ok ? OS_OK : OS_NOMEM(&my_err, "numint work");
-        if (ok) memset(w->V, 0, sizeof(double) * nspin * n2);
-#pragma omp for schedule(dynamic, 4)
-        for (int b = 0; b < ni->g->nblock; ++b) {
-            if (my_st != OS_OK) continue;
-            my_st = do_block(ni, xc, nspin, family, D, b, w, &e_tot, &n_tot, &my_err);
+#pragma omp for schedule(dynamic, 1)
+        for (int l = 0; l < lanes; ++l) {
+            w->V = part + (size_t)l * len;
+            for (int b = l; b < nblock && my_st == OS_OK; b += lanes)
+                my_st = do_block(ni, xc, nspin, family, D, b, w, &e_lane[l], &n_lane[l], &my_err);
         }
-#pragma omp critical(os_numint_reduce)
-        {
-            if (my_st != OS_OK && st == OS_OK) {
+        if (my_st != OS_OK) {
+#pragma omp critical(os_numint_error)
+            if (st == OS_OK) {
                 st = my_st;
                 if (err) *err = my_err;
             }
-            if (ok)
-                for (size_t k = 0; k < nspin * n2; ++k) V[k] += w->V[k];
         }
     }
+    double e_tot = 0.0, n_tot = 0.0;
+    if (st == OS_OK) {
+        os_lanes_sum(lanes, len, len, part, V);
+        for (int l = 0; l < lanes; ++l) e_tot += e_lane[l], n_tot += n_lane[l];
+    }
+    free(part);
     if (st != OS_OK) return st;
     /* Blocks filled the upper triangle: mirror it. */
     for (int s = 0; s < nspin; ++s) {

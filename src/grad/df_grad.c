@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/lanes.h"
 #include "core/linalg.h"
 #include "core/threads.h"
 #include "integrals/integrals.h"
@@ -260,17 +261,21 @@ static os_status two_centre_term(const df_grad *c, double *const *X, double *con
 {
     const os_basis *aux = c->aux;
     int na = c->naux, nas = aux->nshell, na3 = 3 * c->natom;
-    int nt = os_threads_for(c->nthreads, (long)nas * (nas + 1) / 2, 64);
-    os_status failed = OS_OK;
-#pragma omp parallel num_threads(nt)
+    /* Per lane (core/lanes.h): the NTERM terms' components. */
+    size_t lane_len = (size_t)NTERM * na3;
+    int lanes = os_lanes(nas, lane_len * sizeof(double));
+    double *part = os_zeros((size_t)lanes * lane_len);
+    int nt = os_threads_for(os_threads_for(c->nthreads, (long)nas * (nas + 1) / 2, 64), lanes, 1);
+    os_status failed = part ? OS_OK : OS_NOMEM(err, "DF gradient");
+#pragma omp parallel num_threads(nt) if (failed == OS_OK)
     {
         os_eri2 *e = NULL;
         os_error my_err;
-        os_status my_st = os_eri2_deriv_new(aux, 0.0, &e, &my_err);
-        double *acc = calloc((size_t)NTERM * na3, sizeof(double));
-        if (my_st == OS_OK && !acc) my_st = OS_NOMEM(&my_err, "DF gradient");
-#pragma omp for schedule(dynamic)
-        for (int P = 0; P < nas; ++P) {
+        os_status my_st = failed != OS_OK ? failed : os_eri2_deriv_new(aux, 0.0, &e, &my_err);
+#pragma omp for schedule(dynamic, 1)
+        for (int l = 0; l < lanes; ++l)
+        for (int P = l; P < nas; P += lanes) {
+            double *acc = part + (size_t)l * lane_len;
             const os_shell *SP = &aux->shells[P];
             for (int Q = 0; Q <= P && my_st == OS_OK; ++Q) {
                 const os_shell *SQ = &aux->shells[Q];
@@ -291,19 +296,19 @@ static os_status two_centre_term(const df_grad *c, double *const *X, double *con
                 }
             }
         }
-#pragma omp critical(os_df_grad_reduce)
-        {
-            if (my_st != OS_OK && failed == OS_OK) {
+        if (my_st != OS_OK) {
+#pragma omp critical(os_df_grad_error)
+            if (failed == OS_OK) {
                 failed = my_st;
                 if (err) *err = my_err;
-            } else if (my_st == OS_OK) {
-                for (int t = 0; t < NTERM; ++t)
-                    for (int i = 0; i < na3; ++i) g[t][i] += acc[t * na3 + i];
             }
         }
         os_eri2_free(e);
-        free(acc);
     }
+    for (int l = 0; l < lanes && failed == OS_OK; ++l)
+        for (int t = 0; t < NTERM; ++t)
+            for (int i = 0; i < na3; ++i) g[t][i] += part[(size_t)l * lane_len + t * na3 + i];
+    free(part);
     return failed;
 }
 
@@ -383,7 +388,10 @@ static void contract_shell(const df_grad *c, os_eri3 *e, int P, int nG, double *
 static os_status three_centre_term(const df_grad *c, double *const *g, os_error *err)
 {
     int n = c->n, nas = c->aux->nshell, na3 = 3 * c->natom;
-    int nt = os_threads_for(c->nthreads, nas, 1), lr = c->klr != 0.0;
+    /* Per lane (core/lanes.h): the NTERM terms' components. */
+    size_t lane_len = (size_t)NTERM * na3;
+    int lanes = os_lanes(nas, lane_len * sizeof(double));
+    int nt = os_threads_for(c->nthreads, lanes, 1), lr = c->klr != 0.0;
     size_t n2 = (size_t)n * n;
     int maxf = 0;
     for (int P = 0; P < nas; ++P)
@@ -391,24 +399,25 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
     os_eri3 **eng = NULL, **engw = NULL;
     os_status st = engines3_new(c, 0.0, 1, nt, &eng, err);
     if (st == OS_OK && lr) st = engines3_new(c, c->omega, 1, nt, &engw, err);
-    /* per thread: 3 accumulators, n x max k work, a gathered block, then the
-     * weight blocks (maxf n^2 each): J, K when exchange, Klr and Gw when
-     * long-range */
+    /* per thread: n x max k work, a gathered block, then the weight blocks
+     * (maxf n^2 each): J, K when exchange, Klr and Gw when long-range */
     int nblock = 1 + (c->kx != 0.0) + 2 * lr, nco = c->bs->shells[0].nbf;
     for (int s = 1; s < c->bs->nshell; ++s)
         if (c->bs->shells[s].nbf > nco) nco = c->bs->shells[s].nbf;
     size_t gsz = (size_t)maxf * nco * nco;
-    size_t head = (size_t)NTERM * na3 + n2 + gsz, per = head + (size_t)nblock * maxf * n2;
+    size_t head = n2 + gsz, per = head + (size_t)nblock * maxf * n2;
     double *work = st == OS_OK ? calloc((size_t)nt * per, sizeof(double)) : NULL;
-    if (st == OS_OK && !work) st = OS_NOMEM(err, "DF gradient");
+    double *part = st == OS_OK ? os_zeros((size_t)lanes * lane_len) : NULL;
+    if (st == OS_OK && (!work || !part)) st = OS_NOMEM(err, "DF gradient");
     if (st == OS_OK) {
-#pragma omp parallel for schedule(dynamic) num_threads(nt)
-        for (int P = 0; P < nas; ++P) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+        for (int l = 0; l < lanes; ++l)
+        for (int P = l; P < nas; P += lanes) {
             const os_shell *SP = &c->aux->shells[P];
             int t = omp_get_thread_num();
-            double *w = work + (size_t)t * per, *T = w + NTERM * na3, *gw = T + n2;
-            double *blk = w + head;
-            double *acc[NTERM] = {w, w + na3, w + 2 * na3};
+            double *w = work + (size_t)t * per, *T = w, *gw = T + n2;
+            double *blk = w + head, *lane = part + (size_t)l * lane_len;
+            double *acc[NTERM] = {lane, lane + na3, lane + 2 * na3};
             double *G[NTERM] = {NULL, NULL, NULL}, *Gw = NULL;
             G[T_J] = blk;
             blk += (size_t)maxf * n2;
@@ -429,13 +438,14 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
             contract_shell(c, eng[t], P, NTERM, G, acc, gw);
             if (lr) contract_shell(c, engw[t], P, 1, &Gw, &acc[T_KLR], gw);
         }
-        for (int t = 0; t < nt; ++t)
+        for (int l = 0; l < lanes; ++l)
             for (int x = 0; x < NTERM; ++x)
-                for (int i = 0; i < na3; ++i) g[x][i] += work[(size_t)t * per + x * na3 + i];
+                for (int i = 0; i < na3; ++i) g[x][i] += part[(size_t)l * lane_len + x * na3 + i];
     }
     engines3_free(eng, nt);
     engines3_free(engw, nt);
     free(work);
+    free(part);
     return st;
 }
 

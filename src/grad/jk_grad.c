@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/lanes.h"
 #include "core/linalg.h"
 #include "core/threads.h"
 #include "integrals/cart2sph.h"
@@ -89,22 +90,25 @@ static os_status kernel_grad(const g2e *c, double omega, int nthreads, double *g
     int npair = os_jk_significant_pairs(bs, Q, c->thresh, pairs);
     size_t nmax = (size_t)os_ncart(bs->max_l);
     nmax = nmax * nmax * nmax * nmax;
-    int nt = os_threads_for(nthreads, (long)npair * (npair + 1) / 2, 512);
-    os_status failed = OS_OK;
+    /* Per lane (core/lanes.h): J's then K's 3 natom components. */
+    size_t na3 = (size_t)3 * natom;
+    int lanes = os_lanes(npair, 2 * na3 * sizeof(double));
+    double *part = os_zeros((size_t)lanes * 2 * na3);
+    int nt = os_threads_for(os_threads_for(nthreads, (long)npair * (npair + 1) / 2, 512), lanes, 1);
+    os_status failed = part ? OS_OK : OS_NOMEM(err, "two-electron gradient");
 
-#pragma omp parallel num_threads(nt)
+#pragma omp parallel num_threads(nt) if (failed == OS_OK)
     {
         os_eri *eng = NULL;
         os_error my_err;
-        os_status my_st = os_eri_deriv_new(bs, omega, &eng, &my_err);
+        os_status my_st = failed != OS_OK ? failed : os_eri_deriv_new(bs, omega, &eng, &my_err);
         double *dJ = malloc(nmax * sizeof(double)), *dK = malloc(nmax * sizeof(double));
-        double *tJ = calloc((size_t)3 * natom, sizeof(double));
-        double *tK = calloc((size_t)3 * natom, sizeof(double));
-        if (my_st == OS_OK && (!dJ || !dK || !tJ || !tK))
-            my_st = OS_NOMEM(&my_err, "two-electron gradient");
+        if (my_st == OS_OK && (!dJ || !dK)) my_st = OS_NOMEM(&my_err, "two-electron gradient");
 #pragma omp for schedule(dynamic, 1)
-        for (int p = npair - 1; p >= 0; --p) {
+        for (int l = 0; l < lanes; ++l)
+        for (int p = npair - 1 - l; p >= 0; p -= lanes) {
             if (my_st != OS_OK) continue;
+            double *tJ = part + (size_t)l * 2 * na3, *tK = tJ + na3;
             int s1 = pairs[2 * p], s2 = pairs[2 * p + 1];
             const os_shell *A = &bs->shells[s1], *B = &bs->shells[s2];
             double q12 = Q[s1 * ns + s2];
@@ -135,24 +139,23 @@ static os_status kernel_grad(const g2e *c, double omega, int nthreads, double *g
                 }
             }
         }
-#pragma omp critical(os_grad_2e_reduce)
-        {
-            if (my_st != OS_OK) {
-                if (failed == OS_OK && err) *err = my_err;
-                if (failed == OS_OK) failed = my_st;
-            } else {
-                for (int i = 0; i < 3 * natom; ++i) {
-                    if (gJ) gJ[i] += tJ[i];
-                    gK[i] += tK[i];
-                }
+        if (my_st != OS_OK) {
+#pragma omp critical(os_grad_2e_error)
+            if (failed == OS_OK) {
+                if (err) *err = my_err;
+                failed = my_st;
             }
         }
         os_eri_free(eng);
         free(dJ);
         free(dK);
-        free(tJ);
-        free(tK);
     }
+    for (int l = 0; l < lanes && failed == OS_OK; ++l)
+        for (size_t i = 0; i < na3; ++i) {
+            if (gJ) gJ[i] += part[(size_t)l * 2 * na3 + i];
+            gK[i] += part[(size_t)l * 2 * na3 + na3 + i];
+        }
+    free(part);
     free(Q);
     free(pairs);
     return failed;

@@ -26,6 +26,8 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/lanes.h"
+#include "core/linalg.h"
 #include "core/threads.h"
 #include "dft/becke.h"
 #include "dft/numint.h"
@@ -54,15 +56,14 @@ typedef struct {
     double *exc, *vrho, *vsig, *vtau;
     double *gv, *cp, *bw;          /* weighted g (3 np), point sums (3 np), Becke work */
     int *fidx, *fatom;
-    double *gxc, *ggrid;           /* natom*3 each */
+    double *gxc, *ggrid;           /* natom*3 each: the lane's sums (not owned) */
 } xc_work;
 
 static void work_free(xc_work *w)
 {
     double *bufs[] = {w->phi, w->grad, w->hess, w->X[0], w->X[1], w->Y[0], w->Y[1], w->A, w->U,
                       w->Dblk, w->cart, w->cgrad, w->pw, w->hw, w->rho, w->gr, w->tau, w->rin,
-                      w->sig, w->tin, w->exc, w->vrho, w->vsig, w->vtau, w->gv, w->cp, w->bw,
-                      w->gxc, w->ggrid};
+                      w->sig, w->tin, w->exc, w->vrho, w->vsig, w->vtau, w->gv, w->cp, w->bw};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; ++i) free(bufs[i]);
     free(w->fidx);
     free(w->fatom);
@@ -92,9 +93,7 @@ static int work_alloc(xc_work *w, const xcg *c)
 #undef ALLOC
     w->fidx = malloc(sizeof(int) * nf);
     w->fatom = malloc(sizeof(int) * nf);
-    w->gxc = calloc((size_t)3 * c->natom, sizeof(double));
-    w->ggrid = calloc((size_t)3 * c->natom, sizeof(double));
-    return ok && w->fidx && w->fatom && w->gxc && w->ggrid;
+    return ok && w->fidx && w->fatom;
 }
 
 /* Basis values, gradients (and Hessians for GGAs) of the block's functions. */
@@ -307,28 +306,38 @@ os_status os_grad_xc(const os_molecule *mol, const os_basis *bs, const os_grid *
     }
     block_sizes(&c);
 
-#pragma omp parallel num_threads(os_threads_for(nthreads, g->nblock, 8))
+    /* Per lane (core/lanes.h): the XC, then the grid-weight components. */
+    size_t na3 = (size_t)3 * c.natom;
+    int lanes = os_lanes(g->nblock, 2 * na3 * sizeof(double));
+    double *part = os_zeros((size_t)lanes * 2 * na3);
+    if (!part) st = OS_NOMEM(err, "XC gradient");
+#pragma omp parallel num_threads(os_threads_for(nthreads, lanes, 1)) if (st == OS_OK)
     {
         xc_work w;
         os_error my_err;
-        os_status my_st = work_alloc(&w, &c) ? OS_OK : OS_NOMEM(&my_err, "XC gradient work");
-#pragma omp for schedule(dynamic, 4)
-        for (int b = 0; b < g->nblock; ++b)
-            if (my_st == OS_OK) my_st = do_block(&c, b, &w, &my_err);
-#pragma omp critical(os_grad_xc_reduce)
-        {
-            if (my_st != OS_OK && st == OS_OK) {
+        os_status my_st = work_alloc(&w, &c) ? st : OS_NOMEM(&my_err, "XC gradient work");
+#pragma omp for schedule(dynamic, 1)
+        for (int l = 0; l < lanes; ++l) {
+            w.gxc = part + (size_t)l * 2 * na3;
+            w.ggrid = w.gxc + na3;
+            for (int b = l; b < g->nblock && my_st == OS_OK; b += lanes)
+                my_st = do_block(&c, b, &w, &my_err);
+        }
+        if (my_st != OS_OK) {
+#pragma omp critical(os_grad_xc_error)
+            if (st == OS_OK) {
                 st = my_st;
                 if (err) *err = my_err;
             }
-            if (my_st == OS_OK)
-                for (int i = 0; i < 3 * c.natom; ++i) {
-                    gxc[i] += w.gxc[i];
-                    ggrid[i] += w.ggrid[i];
-                }
         }
         work_free(&w);
     }
+    for (int l = 0; l < lanes && st == OS_OK; ++l)
+        for (size_t i = 0; i < na3; ++i) {
+            gxc[i] += part[(size_t)l * 2 * na3 + i];
+            ggrid[i] += part[(size_t)l * 2 * na3 + na3 + i];
+        }
+    free(part);
     xcg_free(&c);
     return st;
 }

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/lanes.h"
+#include "core/linalg.h"
 #include "core/threads.h"
 #include "integrals/onebody.h"
 
@@ -172,43 +174,50 @@ static os_status int1e_grad(int op, const os_basis *bs, const os_charges *ch, in
     long npair = (long)bs->nshell * (bs->nshell + 1) / 2;
     int nbf = bs->nbf, failed = 0;
 
-#pragma omp parallel num_threads(os_threads_for(nthreads, npair * (nch > 0 ? nch : 1), 256))
+    /* Per lane (core/lanes.h): the atoms' then the charges' components. */
+    size_t na3 = (size_t)3 * natom, nc3 = (size_t)3 * (nch > 0 ? nch : 1), len = na3 + nc3;
+    int lanes = os_lanes(npair, len * sizeof(double));
+    double *part = os_zeros((size_t)lanes * len);
+    if (!part) return OS_NOMEM(err, "one-electron derivative workspace");
+    int nt = os_threads_for(os_threads_for(nthreads, npair * (nch > 0 ? nch : 1), 256), lanes, 1);
+#pragma omp parallel num_threads(nt)
     {
         deriv_ws *w = calloc(1, sizeof *w);
         if (w) {
             w->ws = os_onebody_ws_new(op, bs->max_l + 1, maxp, nch);
             w->coef_up = malloc((size_t)maxp * sizeof(double));
-            w->grad = calloc((size_t)3 * natom, sizeof(double));
-            w->grad_ch = calloc((size_t)3 * (nch > 0 ? nch : 1), sizeof(double));
         }
-        int ok = w && w->ws && w->coef_up && w->grad && w->grad_ch;
+        int ok = w && w->ws && w->coef_up;
         if (!ok) {
 #pragma omp atomic write
             failed = 1;
         }
-#pragma omp for schedule(dynamic, 4)
-        for (long ab = 0; ab < npair; ++ab) {
+#pragma omp for schedule(dynamic, 1)
+        for (int l = 0; l < lanes; ++l) {
             if (!ok) continue;
-            int a, b;
-            os_pair_index(ab, &a, &b);
-            const os_shell *sa = &bs->shells[a], *sb = &bs->shells[b];
-            if (pair_weight(sa, sb, nbf, M) < PAIR_NEGLIGIBLE) continue;
-            pair_grad(op, sa, sb, ch, nbf, M, tf, w);
-        }
-#pragma omp critical(os_int1e_grad_reduce)
-        if (ok) {
-            for (int i = 0; i < 3 * natom; ++i) grad[i] += w->grad[i];
-            if (grad_ch)
-                for (int i = 0; i < 3 * nch; ++i) grad_ch[i] += w->grad_ch[i];
+            w->grad = part + (size_t)l * len;
+            w->grad_ch = w->grad + na3;
+            for (long ab = l; ab < npair; ab += lanes) {
+                int a, b;
+                os_pair_index(ab, &a, &b);
+                const os_shell *sa = &bs->shells[a], *sb = &bs->shells[b];
+                if (pair_weight(sa, sb, nbf, M) < PAIR_NEGLIGIBLE) continue;
+                pair_grad(op, sa, sb, ch, nbf, M, tf, w);
+            }
         }
         if (w) {
             os_onebody_ws_free(w->ws);
             free(w->coef_up);
-            free(w->grad);
-            free(w->grad_ch);
             free(w);
         }
     }
+    for (int l = 0; l < lanes && !failed; ++l) {
+        const double *p = part + (size_t)l * len;
+        for (size_t i = 0; i < na3; ++i) grad[i] += p[i];
+        if (grad_ch)
+            for (int i = 0; i < 3 * nch; ++i) grad_ch[i] += p[na3 + i];
+    }
+    free(part);
     if (failed) return OS_NOMEM(err, "one-electron derivative workspace");
     return OS_OK;
 }

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/lanes.h"
+#include "core/linalg.h"
 #include "core/threads.h"
 #include "integrals/onebody.h"
 
@@ -151,19 +153,16 @@ static void scatter_block(const os_point_ints *pi, int a, int b, const double *c
 
 typedef struct {
     os_onebody_ws *ws;
-    double *phi;                  /* npt (direct potential) */
+    double *phi;                  /* the lane's npt potentials (direct potential; not owned) */
     double Pc[NC * NC], t1[NC * NC], t2[NC * NC];
 } thread_ws;
 
-static thread_ws *thread_ws_new(const os_point_ints *pi, int with_phi)
+static thread_ws *thread_ws_new(const os_point_ints *pi)
 {
     thread_ws *w = calloc(1, sizeof *w);
     if (!w) return NULL;
     w->ws = os_onebody_ws_new(OS_OP_POTENTIAL, pi->bs->max_l, pi->max_nprim, 1);
-    w->phi = with_phi ? calloc((size_t)pi->npt, sizeof(double)) : NULL;
-    if (!w->ws || (with_phi && !w->phi)) {
-        os_onebody_ws_free(w->ws);
-        free(w->phi);
+    if (!w->ws) {
         free(w);
         return NULL;
     }
@@ -174,7 +173,6 @@ static void thread_ws_free(thread_ws *w)
 {
     if (!w) return;
     os_onebody_ws_free(w->ws);
-    free(w->phi);
     free(w);
 }
 
@@ -189,27 +187,38 @@ static const double *pair_point(const os_point_ints *pi, long k, int c, thread_w
 typedef void (*pair_fn)(const os_point_ints *pi, long k, thread_ws *w, const double *P);
 
 /* fn on every kept shell pair, on the threads, each with its own workspace;
- * with phi, the threads' w->phi are summed into it. */
+ * with phi, fn adds to w->phi, the lanes' sums of which (core/lanes.h) are
+ * added into phi. */
 static os_status each_pair(const os_point_ints *pi, pair_fn fn, const double *P, double *phi,
                            os_error *err)
 {
+    int lanes = phi ? os_lanes(pi->npair / 4, (size_t)pi->npt * sizeof(double)) : 1;
+    double *part = phi ? os_zeros((size_t)lanes * pi->npt) : NULL;
+    if (phi && !part) return OS_NOMEM(err, "surface potential");
     int failed = 0;
-#pragma omp parallel num_threads(os_threads_for(pi->nthreads, pi->npair, 4))
+#pragma omp parallel num_threads(os_threads_for(pi->nthreads, phi ? lanes : pi->npair, phi ? 1 : 4))
     {
-        thread_ws *w = thread_ws_new(pi, phi != NULL);
+        thread_ws *w = thread_ws_new(pi);
         if (!w) {
 #pragma omp atomic write
             failed = 1;
         }
+        if (phi) {
 #pragma omp for schedule(dynamic, 1)
-        for (long k = 0; k < pi->npair; ++k)
-            if (w) fn(pi, k, w, P);
-        if (w && phi) {
-#pragma omp critical(os_point_ints_sum)
-            for (int c = 0; c < pi->npt; ++c) phi[c] += w->phi[c];
+            for (int l = 0; l < lanes; ++l) {
+                if (!w) continue;
+                w->phi = part + (size_t)l * pi->npt;
+                for (long k = l; k < pi->npair; k += lanes) fn(pi, k, w, P);
+            }
+        } else {
+#pragma omp for schedule(dynamic, 1)
+            for (long k = 0; k < pi->npair; ++k)
+                if (w) fn(pi, k, w, P);
         }
         thread_ws_free(w);
     }
+    if (phi && !failed) os_lanes_sum(lanes, (size_t)pi->npt, (size_t)pi->npt, part, phi);
+    free(part);
     return failed ? OS_NOMEM(err, "surface integral workspace") : OS_OK;
 }
 
@@ -279,7 +288,7 @@ size_t os_point_ints_bytes(const os_point_ints *pi)
 /* The packed Cartesian density, one value per row of the integrals. */
 static os_status packed_density(const os_point_ints *pi, const double *P, double *p, os_error *err)
 {
-    thread_ws *w = thread_ws_new(pi, 0);
+    thread_ws *w = thread_ws_new(pi);
     if (!w) return OS_NOMEM(err, "surface integral workspace");
     for (long k = 0; k < pi->npair; ++k) {
         cartesian_density(pi, P, pi->pa[k], pi->pb[k], w->Pc, w->t1, w->t2);
@@ -289,35 +298,31 @@ static os_status packed_density(const os_point_ints *pi, const double *P, double
     return OS_OK;
 }
 
-/* phi = ints^T p, rows shared out among the threads and summed. */
+/* phi = ints^T p, the rows cut into lanes (core/lanes.h) shared out among
+ * the threads, the lanes' sums added. */
 static os_status stored_potential(const os_point_ints *pi, const double *P, double *phi,
                                   os_error *err)
 {
     size_t nrow = pi->row0[pi->npair];
-    int npt = pi->npt;
+    int npt = pi->npt, lanes = os_lanes((long)(nrow / 256), (size_t)npt * sizeof(double));
     double *p = malloc(nrow * sizeof(double));
-    if (!p) return OS_NOMEM(err, "surface potential");
-    os_status st = packed_density(pi, P, p, err);
-    memset(phi, 0, (size_t)npt * sizeof(double));
-    int nth = os_threads_for(pi->nthreads, (long)nrow, 256), failed = 0;
-#pragma omp parallel num_threads(nth)
-    {
-        int t = omp_get_thread_num(), T = omp_get_num_threads();
-        size_t r0 = nrow * t / T, r1 = nrow * (t + 1) / T;
-        double *part = calloc((size_t)npt, sizeof(double));
-        if (!part) {
-#pragma omp atomic write
-            failed = 1;
-        } else if (st == OS_OK && r1 > r0) {
-            cblas_dgemv(CblasRowMajor, CblasTrans, (int)(r1 - r0), npt, 1.0, pi->ints + r0 * npt,
-                        npt, p + r0, 1, 0.0, part, 1);
-#pragma omp critical(os_point_ints_sum)
-            for (int c = 0; c < npt; ++c) phi[c] += part[c];
+    double *part = malloc((size_t)lanes * npt * sizeof(double));
+    os_status st = p && part ? packed_density(pi, P, p, err) : OS_NOMEM(err, "surface potential");
+    if (st == OS_OK) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(os_threads_for(pi->nthreads, lanes, 1))
+        for (int l = 0; l < lanes; ++l) {
+            size_t r0 = nrow * l / lanes, r1 = nrow * (l + 1) / lanes;
+            double *y = part + (size_t)l * npt;
+            if (r1 > r0)
+                cblas_dgemv(CblasRowMajor, CblasTrans, (int)(r1 - r0), npt, 1.0,
+                            pi->ints + r0 * npt, npt, p + r0, 1, 0.0, y, 1);
+            else
+                memset(y, 0, (size_t)npt * sizeof(double));
         }
-        free(part);
+        os_lanes_sum(lanes, (size_t)npt, (size_t)npt, part, phi);
     }
     free(p);
-    if (st == OS_OK && failed) st = OS_NOMEM(err, "surface potential");
+    free(part);
     return st;
 }
 
@@ -337,7 +342,6 @@ static void direct_pair_potential(const os_point_ints *pi, long k, thread_ws *w,
 static os_status direct_potential(const os_point_ints *pi, const double *P, double *phi,
                                   os_error *err)
 {
-    memset(phi, 0, (size_t)pi->npt * sizeof(double));
     return each_pair(pi, direct_pair_potential, P, phi, err);
 }
 
@@ -356,11 +360,12 @@ os_status os_point_ints_charges_matrix(const os_point_ints *pi, const double *q,
     size_t nrow = pi->row0[pi->npair];
     double *f = malloc(nrow * sizeof(double));
     if (!f) return OS_NOMEM(err, "surface matrix");
-    int nth = os_threads_for(pi->nthreads, (long)nrow, 256);
-#pragma omp parallel num_threads(nth)
-    {
-        int t = omp_get_thread_num(), T = omp_get_num_threads();
-        size_t r0 = nrow * t / T, r1 = nrow * (t + 1) / T;
+    /* Rows cut the same way on any thread count: BLAS's kernels round the
+     * rows at a cut differently (core/lanes.h says why that matters). */
+    int cuts = os_lanes((long)(nrow / 256), 0);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(os_threads_for(pi->nthreads, cuts, 1))
+    for (int c = 0; c < cuts; ++c) {
+        size_t r0 = nrow * c / cuts, r1 = nrow * (c + 1) / cuts;
         if (r1 > r0)
             cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)(r1 - r0), pi->npt, 1.0,
                         pi->ints + r0 * pi->npt, pi->npt, q, 1, 0.0, f + r0, 1);

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/lanes.h"
 #include "core/linalg.h"
 #include "core/threads.h"
 #include "integrals/integrals.h"
@@ -339,16 +340,43 @@ os_status os_jk_factor_density(int n, const double *D, os_density_factor *f, dou
 
 /* ---------------------------------------------------------- K from X */
 
-/* Per-thread K accumulation: for a block of nq fitting functions, the
- * fitted X_s = B^Q C_s side by side (n x nq*k_s, leading dimension ldx) and,
- * for the long-range K, Y_s = Bw^Q C_s likewise. */
+/* K accumulation, block by block of nq fitting functions: a thread's
+ * scratch holds the fitted X_s = B^Q C_s side by side (n x nq*k_s, leading
+ * dimension ldx) and, for the long-range K, Y_s = Bw^Q C_s likewise; the
+ * sums go to the block's lane (core/lanes.h), so that K is the same on any
+ * number of threads. */
 typedef struct {
     double *U, *X, *Y, *Xs; /* n^2; n x ldx (X, Y, signed X) */
-    double *K, *Klr;        /* nspin * n^2 accumulators */
 } k_work;
 
+/* The lanes' partial sums: per lane J (npair), then K and Klr (nspin n^2 each). */
+typedef struct {
+    int lanes;
+    size_t len; /* doubles per lane */
+    double *sum;
+} k_lanes;
+
+static double *lane_j(const k_lanes *a, int l) { return a->sum + (size_t)l * a->len; }
+static double *lane_k(const jk_df *d, const k_lanes *a, int l)
+{
+    return lane_j(a, l) + d->npair;
+}
+static double *lane_klr(const jk_df *d, int nspin, const k_lanes *a, int l)
+{
+    return lane_k(d, a, l) + (size_t)nspin * d->n * d->n;
+}
+
+static os_status k_lanes_new(const jk_df *d, int nspin, int nblock, k_lanes *a, os_error *err)
+{
+    size_t n2 = (size_t)d->n * d->n;
+    a->len = d->npair + (size_t)nspin * n2 * (d->want_klr ? 2 : 1);
+    a->lanes = os_lanes(nblock, a->len * sizeof(double));
+    a->sum = os_zeros((size_t)a->lanes * a->len);
+    return a->sum ? OS_OK : OS_NOMEM(err, "exchange lanes");
+}
+
 static void k_accumulate(const jk_df *d, int nspin, const density_factor *f, int nq, size_t ldx,
-                         k_work *w)
+                         const k_work *w, double *Kl, double *Klrl)
 {
     int n = d->n;
     size_t n2 = (size_t)n * n;
@@ -370,14 +398,14 @@ static void k_accumulate(const jk_df *d, int nspin, const density_factor *f, int
         if (d->want_k) {
             if (kneg == 0)
                 cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, width, 1.0, X, (int)ldx,
-                            1.0, w->K + s * n2, n);
+                            1.0, Kl + s * n2, n);
             else
                 cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, width, 1.0, X, (int)ldx,
-                            Xs, (int)ldx, 1.0, w->K + s * n2, n);
+                            Xs, (int)ldx, 1.0, Kl + s * n2, n);
         }
         if (Y)
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, width, 1.0, Xs, (int)ldx, Y,
-                        (int)ldx, 1.0, w->Klr + s * n2, n);
+                        (int)ldx, 1.0, Klrl + s * n2, n);
     }
 }
 
@@ -402,8 +430,6 @@ static void k_work_free(k_work *w, int nt)
         free(w[t].X);
         free(w[t].Y);
         free(w[t].Xs);
-        free(w[t].K);
-        free(w[t].Klr);
     }
     free(w);
 }
@@ -419,12 +445,10 @@ static os_status k_work_new(const jk_df *d, int nspin, int nt, size_t ldx, k_wor
         w[t].U = os_zeros(n2);
         w[t].X = malloc((size_t)nspin * n * ldx * sizeof(double));
         w[t].Xs = malloc(n * ldx * sizeof(double));
-        w[t].K = os_zeros(nspin * n2);
-        ok = w[t].U && w[t].X && w[t].Xs && w[t].K;
+        ok = w[t].U && w[t].X && w[t].Xs;
         if (ok && d->want_klr) {
             w[t].Y = malloc((size_t)nspin * n * ldx * sizeof(double));
-            w[t].Klr = os_zeros(nspin * n2);
-            ok = w[t].Y && w[t].Klr;
+            ok = w[t].Y != NULL;
         }
     }
     if (!ok) {
@@ -435,18 +459,17 @@ static os_status k_work_new(const jk_df *d, int nspin, int nt, size_t ldx, k_wor
     return OS_OK;
 }
 
-/* Sum the threads' K (upper triangle when built by dsyrk) into K and Klr. */
-static void k_reduce(const jk_df *d, int nspin, const density_factor *f, k_work *w, int nt,
+/* Sum the lanes' K (upper triangle when built by dsyrk) into K and Klr. */
+static void k_reduce(const jk_df *d, int nspin, const density_factor *f, const k_lanes *a,
                      double *K, double *Klr)
 {
     int n = d->n;
     size_t n2 = (size_t)n * n;
+    if (d->want_k && K) os_lanes_sum(a->lanes, nspin * n2, a->len, lane_k(d, a, 0), K);
+    if (d->want_klr && Klr) os_lanes_sum(a->lanes, nspin * n2, a->len, lane_klr(d, nspin, a, 0), Klr);
     for (int s = 0; s < nspin; ++s) {
         if (d->want_k && K) {
             double *Ks = K + s * n2;
-            memset(Ks, 0, n2 * sizeof(double));
-            for (int t = 0; t < nt; ++t)
-                for (size_t k = 0; k < n2; ++k) Ks[k] += w[t].K[s * n2 + k];
             int upper_only = f[s].k == f[s].kpos;
             for (int i = 0; i < n; ++i)
                 for (int j = 0; j < i; ++j)
@@ -454,13 +477,8 @@ static void k_reduce(const jk_df *d, int nspin, const density_factor *f, k_work 
                         upper_only ? Ks[(size_t)j * n + i]
                                    : 0.5 * (Ks[(size_t)i * n + j] + Ks[(size_t)j * n + i]);
         }
-        if (d->want_klr && Klr) {
-            double *Ks = Klr + s * n2;
-            memset(Ks, 0, n2 * sizeof(double));
-            for (int t = 0; t < nt; ++t)
-                for (size_t k = 0; k < n2; ++k) Ks[k] += w[t].Klr[s * n2 + k];
-            os_symmetrize(n, Ks); /* Psi4's hermitivitize() of the one-sided fit */
-        }
+        if (d->want_klr && Klr)
+            os_symmetrize(n, Klr + s * n2); /* Psi4's hermitivitize() of the one-sided fit */
     }
 }
 
@@ -502,45 +520,46 @@ static os_status jk_incore(jk_df *d, int nspin, const density_factor *f, const d
                            double *Jp, double *K, double *Klr, os_error *err)
 {
     int n = d->n, na = d->naux, nq = k_batch(d, f, nspin);
-    int nblock = (na + nq - 1) / nq, nt = os_threads_for(d->nthreads, nblock, 1);
-    int kmax = 1;
+    int nblock = (na + nq - 1) / nq, kmax = 1;
     size_t np = d->npair;
     for (int s = 0; s < nspin; ++s)
         if (f[s].k > kmax) kmax = f[s].k;
     size_t ldx = (size_t)nq * kmax, ld[2] = {ldx, ldx};
     k_work *w = NULL;
-    os_status st = k_work_new(d, nspin, nt, ldx, &w, err);
-    double *Jt = st == OS_OK ? os_zeros((size_t)nt * np) : NULL;
-    if (st == OS_OK && !Jt) st = OS_NOMEM(err, "Coulomb work space");
+    k_lanes acc = {0};
+    os_status st = k_lanes_new(d, nspin, nblock, &acc, err);
+    int nt = os_threads_for(d->nthreads, acc.lanes, 1);
+    if (st == OS_OK) st = k_work_new(d, nspin, nt, ldx, &w, err);
     if (st != OS_OK) {
-        k_work_free(w, nt);
+        free(acc.sum);
         return st;
     }
-#pragma omp parallel for schedule(dynamic) num_threads(nt)
-    for (int b = 0; b < nblock; ++b) {
-        int tid = omp_get_thread_num();
-        k_work *tw = &w[tid];
-        int Q0 = b * nq, nqb = na - Q0 < nq ? na - Q0 : nq;
-        for (int q = 0; q < nqb; ++q) {
-            const double *row = d->B + (size_t)(Q0 + q) * np;
-            /* J: d_Q = B^Q . D, J += d_Q B^Q while the row is in cache */
-            cblas_daxpy((int)np, cblas_ddot((int)np, row, 1, Dp, 1), row, 1, Jt + tid * np, 1);
-            double *x[2], *y[2];
-            for (int s = 0; s < nspin; ++s) {
-                x[s] = tw->X + (size_t)s * n * ldx + (size_t)q * f[s].k;
-                if (tw->Y) y[s] = tw->Y + (size_t)s * n * ldx + (size_t)q * f[s].k;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+    for (int l = 0; l < acc.lanes; ++l) {
+        k_work *tw = &w[omp_get_thread_num()];
+        double *Jl = lane_j(&acc, l);
+        for (int b = l; b < nblock; b += acc.lanes) {
+            int Q0 = b * nq, nqb = na - Q0 < nq ? na - Q0 : nq;
+            for (int q = 0; q < nqb; ++q) {
+                const double *row = d->B + (size_t)(Q0 + q) * np;
+                /* J: d_Q = B^Q . D, J += d_Q B^Q while the row is in cache */
+                cblas_daxpy((int)np, cblas_ddot((int)np, row, 1, Dp, 1), row, 1, Jl, 1);
+                double *x[2], *y[2];
+                for (int s = 0; s < nspin; ++s) {
+                    x[s] = tw->X + (size_t)s * n * ldx + (size_t)q * f[s].k;
+                    if (tw->Y) y[s] = tw->Y + (size_t)s * n * ldx + (size_t)q * f[s].k;
+                }
+                row_times_factors(d, row, tw->U, nspin, f, x, ld);
+                if (d->want_klr)
+                    row_times_factors(d, d->Bw + (size_t)(Q0 + q) * np, tw->U, nspin, f, y, ld);
             }
-            row_times_factors(d, row, tw->U, nspin, f, x, ld);
-            if (d->want_klr)
-                row_times_factors(d, d->Bw + (size_t)(Q0 + q) * np, tw->U, nspin, f, y, ld);
+            k_accumulate(d, nspin, f, nqb, ldx, tw, lane_k(d, &acc, l), lane_klr(d, nspin, &acc, l));
         }
-        k_accumulate(d, nspin, f, nqb, ldx, tw);
     }
-    memset(Jp, 0, np * sizeof(double));
-    for (int t = 0; t < nt; ++t) cblas_daxpy((int)np, 1.0, Jt + (size_t)t * np, 1, Jp, 1);
-    k_reduce(d, nspin, f, w, nt, K, Klr);
+    os_lanes_sum(acc.lanes, np, acc.len, acc.sum, Jp);
+    k_reduce(d, nspin, f, &acc, K, Klr);
     k_work_free(w, nt);
-    free(Jt);
+    free(acc.sum);
     return OS_OK;
 }
 
@@ -643,32 +662,40 @@ static os_status build_direct(jk_df *d, int nspin, const double *Dp, const densi
             if (d->want_klr) fit_rows(d, Yall[s], (int)cols, cols);
         }
         int nq = k_batch(d, f, nspin), nblock = (na + nq - 1) / nq;
-        int ntk = os_threads_for(d->nthreads, nblock, 1), kmax = 1;
+        int kmax = 1;
         for (int s = 0; s < nspin; ++s)
             if (f[s].k > kmax) kmax = f[s].k;
         size_t ldx = (size_t)nq * kmax;
         k_work *w = NULL;
+        k_lanes acc = {0};
+        st = k_lanes_new(d, nspin, nblock, &acc, err);
+        int ntk = os_threads_for(d->nthreads, acc.lanes, 1);
         if (st == OS_OK) st = k_work_new(d, nspin, ntk, ldx, &w, err);
         if (st == OS_OK) {
-#pragma omp parallel for schedule(dynamic) num_threads(ntk)
-            for (int b = 0; b < nblock; ++b) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(ntk)
+            for (int l = 0; l < acc.lanes; ++l) {
                 k_work *tw = &w[omp_get_thread_num()];
-                int Q0 = b * nq, nqb = na - Q0 < nq ? na - Q0 : nq;
-                for (int s = 0; s < nspin; ++s) {
-                    int k = f[s].k;
-                    for (int q = 0; q < nqb; ++q)
-                        for (int i = 0; i < n; ++i) {
-                            size_t src = ((size_t)(Q0 + q) * n + i) * k;
-                            size_t dst = (size_t)s * n * ldx + (size_t)i * ldx + (size_t)q * k;
-                            memcpy(tw->X + dst, Xall[s] + src, (size_t)k * sizeof(double));
-                            if (d->want_klr) memcpy(tw->Y + dst, Yall[s] + src, (size_t)k * sizeof(double));
-                        }
+                for (int b = l; b < nblock; b += acc.lanes) {
+                    int Q0 = b * nq, nqb = na - Q0 < nq ? na - Q0 : nq;
+                    for (int s = 0; s < nspin; ++s) {
+                        int k = f[s].k;
+                        for (int q = 0; q < nqb; ++q)
+                            for (int i = 0; i < n; ++i) {
+                                size_t src = ((size_t)(Q0 + q) * n + i) * k;
+                                size_t dst = (size_t)s * n * ldx + (size_t)i * ldx + (size_t)q * k;
+                                memcpy(tw->X + dst, Xall[s] + src, (size_t)k * sizeof(double));
+                                if (d->want_klr)
+                                    memcpy(tw->Y + dst, Yall[s] + src, (size_t)k * sizeof(double));
+                            }
+                    }
+                    k_accumulate(d, nspin, f, nqb, ldx, tw, lane_k(d, &acc, l),
+                                 lane_klr(d, nspin, &acc, l));
                 }
-                k_accumulate(d, nspin, f, nqb, ldx, tw);
             }
-            k_reduce(d, nspin, f, w, ntk, K, Klr);
+            k_reduce(d, nspin, f, &acc, K, Klr);
         }
         k_work_free(w, ntk);
+        free(acc.sum);
     }
     for (int s = 0; s < 2; ++s) {
         free(Xall[s]);

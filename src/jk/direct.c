@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/lanes.h"
 #include "integrals/integrals.h"
 #include "core/linalg.h"
 #include "core/threads.h"
@@ -187,11 +188,14 @@ static os_status quartets_jk(quartets *f, int nd, const double *D, double *J, do
     int n = bs->nbf, ns = bs->nshell;
     size_t n2 = (size_t)n * n, len = (size_t)nd * n2;
     int doJ = J != NULL, doK = K != NULL;
+    /* Per-lane accumulators (core/lanes.h): threads never write to shared
+     * memory in the hot loop, and J, K are the same on any thread count. */
+    const int lanes = os_lanes(f->npair, 2 * len * sizeof(double));
     /* Unique quartets to screen: tiny molecules run on one thread. */
-    const int nt = os_threads_for(f->nthreads, (long)f->npair * (f->npair + 1) / 2, 2048);
+    const int nt = os_threads_for(os_threads_for(f->nthreads, (long)f->npair * (f->npair + 1) / 2, 2048),
+                                  lanes, 1);
     double *Dm = os_zeros((size_t)ns * ns);
-    /* Per-thread accumulators: threads never write to shared memory in the hot loop. */
-    double *acc = os_zeros((size_t)nt * 2 * len);
+    double *acc = os_zeros((size_t)lanes * 2 * len);
     if (!Dm || !acc) {
         free(Dm);
         free(acc);
@@ -207,11 +211,11 @@ static os_status quartets_jk(quartets *f, int nd, const double *D, double *J, do
     long nq = 0;
 #pragma omp parallel num_threads(nt) reduction(+ : nq)
     {
-        int tid = omp_get_thread_num();
-        os_eri *eng = f->eri[tid];
-        double *Jt = acc + (size_t)tid * 2 * len, *Kt = Jt + len;
+        os_eri *eng = f->eri[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
-        for (int p = npair - 1; p >= 0; --p) {
+        for (int l = 0; l < lanes; ++l)
+        for (int p = npair - 1 - l; p >= 0; p -= lanes) {
+            double *Jt = acc + (size_t)l * 2 * len, *Kt = Jt + len;
             int s1 = pairs[2 * p], s2 = pairs[2 * p + 1];
             const os_shell *A = &bs->shells[s1], *B = &bs->shells[s2];
             double q12 = Q[s1 * ns + s2];
@@ -260,10 +264,10 @@ static os_status quartets_jk(quartets *f, int nd, const double *D, double *J, do
 
     f->last_quartets = nq;
     if (fill) f->cache_filled = 1;
-    /* Reduce thread copies, then restore the transposes the unique-quartet
-     * loop skipped (J: 1/4, K: 1/8, see the file comment). */
-    for (int t = 1; t < nt; ++t) {
-        double *src = acc + (size_t)t * 2 * len;
+    /* Add the lanes, then restore the transposes the unique-quartet loop
+     * skipped (J: 1/4, K: 1/8, see the file comment). */
+    for (int l = 1; l < lanes; ++l) {
+        double *src = acc + (size_t)l * 2 * len;
         for (size_t k = 0; k < 2 * len; ++k) acc[k] += src[k];
     }
     for (int d = 0; d < nd; ++d) {

@@ -45,6 +45,8 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/lanes.h"
+#include "core/linalg.h"
 #include "core/threads.h"
 
 static const double SQRT_2_OVER_PI = 0.79788456080286535588;
@@ -150,32 +152,46 @@ static double pair_deriv(double z, double r)
     return (TWO_OVER_SQRT_PI * z * r * exp(-z * z * r * r) - erf(z * r)) / (r * r);
 }
 
+/* Row i's off-diagonal terms: A_ij depends on s_i - s_j only (nothing
+ * within one sphere; atoms are ai, aj: lapacke.h's complex.h owns I). */
+static void row_grad(const os_cavity *cav, const double *u, const double *q, double scale, int i,
+                     double *grad)
+{
+    const double *si = cav->xyz + 3 * i;
+    int ai = cav->atom[i];
+    for (int j = 0; j < i; ++j) {
+        int aj = cav->atom[j];
+        if (aj == ai) continue;
+        const double *sj = cav->xyz + 3 * j;
+        double d[3] = {si[0] - sj[0], si[1] - sj[1], si[2] - sj[2]};
+        double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        if (r < COINCIDE) continue;
+        double zi = cav->zeta[i], zj = cav->zeta[j];
+        double c = scale * (u[i] * q[j] + u[j] * q[i]) *
+                   pair_deriv(zi * zj / sqrt(zi * zi + zj * zj), r) / r;
+        for (int k = 0; k < 3; ++k) {
+            grad[3 * ai + k] += c * d[k];
+            grad[3 * aj + k] -= c * d[k];
+        }
+    }
+}
+
 void os_cpcm_A_grad(const os_cavity *cav, const double *u, const double *q, double scale,
                     int nthreads, double *grad)
 {
     int n = cav->n, na3 = 3 * cav->natom;
-    /* Off-diagonal: A_ij depends on s_i - s_j only (nothing within one sphere;
-     * atoms are ai, aj: lapacke.h's complex.h owns I). */
-#pragma omp parallel for schedule(dynamic, 16) reduction(+ : grad[0:na3]) \
-    num_threads(os_threads_for(nthreads, n, 64))
-    for (int i = 0; i < n; ++i) {
-        const double *si = cav->xyz + 3 * i;
-        int ai = cav->atom[i];
-        for (int j = 0; j < i; ++j) {
-            int aj = cav->atom[j];
-            if (aj == ai) continue;
-            const double *sj = cav->xyz + 3 * j;
-            double d[3] = {si[0] - sj[0], si[1] - sj[1], si[2] - sj[2]};
-            double r = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-            if (r < COINCIDE) continue;
-            double zi = cav->zeta[i], zj = cav->zeta[j];
-            double c = scale * (u[i] * q[j] + u[j] * q[i]) *
-                       pair_deriv(zi * zj / sqrt(zi * zi + zj * zj), r) / r;
-            for (int k = 0; k < 3; ++k) {
-                grad[3 * ai + k] += c * d[k];
-                grad[3 * aj + k] -= c * d[k];
-            }
-        }
+    /* Rows dealt to lanes (core/lanes.h); on one thread when out of memory. */
+    int lanes = os_lanes(n / 16, (size_t)na3 * sizeof(double));
+    double *part = os_zeros((size_t)lanes * na3);
+    if (!part) {
+        for (int i = 0; i < n; ++i) row_grad(cav, u, q, scale, i, grad);
+    } else {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(os_threads_for(nthreads, lanes, 1))
+        for (int l = 0; l < lanes; ++l)
+            for (int i = l; i < n; i += lanes) row_grad(cav, u, q, scale, i, part + (size_t)l * na3);
+        for (int l = 0; l < lanes; ++l)
+            for (int k = 0; k < na3; ++k) grad[k] += part[(size_t)l * na3 + k];
+        free(part);
     }
     /* Diagonal: A_ii = self zeta_i sqrt(2/pi) / F_i, dA_ii = -A_ii dF_i / F_i. */
     for (int i = 0; i < n; ++i) {
