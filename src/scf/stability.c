@@ -24,11 +24,13 @@
  * above an empty one) shows a negative eps_a - eps_i and is found, and
  * followed, the same way.
  *
- * Cost: one J/K build (plus one Vxc for DFT) per Davidson product, through
- * the J/K interface (exact or density-fitted alike); the check stops once the
- * sign of the lowest eigenvalue is clear, typically after 2-5 products, and
- * never takes more than half the SCF's cycles (STAB_MIN_PRODUCTS below).
- * With external terms (a solvent) it is not run (scf.c says why).  Davidson reaches the lowest mode through the start vector's
+ * Cost: one J/K build (plus one Vxc for DFT, on the early coarse grid) per
+ * Davidson product, through the J/K interface (exact or density-fitted
+ * alike); the check stops once the sign of the lowest eigenvalue is clear,
+ * typically after 2-6 products (the budget is below, STAB_MAX_PRODUCTS).
+ * External terms (a solvent) add their response when their potential is the
+ * energy's derivative; otherwise the check is skipped (scf.c says why).
+ * Davidson reaches the lowest mode through the start vector's
  * components, so a weakly negative mode of another symmetry than the lowest
  * orbital-energy gap can go unseen by the check (options.stability = 2
  * converges the eigenvalue from several start vectors). */
@@ -43,10 +45,10 @@
 #include "core/linalg.h"
 
 /* Davidson: products at most, and the residual norm (Eh) that ends it.  Each
- * product costs about one SCF cycle (a J/K build, plus a Vxc for DFT), so the
- * check is held to half the cycles the SCF took (at least STAB_MIN_PRODUCTS):
- * it never doubles a molecule's time.  Typical: 2-5 products, +20-35% CPU
- * (acetate, DME B3LYP/6-31+G*). */
+ * product costs about one SCF cycle (a J/K build, plus a Vxc for DFT, on
+ * the coarse grid), so the check is held to half the cycles the SCF took
+ * (at least STAB_MIN_PRODUCTS), unless the residual still leaves the sign in
+ * doubt: then up to STAB_MAX_PRODUCTS.  Typical: 2-6 products. */
 #define STAB_MAX_PRODUCTS 16
 #define STAB_MIN_PRODUCTS 4
 #define STAB_RESIDUAL 1e-3
@@ -73,7 +75,8 @@ typedef struct {
     size_t off[2], dim;        /* x: spin blocks of nocc x nvir, row-major */
     double *Co[2], *Cv[2];     /* n x nocc, n x nvir: orbitals of the converged density */
     double *de;                /* dim: eps_a - eps_i */
-    double *D0, *V0, *Vext0;   /* converged density, its Vxc (nspin n^2) and Vext (n^2) */
+    os_numint *ni;             /* the grid of the XC kernel */
+    double *D0, *V0, *Vext0;   /* converged density, its Vxc on ni (nspin n^2) and Vext (n^2) */
     double *Ds, *J, *K, *Klr, *Dp, *Vp, *dF, *w;   /* scratch */
 } hessian;
 
@@ -113,8 +116,28 @@ static os_status semicanonical(hessian *h, int sp, const double *D, double *eo, 
     return st;
 }
 
+/* The XC kernel's grid: the SCF's early coarse grid unless the eigenvalue
+ * itself is asked for (exact).  Deciding the sign needs no more: the coarse
+ * grid moves eigenvalues by ~1e-5 Eh (OH's exact zero mode reads 2e-5 Eh),
+ * far below STAB_NEGATIVE, at a third of the points.  V0 is then the coarse
+ * grid's Vxc at D0, so the finite difference stays on one grid. */
+static os_status kernel_grid(hessian *h, int exact, os_error *err)
+{
+    scf_state *s = h->s;
+    h->ni = s->t->ni;
+    size_t n2 = (size_t)h->n * h->n;
+    memcpy(h->V0, s->Vxc, h->nspin * n2 * sizeof(double));
+    if (!s->is_dft || exact || !s->t->ni_early) return OS_OK;
+    h->ni = s->t->ni_early;
+    double *P = h->w, exc, nel;
+    for (size_t k = 0; k < n2; ++k) P[k] = 2 * h->D0[k];
+    return os_numint_vxc(h->ni, s->xc, h->nspin, h->nspin == 1 ? P : h->D0, &exc, &nel, h->V0,
+                         err);
+}
+
 /* The Hessian's pieces at the converged density D0 (s->F its Fock matrix). */
-static os_status hessian_setup(hessian *h, scf_state *s, const double *D0, os_error *err)
+static os_status hessian_setup(hessian *h, scf_state *s, const double *D0, int exact,
+                               os_error *err)
 {
     memset(h, 0, sizeof *h);
     h->s = s;
@@ -155,9 +178,10 @@ static os_status hessian_setup(hessian *h, scf_state *s, const double *D0, os_er
         hessian_free(h);
         return st;
     }
-    memcpy(h->V0, s->Vxc, ns2 * sizeof(double));
     memcpy(h->Vext0, s->Vext, n2 * sizeof(double));
-    return OS_OK;
+    st = kernel_grid(h, exact, err);
+    if (st != OS_OK) hessian_free(h);
+    return st;
 }
 
 /* Per spin: dD = C_o x C_v^T + transpose. */
@@ -193,7 +217,7 @@ static os_status potential_response(hessian *h, const double *Ds, os_error *err)
     os_status st;
     if (s->is_dft) {
         double exc, nel;
-        st = os_numint_vxc(s->t->ni, s->xc, nspin, nspin == 1 ? P : h->Dp, &exc, &nel, h->Vp, err);
+        st = os_numint_vxc(h->ni, s->xc, nspin, nspin == 1 ? P : h->Dp, &exc, &nel, h->Vp, err);
         if (st != OS_OK) return st;
         for (size_t k = 0; k < ns2; ++k) h->dF[k] += (h->Vp[k] - h->V0[k]) / STAB_FD_STEP;
     }
@@ -300,9 +324,12 @@ static int start_vectors(const hessian *h, int exact, double *B)
 }
 
 /* Lowest eigenvalue (*theta) and its Ritz vector u of H, by Davidson until
- * the residual is small or the Ritz value is clearly negative. */
-static os_status lowest_mode(hessian *h, int exact, int maxp, double *theta, double *u,
-                             int *nprod, os_error *err)
+ * the residual is small or the Ritz value is clearly negative: within
+ * `budget` products, or up to maxp while the residual r leaves the sign in
+ * doubt (theta - |r| below -STAB_NEGATIVE: an eigenvalue lies within |r| of
+ * theta). */
+static os_status lowest_mode(hessian *h, int exact, int budget, int maxp, double *theta,
+                             double *u, int *nprod, os_error *err)
 {
     size_t dim = h->dim;
     double res_abs = exact ? STAB_EXACT_RESIDUAL : STAB_RESIDUAL;
@@ -352,8 +379,9 @@ static os_status lowest_mode(hessian *h, int exact, int maxp, double *theta, dou
         /* Done when negative (proven: a Ritz value bounds the lowest
          * eigenvalue from above), or when the residual no longer leaves the
          * sign in doubt. */
+        int doubt = !exact && *theta - rn < -STAB_NEGATIVE;
         if ((!exact && *theta < -STAB_NEGATIVE) || rn < fmax(res_abs, res_rel * *theta) ||
-            k + 1 == maxk)
+            k + 1 == maxk || (k + 1 >= budget && !doubt))
             break;
         /* Next direction: the residual, preconditioned by the diagonal. */
         double *nbv = B + (size_t)(k + 1) * dim;
@@ -479,17 +507,17 @@ os_status scf_stability(scf_state *s, os_scf_result *res, int follow, int *moved
     memcpy(F0, s->F, ns2 * sizeof(double));
     double t0 = omp_get_wtime();
     hessian h;
-    os_status st = hessian_setup(&h, s, D0, err);
-    double theta = NAN, *u = NULL;
     int nprod = 0, exact = s->opt.stability == OS_STABILITY_EXACT;
+    os_status st = hessian_setup(&h, s, D0, exact, err);
+    double theta = NAN, *u = NULL;
     if (st == OS_OK && h.dim) {
         u = malloc(h.dim * sizeof(double));
-        int maxp = STAB_EXACT_PRODUCTS;
+        int maxp = exact ? STAB_EXACT_PRODUCTS : STAB_MAX_PRODUCTS, budget = maxp;
         if (!exact) {
-            maxp = res->iterations / 2 < STAB_MIN_PRODUCTS ? STAB_MIN_PRODUCTS : res->iterations / 2;
-            if (maxp > STAB_MAX_PRODUCTS) maxp = STAB_MAX_PRODUCTS;
+            budget = res->iterations / 2 < STAB_MIN_PRODUCTS ? STAB_MIN_PRODUCTS : res->iterations / 2;
+            if (budget > maxp) budget = maxp;
         }
-        st = u ? lowest_mode(&h, exact, maxp, &theta, u, &nprod, err)
+        st = u ? lowest_mode(&h, exact, budget, maxp, &theta, u, &nprod, err)
                : OS_NOMEM(err, "stability");
     }
     if (st == OS_OK) {
