@@ -327,8 +327,11 @@ enum {
 /* os_scf_options.stability */
 enum {
     OS_STABILITY_OFF = 0,    /* not checked (the result may be a saddle point) */
-    OS_STABILITY_ALWAYS = 1, /* checked after every SCF */
-    OS_STABILITY_EXACT = 2,  /* checked, the lowest eigenvalue converged to ~1e-8 Eh (slower) */
+    OS_STABILITY_ALWAYS = 1, /* checked after every SCF until the sign of the lowest
+                                eigenvalue is clear (DFT: XC kernel on the early coarse grid;
+                                result.stability_eig is then an upper bound) */
+    OS_STABILITY_EXACT = 2,  /* checked, the lowest eigenvalue converged to ~1e-8 Eh on the
+                                final grid (slower) */
     OS_STABILITY_AUTO = 3    /* default: checked where a saddle point is plausible: open-shell
                                 or unrestricted, a HOMO-LUMO gap under 0.1 Eh (2.7 eV), or a
                                 density that is not aufbau; otherwise skipped, with the gap as
