@@ -85,7 +85,7 @@ os_status scf_check_basis(const scf_state *s, const os_scf_result *res, os_error
 double scf_aufbau_excess(const scf_state *s, const double *D, int sp)
 {
     size_t n2 = (size_t)s->n * s->n;
-    int nocc = sp == 0 ? s->nalpha : s->nbeta;
+    int nocc = scf_nocc(s, sp);
     double e = os_dot((int)n2, s->F + sp * n2, D);
     for (int k = 0; k < nocc; ++k) e -= s->eps[sp][k];
     return e;

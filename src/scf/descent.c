@@ -61,8 +61,6 @@ void scf_descent_restart(scf_descent *d)
     d->npairs = 0;
 }
 
-static int nocc_of(const scf_state *s, int sp) { return sp == 0 ? s->nalpha : s->nbeta; }
-
 void scf_descent_free(scf_descent *d)
 {
     if (!d) return;
@@ -78,7 +76,7 @@ os_status scf_descent_new(const scf_state *s, scf_descent **out, os_error *err)
     if (!d) return OS_NOMEM(err, "SCF minimizer");
     for (int sp = 0; sp < s->nspin; ++sp) {
         d->off[sp] = d->dim;
-        d->dim += nocc_of(s, sp) * (s->nmo - nocc_of(s, sp));
+        d->dim += scf_nocc(s, sp) * (s->nmo - scf_nocc(s, sp));
     }
     size_t dim = (size_t)(d->dim > 0 ? d->dim : 1), m2 = (size_t)s->nmo * s->nmo;
     d->Cprev = os_zeros((size_t)s->nspin * s->n * s->nmo);
@@ -110,7 +108,7 @@ static void gradient(scf_descent *d, scf_state *s)
     int n = s->n, nmo = s->nmo;
     size_t n2 = (size_t)n * n;
     for (int sp = 0; sp < s->nspin; ++sp) {
-        int no = nocc_of(s, sp), nv = nmo - no;
+        int no = scf_nocc(s, sp), nv = nmo - no;
         if (no == 0 || nv == 0) continue;
         /* Fmo = C^T F C into T (work: n x nmo) */
         os_gemm(0, 0, n, nmo, n, 1.0, s->F + sp * n2, s->C[sp], 0.0, s->work);
@@ -195,7 +193,7 @@ static void rotate(scf_descent *d, scf_state *s, const double *x)
     int n = s->n, nmo = s->nmo;
     size_t m2 = (size_t)nmo * nmo;
     for (int sp = 0; sp < s->nspin; ++sp) {
-        int no = nocc_of(s, sp), nv = nmo - no;
+        int no = scf_nocc(s, sp), nv = nmo - no;
         if (no > 0 && nv > 0) {
             const double *xs = x + d->off[sp];
             memset(d->K, 0, m2 * sizeof(double));

@@ -182,7 +182,7 @@ static void occupy_and_density(scf_state *s, int sp)
     if (s->rule == OS_OCC_SPHERICAL)
         os_occupy_spherical(s->nmo, s->eps[sp], s->nelec, s->occ[sp]);
     else
-        os_occupy_aufbau(s->nmo, sp == 0 ? s->nalpha : s->nbeta, s->occ[sp]);
+        os_occupy_aufbau(s->nmo, scf_nocc(s, sp), s->occ[sp]);
     os_density_build(s->n, s->nmo, s->C[sp], s->occ[sp], s->D + (size_t)sp * s->n * s->n);
 }
 
@@ -449,7 +449,7 @@ static os_status orbitals_of_density(scf_state *s, os_error *err)
 {
     size_t n2 = (size_t)s->n * s->n;
     for (int sp = 0; sp < s->nspin; ++sp) {
-        int nocc = sp == 0 ? s->nalpha : s->nbeta;
+        int nocc = scf_nocc(s, sp);
         os_status st = scf_semicanonical(s, sp, s->D + sp * n2, nocc, s->C[sp], s->eps[sp], err);
         if (st != OS_OK) return st;
         occupy_and_density(s, sp);

@@ -148,7 +148,7 @@ static os_status hessian_setup(hessian *h, scf_state *s, const double *D0, int e
     size_t n2 = (size_t)n * n, ns2 = (size_t)s->nspin * n2;
     h->dim = 0;
     for (int sp = 0; sp < s->nspin; ++sp) {
-        h->nocc[sp] = sp == 0 ? s->nalpha : s->nbeta;
+        h->nocc[sp] = scf_nocc(s, sp);
         h->nvir[sp] = nmo - h->nocc[sp];
         h->off[sp] = h->dim;
         h->dim += (size_t)h->nocc[sp] * h->nvir[sp];

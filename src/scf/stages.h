@@ -81,6 +81,9 @@ typedef struct {
     double *C[2], *eps[2], *occ[2]; /* views of the result's arrays */
 } scf_state;
 
+/* Occupied orbitals of spin sp (0 alpha, 1 beta). */
+static inline int scf_nocc(const scf_state *s, int sp) { return sp == 0 ? s->nalpha : s->nbeta; }
+
 /* Energy of one Fock build, Eh. */
 typedef struct {
     double total, one_electron, coulomb, exchange, xc, external, nelec_grid;
