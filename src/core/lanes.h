@@ -31,14 +31,21 @@ static inline int os_lanes(long items, size_t lane_bytes)
     return l < 1 ? 1 : (int)l;
 }
 
-/* sum[i] = part[0][i] + part[1][i] + ..., lanes added in order; lane l's
- * len values start at part + l * stride. */
+/* sum[i] += part[0][i], then += part[1][i], ...: lanes added in order;
+ * lane l's len values start at part + l * stride. */
+static inline void os_lanes_add(int lanes, size_t len, size_t stride, const double *part,
+                                double *sum)
+{
+    for (int l = 0; l < lanes; ++l)
+        for (size_t i = 0; i < len; ++i) sum[i] += part[(size_t)l * stride + i];
+}
+
+/* sum[i] = part[0][i] + part[1][i] + ... (os_lanes_add onto lane 0). */
 static inline void os_lanes_sum(int lanes, size_t len, size_t stride, const double *part,
                                 double *sum)
 {
     for (size_t i = 0; i < len; ++i) sum[i] = part[i];
-    for (int l = 1; l < lanes; ++l)
-        for (size_t i = 0; i < len; ++i) sum[i] += part[(size_t)l * stride + i];
+    os_lanes_add(lanes - 1, len, stride, part + stride, sum);
 }
 
 #endif

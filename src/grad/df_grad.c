@@ -305,9 +305,8 @@ static os_status two_centre_term(const df_grad *c, double *const *X, double *con
         }
         os_eri2_free(e);
     }
-    for (int l = 0; l < lanes && failed == OS_OK; ++l)
-        for (int t = 0; t < NTERM; ++t)
-            for (int i = 0; i < na3; ++i) g[t][i] += part[(size_t)l * lane_len + t * na3 + i];
+    for (int t = 0; t < NTERM && failed == OS_OK; ++t)
+        os_lanes_add(lanes, (size_t)na3, lane_len, part + (size_t)t * na3, g[t]);
     free(part);
     return failed;
 }
@@ -438,9 +437,8 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
             contract_shell(c, eng[t], P, NTERM, G, acc, gw);
             if (lr) contract_shell(c, engw[t], P, 1, &Gw, &acc[T_KLR], gw);
         }
-        for (int l = 0; l < lanes; ++l)
-            for (int x = 0; x < NTERM; ++x)
-                for (int i = 0; i < na3; ++i) g[x][i] += part[(size_t)l * lane_len + x * na3 + i];
+        for (int x = 0; x < NTERM; ++x)
+            os_lanes_add(lanes, (size_t)na3, lane_len, part + (size_t)x * na3, g[x]);
     }
     engines3_free(eng, nt);
     engines3_free(engw, nt);

@@ -150,11 +150,10 @@ static os_status kernel_grad(const g2e *c, double omega, int nthreads, double *g
         free(dJ);
         free(dK);
     }
-    for (int l = 0; l < lanes && failed == OS_OK; ++l)
-        for (size_t i = 0; i < na3; ++i) {
-            if (gJ) gJ[i] += part[(size_t)l * 2 * na3 + i];
-            gK[i] += part[(size_t)l * 2 * na3 + na3 + i];
-        }
+    if (failed == OS_OK) {
+        if (gJ) os_lanes_add(lanes, na3, 2 * na3, part, gJ);
+        os_lanes_add(lanes, na3, 2 * na3, part + na3, gK);
+    }
     free(part);
     free(Q);
     free(pairs);

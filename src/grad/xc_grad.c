@@ -332,11 +332,10 @@ os_status os_grad_xc(const os_molecule *mol, const os_basis *bs, const os_grid *
         }
         work_free(&w);
     }
-    for (int l = 0; l < lanes && st == OS_OK; ++l)
-        for (size_t i = 0; i < na3; ++i) {
-            gxc[i] += part[(size_t)l * 2 * na3 + i];
-            ggrid[i] += part[(size_t)l * 2 * na3 + na3 + i];
-        }
+    if (st == OS_OK) {
+        os_lanes_add(lanes, na3, 2 * na3, part, gxc);
+        os_lanes_add(lanes, na3, 2 * na3, part + na3, ggrid);
+    }
     free(part);
     xcg_free(&c);
     return st;

@@ -211,11 +211,9 @@ static os_status int1e_grad(int op, const os_basis *bs, const os_charges *ch, in
             free(w);
         }
     }
-    for (int l = 0; l < lanes && !failed; ++l) {
-        const double *p = part + (size_t)l * len;
-        for (size_t i = 0; i < na3; ++i) grad[i] += p[i];
-        if (grad_ch)
-            for (int i = 0; i < 3 * nch; ++i) grad_ch[i] += p[na3 + i];
+    if (!failed) {
+        os_lanes_add(lanes, na3, len, part, grad);
+        if (grad_ch) os_lanes_add(lanes, (size_t)3 * nch, len, part + na3, grad_ch);
     }
     free(part);
     if (failed) return OS_NOMEM(err, "one-electron derivative workspace");

@@ -189,8 +189,7 @@ void os_cpcm_A_grad(const os_cavity *cav, const double *u, const double *q, doub
 #pragma omp parallel for schedule(dynamic, 1) num_threads(os_threads_for(nthreads, lanes, 1))
         for (int l = 0; l < lanes; ++l)
             for (int i = l; i < n; i += lanes) row_grad(cav, u, q, scale, i, part + (size_t)l * na3);
-        for (int l = 0; l < lanes; ++l)
-            for (int k = 0; k < na3; ++k) grad[k] += part[(size_t)l * na3 + k];
+        os_lanes_add(lanes, (size_t)na3, (size_t)na3, part, grad);
         free(part);
     }
     /* Diagonal: A_ii = self zeta_i sqrt(2/pi) / F_i, dA_ii = -A_ii dF_i / F_i. */
