@@ -6,6 +6,7 @@
 #include "check.h"
 #include "core/sha256.h"
 #include "input/json_reader.h"
+#include "input/qcschema.h"
 #include "orbscreen.h"
 
 #include <math.h>
@@ -106,6 +107,34 @@ static void test_json(void)
     deep[20000] = '\0';
     check_true("json: nesting beyond the limit refused",
                os_json_parse(deep, 20000, "deep", &v, &err) == OS_ERR_PARSE && strstr(err.msg, "deep"));
+}
+
+/* keywords.maxiter out of int range is a bad value, not an undefined cast
+ * (the JSON fuzzer's crasher of 2026-11-29: maxiter 1e300). */
+static void test_qcschema_maxiter(void)
+{
+    const char *head = "{\"molecule\": {\"symbols\": [\"H\", \"H\"], \"geometry\": [0,0,0, 0,0,1.4]},"
+                       " \"driver\": \"energy\", \"model\": {\"method\": \"hf\", \"basis\": \"sto-3g\"},"
+                       " \"keywords\": {\"maxiter\": ";
+    const char *vals[] = {"50}}", "1e300}}", "-1e300}}", "2.5}}"};
+    for (int k = 0; k < 4; ++k) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s", head, vals[k]);
+        os_jvalue v;
+        os_error err = {""};
+        os_molecule mol;
+        os_qcschema_task task;
+        if (!check_true("qcschema: input parses", os_json_parse(text, strlen(text), "q", &v, &err) == OS_OK))
+            return;
+        os_status st = os_qcschema_read_input(&v, "q.json", &mol, &task, &err);
+        if (k == 0)
+            check_close("qcschema: maxiter 50 read", st == OS_OK ? task.max_iter : -1, 50, 0);
+        else
+            check_true("qcschema: maxiter out of range or fractional refused with the file named",
+                       st == OS_ERR_INPUT && strstr(err.msg, "q.json: bad value for keyword 'maxiter'"));
+        os_molecule_free(&mol);
+        os_jvalue_free(&v);
+    }
 }
 
 /* --------------------------------------------------------- multi-frame XYZ */
@@ -345,6 +374,7 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     test_sha256();
     test_json();
+    test_qcschema_maxiter();
     test_xyz_frames();
     test_sdf();
     test_formats();

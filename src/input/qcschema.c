@@ -117,7 +117,7 @@ static os_status read_keywords(const os_jvalue *kw, const char *label, os_qcsche
             *(k[0] == 'e' ? &t->e_conv : &t->g_conv) = v->num;
         } else if (!strcmp(k, "maxiter")) {
             ok = v->type == OS_JNUM && v->num == floor(v->num) && v->num >= 1 && v->num <= 100000;
-            t->max_iter = (int)v->num;
+            if (ok) t->max_iter = (int)v->num; /* the cast is undefined out of range */
         } else if (!strcmp(k, "reference")) {
             const char *r = v->type == OS_JSTR ? v->str : "";
             if (!strcasecmp(r, "rhf") || !strcasecmp(r, "rks") || !strcasecmp(r, "restricted"))
