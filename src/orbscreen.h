@@ -656,6 +656,11 @@ typedef struct {
                                   (forces to ~0.3%); 0: the SCF options' thresholds always */
     const os_opt_external *external; /* geometry-dependent external terms; NULL: none */
     FILE *log;                 /* the table of steps; NULL: none */
+    FILE *trajectory;          /* every geometry evaluated (probes aside) appended as an XYZ
+                                  frame and flushed, so a run stopped early leaves its path:
+                                  Angstrom; comment charge= mult= step= energy= (Eh)
+                                  max_force= rms_force= (Eh/bohr) accepted= (0: rejected);
+                                  NULL: none */
 } os_opt_options;
 
 /* One geometry the optimizer evaluated. */

@@ -30,6 +30,23 @@ check $([ -f "$x" ] && sed -n 2p "$x" | grep -q "charge=0 mult=1 name=water_s" &
         sed -n 2p "$x" | grep -q "level=hf/6-31G\* jk=exact energy=-76.01074" &&
         sed -n 2p "$x" | grep -q "opt=converged"; echo $?) "--opt: water_s.opt.xyz comment line"
 
+# 1b. The path as it went: water_s.opt-trj.xyz holds one frame per gradient
+#     (the probes aside), each with the energy of the JSON's history (1e-9
+#     Eh, printed to 1e-10), the last accepted one at the final geometry (1e-9 A).
+check $(python3 -c 'import json, sys, math
+o = json.load(open(sys.argv[1]))["molecules"][0]["optimization"]
+lines = open(sys.argv[2]).read().splitlines()
+frames, i = [], 0
+while i < len(lines):
+    n = int(lines[i]); tok = dict(t.split("=") for t in lines[i + 1].split())
+    frames.append((tok, [l.split() for l in lines[i + 2:i + 2 + n]])); i += 2 + n
+ok = len(frames) == o["steps"] and all(t["charge"] == "0" and t["mult"] == "1" for t, _ in frames)
+ok = ok and all(abs(float(t["energy"]) - e) <= 1e-9 for (t, _), e in zip(frames, o["energies"]))
+last = [a for t, a in frames if t["accepted"] == "1"][-1]
+g = o["geometry_angstrom"]
+ok = ok and all(abs(float(a[k + 1]) - b[k + 1]) <= 1e-9 for a, b in zip(last, g) for k in range(3))
+sys.exit(not ok)' "$T/opt.json" "$T/res/water_s.opt-trj.xyz"; echo $?) "--opt: water_s.opt-trj.xyz, one frame per gradient, energies and last geometry"
+
 # 2. The written geometry reads back and is a minimum already: a second
 #    --opt from it converges at once (at most 2 gradients) to the same energy.
 "$B" --opt --jk exact --method hf --basis 6-31G* --threads 1 --no-results --json "$T/again.json" "$x" 2> "$T/err2"; rc=$?
@@ -44,6 +61,7 @@ sys.exit(not (b["optimization"]["converged"] and b["optimization"]["steps"] <= 2
 check $(python3 -c 'import json, sys
 m = json.load(open(sys.argv[1]))["molecules"][0]
 sys.exit(not ("error" in m and "energy" not in m and not m["optimization"]["converged"]))' "$T/fail.json" &&
-        [ $rc -eq 1 ] && [ ! -f "$T/res2/water_s.opt.xyz" ]; echo $?) "--opt-steps 2: failed, no energy, no .opt.xyz ($rc)"
+        [ $rc -eq 1 ] && [ ! -f "$T/res2/water_s.opt.xyz" ] &&
+        [ "$(grep -c "^charge=0 mult=1 step=" "$T/res2/water_s.opt-trj.xyz")" -eq 2 ]; echo $?) "--opt-steps 2: failed, no energy, no .opt.xyz; its two geometries in .opt-trj.xyz ($rc)"
 
 finish

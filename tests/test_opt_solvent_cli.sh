@@ -59,6 +59,15 @@ sys.exit(not ok)' "$T/red.json"; echo $?) "--opt --reduction: E_red_ad from its 
 x="$T/red/formaldehyde_s.red.opt.xyz"
 check $([ -f "$x" ] && sed -n 2p "$x" | grep -q "charge=-1 mult=2 name=formaldehyde_s" &&
         sed -n 2p "$x" | grep -q "solvent=dme-dol" && sed -n 2p "$x" | grep -q "opt=converged"; echo $?) "--opt --reduction: .red.opt.xyz written"
+# ... and its path, one frame per gradient, charge -1 doublet throughout, the
+# last accepted frame at the reported E(N+1) (1e-9 Eh; printed to 1e-10).
+check $(python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["molecules"][0]["reduction"]
+heads = [l.split() for l in open(sys.argv[2]) if l.startswith("charge=")]
+tok = [dict(t.split("=") for t in h) for h in heads]
+ok = len(tok) == r["reduced_opt_steps"] and all(t["charge"] == "-1" and t["mult"] == "2" for t in tok)
+last = [t for t in tok if t["accepted"] == "1"][-1]
+sys.exit(not (ok and abs(float(last["energy"]) - r["energy_n_plus_1_opt"]) <= 1e-9))' "$T/red.json" "$T/red/formaldehyde_s.red.opt-trj.xyz"; echo $?) "--opt --reduction: .red.opt-trj.xyz, one frame per gradient, last at E(N+1)_opt"
 
 # 3. A reduced species that falls apart: CH3F + e- in eps 7 (HF/STO-3G)
 #    loses F-.  Not a failure of the molecule (exit 0): the potential is

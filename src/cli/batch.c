@@ -213,6 +213,29 @@ static void bond_change_message(const os_opt_result *r, os_error *err)
     }
 }
 
+/* The file an optimization's path goes to, <c->traj_prefix><suffix>; NULL
+ * when there is none, or (with a note) when it cannot be written: the
+ * optimization does not depend on it. */
+static FILE *open_trajectory(const cli_calc *c, const char *suffix)
+{
+    if (!c->traj_prefix[0]) return NULL;
+    char path[sizeof c->traj_prefix + 32], msg[sizeof path + 160];
+    snprintf(path, sizeof path, "%s%s", c->traj_prefix, suffix);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(msg, sizeof msg, "note: cannot write %s (%s); the optimization goes on without it",
+                 path, strerror(errno));
+        cli_error(msg);
+    }
+    return f;
+}
+
+static void close_trajectory(os_opt_options *oo)
+{
+    if (oo->trajectory) fclose(oo->trajectory);
+    oo->trajectory = NULL;
+}
+
 /* --opt --reduction: the reduced species optimized in the same solvent from
  * the N-electron optimum (c->opt.mol, c->res).  A failure leaves the
  * molecule's result standing, the reason in redox_error. */
@@ -220,8 +243,11 @@ static void run_adiabatic(const cli_options *o, cli_calc *c, const os_scf_option
                           const os_solvent_options *sopt, const os_opt_options *oo)
 {
     os_error err;
-    os_status st = os_redox_adiabatic(&c->opt.mol, o->basis, o->basis_dir, o->pure, so, sopt, oo,
-                                      &c->res, 1, &c->redox.ad, &c->red_opt, &err);
+    os_opt_options ion = *oo;
+    ion.trajectory = open_trajectory(c, ".red.opt-trj.xyz");
+    os_status st = os_redox_adiabatic(&c->opt.mol, o->basis, o->basis_dir, o->pure, so, sopt,
+                                      &ion, &c->res, 1, &c->redox.ad, &c->red_opt, &err);
+    close_trajectory(&ion);
     c->have_red_opt = 1;
     c->redox.have_ad = st == OS_OK;
     if (st != OS_OK) {
@@ -273,7 +299,9 @@ static os_status run_optimization(const cli_options *o, const os_molecule *mol, 
         oo.external = &ext;
     }
     tags_comment(o, mol, c->comment, sizeof c->comment);
+    oo.trajectory = open_trajectory(c, ".opt-trj.xyz");
     os_status st = os_optimize(mol, o->basis, o->basis_dir, o->pure, so, &oo, &c->opt, err);
+    close_trajectory(&oo);
     c->have_opt = 1;
     if (c->opt.mol.natom > 0) {
         if (c->have_bs) os_basis_free(&c->bs);
@@ -349,6 +377,10 @@ static void run_job(const cli_options *o, job *j)
         int charge = j->mol.has_charge ? j->mol.charge : (o->has_charge ? o->charge : 0);
         int mult = j->mol.has_mult ? j->mol.mult : (o->has_mult ? o->mult : 1);
         st = os_molecule_set_state(&j->mol, charge, mult, &j->err);
+    }
+    if (o->opt && o->out_dir) {
+        int w = snprintf(j->c.traj_prefix, sizeof j->c.traj_prefix, "%s/%s", o->out_dir, j->stem);
+        if (w < 0 || (size_t)w >= sizeof j->c.traj_prefix) j->c.traj_prefix[0] = '\0';
     }
     if (st == OS_OK) st = cli_compute(o, &j->mol, &j->c, &j->err);
     if (j->c.have_opt && j->c.opt.mol.natom > 0) {

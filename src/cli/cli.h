@@ -74,6 +74,9 @@ typedef struct {
                                      (valid when have_red_opt) */
     int have_red_opt;
     char comment[1024];           /* --opt: the input's comment-line tags, kept in .opt.xyz */
+    char traj_prefix[4096];       /* --opt with a results folder: "<folder>/<stem>", the
+                                     optimizations' paths written to <prefix>.opt-trj.xyz and
+                                     <prefix>.red.opt-trj.xyz as they go ("": none) */
 } cli_calc;
 
 /* Basis and SCF (gas phase, then solvated with --solvent/--eps) and, with

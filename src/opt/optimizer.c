@@ -20,6 +20,7 @@
  * coordinates. */
 #include "opt/opt.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,25 @@ static os_status evaluate(optimizer *op, const double *x, const os_scf_result *g
 
 /* ----------------------------------------------------------------- history */
 
+/* Point p, history row s, as the next frame of the trajectory file. */
+static os_status trajectory_frame(const optimizer *op, const opt_point *p, const os_opt_step *s,
+                                  os_error *err)
+{
+    FILE *f = op->o->trajectory;
+    if (!f) return OS_OK;
+    fprintf(f, "%d\ncharge=%d mult=%d step=%d energy=%.10f max_force=%.2e rms_force=%.2e accepted=%d\n",
+            op->natom, op->mol.charge, op->mol.mult, op->res->nhistory, s->energy, s->max_force,
+            s->rms_force, s->accepted);
+    for (int a = 0; a < op->natom; ++a)
+        fprintf(f, "%-2s %16.10f %16.10f %16.10f\n", os_element_symbol(op->mol.Z[a]),
+                p->x[3 * a] * OS_BOHR_ANGSTROM, p->x[3 * a + 1] * OS_BOHR_ANGSTROM,
+                p->x[3 * a + 2] * OS_BOHR_ANGSTROM);
+    if (fflush(f) != 0 || ferror(f))
+        return os_fail(err, OS_ERR_IO, "%s: cannot write the optimization trajectory: %s",
+                       op->mol.name, strerror(errno));
+    return OS_OK;
+}
+
 static os_status history_add(optimizer *op, const opt_point *p, double de, int accepted,
                              os_error *err)
 {
@@ -249,7 +269,7 @@ static os_status history_add(optimizer *op, const opt_point *p, double de, int a
     free(g);
     r->nsteps = r->nhistory;
     r->scf_iterations += p->scf_iterations;
-    return OS_OK;
+    return trajectory_frame(op, p, s, err);
 }
 
 static void log_header(const optimizer *op)
