@@ -650,6 +650,9 @@ typedef struct {
     int probe_modes;           /* after convergence, the curvature along this many of the
                                   updated Hessian's softest modes, one extra gradient each
                                   (default 2; 0: none) */
+    int saddle_escapes;        /* a saddle point the probes find is left this many times at
+                                  most: a 0.1 bohr step down its negative mode, and the
+                                  optimization goes on from there (default 2; 0: flag only) */
     int scf_adaptive;          /* 1 (default): while the last max force is above 10x
                                   max_force, each SCF stops at an RMS orbital gradient of
                                   1e-3 x that force (at most 1e-5) and |dE| < 1e-8 Eh
@@ -696,6 +699,7 @@ typedef struct {
     int nprobe;                /* modes probed (options.probe_modes) */
     double probe_min_curvature; /* lowest probed curvature, Eh/bohr^2 (NAN: none probed) */
     int saddle;                /* 1: negative curvature found: not a minimum */
+    int saddle_escapes;        /* saddle points found and left on the way (options.saddle_escapes) */
     os_bond_change *bond_changes; /* covalent bonds broken/formed from the start to mol */
     int nbond_changes;
     os_opt_step *history;
@@ -766,6 +770,10 @@ typedef struct {
                               geometry, and potential_v only bounds the adiabatic one) */
     int steps;             /* gradients of the ion's optimization */
     int nbond_changes;     /* covalent bonds the ion broke or formed (ion->bond_changes) */
+    int saddle;            /* 1: the ion's final geometry is a saddle point (negative curvature
+                              left after options.saddle_escapes): potential_v only bounds the
+                              adiabatic one from below */
+    double min_curvature;  /* lowest probed curvature there, Eh/bohr^2 (NAN: none probed) */
     double potential_v;    /* vs Li/Li+, V (OS_REDOX_ADIABATIC_CONVENTION) */
 } os_redox_adiabatic_result;
 

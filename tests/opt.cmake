@@ -13,7 +13,8 @@ function(os_opt_psi4_test case)
   add_test(NAME opt_psi4_${case} COMMAND test_opt psi4 ${OS_REF_DIR}/opt/${case}.ref)
   set_tests_properties(opt_psi4_${case} PROPERTIES LABELS reference)
 endfunction()
-foreach(case water_hf_631gs water_b3lyp_631gs formaldehyde_b3lyp_631gs formate_b3lyp_631pgs)
+foreach(case water_hf_631gs water_b3lyp_631gs formaldehyde_b3lyp_631gs formate_b3lyp_631pgs
+             ammonia_hf_631gs)
   os_opt_psi4_test(${case})
 endforeach()
 
@@ -23,7 +24,7 @@ add_test(NAME opt_stretched_water COMMAND test_opt start opt/geom/water_stretche
 add_test(NAME opt_cartesian_water COMMAND test_opt start opt/geom/water_s.xyz
                                           ${OS_REF_DIR}/opt/water_hf_631gs.ref cartesian)
 # The minimum check flags a saddle point (planar NH3).
-add_test(NAME opt_saddle COMMAND test_opt saddle)
+add_test(NAME opt_saddle COMMAND test_opt saddle ${OS_REF_DIR}/opt/ammonia_hf_631gs.ref)
 # Geometry-dependent external terms through the optimizer's hook.
 add_test(NAME opt_external COMMAND test_opt external ${OS_REF_DIR}/opt/water_hf_631gs.ref)
 

@@ -23,10 +23,14 @@
  *       The same minimum from another start (a stretched bond) and/or in
  *       Cartesian coordinates, default criteria: energy tol 1e-6 Eh, bonds
  *       2e-3 A.
- *   test_opt saddle
- *       Planar NH3 (HF/6-31G*), exactly planar: the optimizer stays on the
- *       D3h inversion saddle; the minimum check (one probed mode) flags it.
- *       Water's minimum is not flagged.
+ *   test_opt saddle AMMONIA.ref
+ *       Planar NH3 (HF/6-31G*), exactly planar: with saddle_escapes 0 the
+ *       optimizer stays on the D3h inversion saddle and the minimum check (one
+ *       probed mode) flags it.  By default it leaves the saddle point down the
+ *       probed mode once and reaches the pyramidal minimum of Psi4's optimizer
+ *       (tests/reference/opt/ammonia_hf_631gs.ref, from a pyramidal start) to
+ *       Gaussian's "tight" criteria: energy 1e-6 Eh, bonds 1e-3 A, angles
+ *       0.1 deg.  Water's minimum is not flagged.
  *   test_opt external
  *       An external term rebuilt at every geometry through the optimizer's
  *       hook (V = c S, energy c N_electrons): called once per geometry, and
@@ -503,7 +507,7 @@ static int run_start(const char *geometry, const char *path, int cartesian)
 
 /* -------------------------------------------------------------- saddle point */
 
-static int run_saddle(void)
+static int run_saddle(const char *ref_path)
 {
     /* NH3 in the xy plane, N-H 1.00 A, 120 degrees apart. */
     static const int Z[] = {7, 1, 1, 1};
@@ -519,6 +523,7 @@ static int run_saddle(void)
     os_opt_options oo;
     os_opt_options_default(&oo);
     oo.probe_modes = 1;
+    oo.saddle_escapes = 0;
     oo.log = stdout;
     os_opt_result res;
     os_error err;
@@ -534,6 +539,24 @@ static int run_saddle(void)
         check_true("flagged as not a minimum", res.saddle);
     }
     os_opt_result_free(&res);
+    /* The default: left down the probed mode, on to the pyramidal minimum. */
+    opt_ref r;
+    if (check_true("ammonia reference complete", read_ref(ref_path, &r))) {
+        os_opt_options_default(&oo);
+        oo.max_force = 1.5e-5, oo.rms_force = 1.0e-5, oo.max_step = 6e-5, oo.rms_step = 4e-5;
+        oo.probe_modes = 1;
+        oo.log = stdout;
+        st = os_optimize(&m, "6-31G*", NULL, OS_PURE_DEFAULT, &so, &oo, &res, &err);
+        if (st != OS_OK) fprintf(stderr, "%s\n", err.msg);
+        if (check_true("planar NH3, saddle left: converged", st == OS_OK && res.converged)) {
+            report(&res);
+            check_close("saddle points left", res.saddle_escapes, 1, 0);
+            check_true("a minimum: probed curvature positive, not flagged",
+                       res.probe_min_curvature > 0 && !res.saddle);
+            compare_geometry(&r, &res, 1e-6, 1e-3, 0.1);
+        }
+        os_opt_result_free(&res);
+    }
     os_molecule_free(&m);
     /* Water's minimum: neither the Hessian nor the probe sees negative curvature. */
     if (load("opt/geom/water_s.xyz", &m)) {
@@ -607,11 +630,11 @@ int main(int argc, char **argv)
     if (argc >= 3 && !strcmp(argv[1], "psi4")) return run_psi4(argv[2]);
     if (argc >= 4 && !strcmp(argv[1], "start"))
         return run_start(argv[2], argv[3], argc > 4 && !strcmp(argv[4], "cartesian"));
-    if (argc >= 2 && !strcmp(argv[1], "saddle")) return run_saddle();
+    if (argc >= 3 && !strcmp(argv[1], "saddle")) return run_saddle(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "external")) return run_external(argv[2]);
     fprintf(stderr,
             "usage: %s bmatrix | backtransform | connectivity | psi4 CASE.ref | "
-            "start GEOMETRY CASE.ref [cartesian] | saddle | external CASE.ref\n",
+            "start GEOMETRY CASE.ref [cartesian] | saddle AMMONIA.ref | external CASE.ref\n",
             argv[0]);
     return 2;
 }

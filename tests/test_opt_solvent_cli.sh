@@ -69,6 +69,29 @@ ok = len(tok) == r["reduced_opt_steps"] and all(t["charge"] == "-1" and t["mult"
 last = [t for t in tok if t["accepted"] == "1"][-1]
 sys.exit(not (ok and abs(float(last["energy"]) - r["energy_n_plus_1_opt"]) <= 1e-9))' "$T/red.json" "$T/red/formaldehyde_s.red.opt-trj.xyz"; echo $?) "--opt --reduction: .red.opt-trj.xyz, one frame per gradient, last at E(N+1)_opt"
 
+# 2b. A reduced species whose start is a saddle point: exactly planar
+#     formaldehyde in eps 7 (HF/3-21G).  The radical anion is pyramidal, and
+#     the planar geometry keeps a zero out-of-plane force, so the optimizer
+#     converges on the planar saddle point, finds its negative curvature with
+#     the probes and leaves it down that mode: the reported geometry has
+#     positive probed curvature, is not flagged, and its C-O bond leaves the
+#     H-C-H plane by more than 10 degrees (0 at the saddle point).
+printf '4\ncharge=0 mult=1 name=h2co_planar\nC 0 0 0\nO 0 0 1.21\nH 0.94 0 -0.55\nH -0.94 0 -0.58\n' > "$T/planar.xyz"
+"$B" --opt --reduction --eps 7 --basis 3-21g $L --out "$T/pl" --json "$T/pl.json" "$T/planar.xyz" > /dev/null 2> "$T/err6"; rc=$?
+check $([ $rc -eq 0 ] && python3 -c 'import json, math, sys
+r = json.load(open(sys.argv[1]))["molecules"][0]["reduction"]
+rows = [l.split() for l in open(sys.argv[2]).read().splitlines()[2:6]]
+p = {a[0] + str(i): [float(v) for v in a[1:]] for i, a in enumerate(rows)}
+C, O, H1, H2 = p["C0"], p["O1"], p["H2"], p["H3"]
+sub = lambda a, b: [a[k] - b[k] for k in range(3)]
+u, v = sub(H1, C), sub(H2, C)
+n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
+w = sub(O, C)
+out = math.degrees(math.asin(abs(sum(n[k] * w[k] for k in range(3))) / math.sqrt(sum(x * x for x in n) * sum(x * x for x in w))))
+print("planar start: reduced species converged %s, curvature %.3e, C-O out of the HCH plane %.1f deg" % (r["reduced_opt_converged"], r["reduced_probed_min_curvature"], out), file=sys.stderr)
+sys.exit(not (r["reduced_opt_converged"] and not r["reduced_saddle_point"]
+              and r["reduced_probed_min_curvature"] > 0 and out > 10))' "$T/pl.json" "$T/pl/planar.red.opt.xyz"; echo $?) "--opt --reduction from a planar start: the reduced species' saddle point left, a pyramidal minimum ($rc)"
+
 # 3. A reduced species that falls apart: CH3F + e- in eps 7 (HF/STO-3G)
 #    loses F-.  Not a failure of the molecule (exit 0): the potential is
 #    reported, the C-F bond named as broken in the JSON and the table.

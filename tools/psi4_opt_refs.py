@@ -51,6 +51,13 @@ START = {
         ("O", 1.029116, 0.573343, 0.496796),
         ("O", -1.120209, 0.438043, -0.172800),
         ("H", 0.142024, -1.130363, -0.195310)]),
+    # The minimum that orbscreen's test reaches from planar NH3 by leaving the
+    # inversion saddle point (test_opt saddle); Psi4 starts on the pyramidal side.
+    "nh3_s": (0, 1, "NH3 start: pyramidal, r(NH)=1.00/1.02/0.99 A, no symmetry", [
+        ("N", 0.000000, 0.000000, 0.100000),
+        ("H", 0.990000, 0.000000, -0.180000),
+        ("H", -0.500000, 0.880000, -0.250000),
+        ("H", -0.520000, -0.850000, -0.220000)]),
 }
 
 FINE = (200, 974)
@@ -67,6 +74,8 @@ INTERNALS = {
                        ("angle", 2, 1, 4), ("angle", 3, 1, 4), ("dihedral", 3, 2, 1, 4)],
     "formate_s": [("bond", 1, 2), ("bond", 1, 3), ("bond", 1, 4), ("angle", 2, 1, 3),
                   ("angle", 2, 1, 4), ("angle", 3, 1, 4), ("dihedral", 4, 2, 1, 3)],
+    "nh3_s": [("bond", 1, 2), ("bond", 1, 3), ("bond", 1, 4), ("angle", 2, 1, 3),
+              ("angle", 2, 1, 4), ("angle", 3, 1, 4)],
 }
 
 # case, start geometry, method, basis, puream (None: file default), reference, grid, scf_type
@@ -75,6 +84,7 @@ CASES = [
     ("water_b3lyp_631gs", "water_s", "b3lyp", "6-31G*", None, "rks", FINE, "pk"),
     ("formaldehyde_b3lyp_631gs", "formaldehyde_s", "b3lyp", "6-31G*", None, "rks", FINE, "pk"),
     ("formate_b3lyp_631pgs", "formate_s", "b3lyp", "6-31+G*", None, "rks", MEDIUM, "pk"),
+    ("ammonia_hf_631gs", "nh3_s", "hf", "6-31G*", None, "rhf", None, "pk"),
 ]
 
 # g_convergence per case (default gau_verytight).  Formate on (99,590): with

@@ -520,6 +520,12 @@ static void print_adiabatic(const os_molecule *mol, const os_redox_adiabatic_res
         progress_name(mol, k, n);
         fprintf(stderr, ": reduced species: %s\n", what);
     }
+    if (a->saddle) {
+        progress_name(mol, k, n);
+        fprintf(stderr, ": warning: the reduced species' final geometry has negative curvature "
+                        "(%.1e Eh/bohr^2): a saddle point, so E_red_ad is only a lower bound\n",
+                a->min_curvature);
+    }
 }
 
 static void progress(const cli_options *o, job *j, int k, int n)

@@ -13,7 +13,8 @@
  *     converged? forces here and the step from here, Gaussian's criteria
  *   }
  *   check        lowest eigenvalue of the updated Hessian (and, if asked,
- *                the curvature probed along its lowest modes)
+ *                the curvature probed along its lowest modes); a saddle point
+ *                found is left down its negative mode and the loop runs again
  *
  * Forces and steps are judged in Cartesians with rigid translations and
  * rotations projected out, so the numbers mean the same whatever the
@@ -36,6 +37,10 @@
 #define TRUST_MIN_PREDICTED 1e-8
 /* Displacement of a curvature probe, bohr. */
 #define PROBE_STEP 0.01
+/* A saddle point the probes found is left by a step of this length (bohr,
+ * Cartesian) along its negative mode: for NH3's inversion (HF/6-31G*,
+ * curvature -0.05 Eh/bohr^2) about 2.5e-4 Eh down, far above SCF noise. */
+#define ESCAPE_STEP 0.1
 /* Far from the minimum the SCF need not be tight: a gradient's error is about
  * 3x the RMS orbital gradient (3.1e-6 Eh/bohr at 1e-6, docs/gradients.md), so
  * while the last max force exceeds LOOSE_FORCES x the criterion the SCF stops
@@ -75,6 +80,8 @@ typedef struct {
     int have_prev;
     opt_point cur, trial;
     double trust;
+    double *neg_u;         /* unit Cartesian direction of the most negative probed curvature */
+    double neg_curv;       /* that curvature, Eh/bohr^2 (0: none negative) */
     os_opt_result *res;
     int hist_cap;
 } optimizer;
@@ -100,6 +107,7 @@ void os_opt_options_default(os_opt_options *o)
     o->trust_max = 1.0;
     o->restart_orbitals = 1;
     o->probe_modes = 2;
+    o->saddle_escapes = 2;
     o->scf_adaptive = 1;
 }
 
@@ -512,8 +520,9 @@ static int converged(const os_opt_options *o, const os_opt_step *h)
 /* ------------------------------------------------------- minimum check */
 
 /* Curvature (Eh/bohr^2) along internal mode v, from one gradient a small
- * Cartesian step away. */
-static os_status probe_curvature(optimizer *op, const double *v, double *curv, os_error *err)
+ * Cartesian step away; the Cartesian unit direction probed into dir (n3). */
+static os_status probe_curvature(optimizer *op, const double *v, double *curv, double *dir,
+                                 os_error *err)
 {
     int m = op->n3;
     double *u = malloc((size_t)m * sizeof *u), *x = malloc((size_t)m * sizeof *x);
@@ -534,7 +543,10 @@ static os_status probe_curvature(optimizer *op, const double *v, double *curv, o
     }
     if (st == OS_OK) {
         double c = 0;
-        for (int i = 0; i < m; ++i) c += (p.gx[i] - op->cur.gx[i]) * u[i] / len;
+        for (int i = 0; i < m; ++i) {
+            dir[i] = u[i] / len;
+            c += (p.gx[i] - op->cur.gx[i]) * dir[i];
+        }
         *curv = c / PROBE_STEP;
         op->res->scf_iterations += p.scf_iterations;
     }
@@ -565,7 +577,9 @@ static os_status check_minimum(optimizer *op, os_error *err)
     if (k > n) k = n;
     if (k < 0) k = 0;
     double *w = malloc((size_t)n * sizeof *w + 1), *V = malloc((size_t)n * n * sizeof *V + 1);
-    os_status st = w && V ? OS_OK : OS_NOMEM(err, "minimum check");
+    double *dir = malloc((size_t)op->n3 * sizeof *dir);
+    os_status st = w && V && dir ? OS_OK : OS_NOMEM(err, "minimum check");
+    op->neg_curv = 0;
     if (st == OS_OK) st = os_hessian_modes(n, op->H, op->P, w, V, err);
     r->hessian_min_eig = st == OS_OK ? w[0] : NAN;
     r->probe_min_curvature = NAN;
@@ -577,9 +591,13 @@ static os_status check_minimum(optimizer *op, os_error *err)
             break;
         }
         for (int j = 0; j < n; ++j) v[j] = V[(size_t)j * n + i];
-        st = probe_curvature(op, v, &c, err);
+        st = probe_curvature(op, v, &c, dir, err);
         free(v);
         if (st != OS_OK) break;
+        if (c < op->neg_curv) {
+            op->neg_curv = c;
+            memcpy(op->neg_u, dir, (size_t)op->n3 * sizeof *dir);
+        }
         if (op->o->log)
             fprintf(op->o->log, "%s: mode %d: Hessian eigenvalue %.3e, probed curvature %.3e Eh/bohr^2\n",
                     op->mol.name, i + 1, w[i], c);
@@ -588,8 +606,45 @@ static os_status check_minimum(optimizer *op, os_error *err)
     }
     r->saddle = r->hessian_min_eig < OS_OPT_NEGATIVE_CURVATURE ||
                 (r->nprobe > 0 && r->probe_min_curvature < OS_OPT_NEGATIVE_CURVATURE);
-    free(w), free(V);
+    free(w), free(V), free(dir);
     return st;
+}
+
+/* Leave the saddle point the probes found: a step of ESCAPE_STEP along the
+ * negative mode, to whichever side lowers the energy, becomes the current
+ * point (no BFGS update across it: the curvature there is negative, and the
+ * Hessian keeps its positive value, so the next steps go on downhill); the
+ * trust radius starts again.  *moved = 0 when neither side is lower (the
+ * result stays flagged). */
+static os_status escape_saddle(optimizer *op, int *moved, os_error *err)
+{
+    *moved = 0;
+    if (!(op->neg_curv < OS_OPT_NEGATIVE_CURVATURE)) return OS_OK;
+    double *x = malloc((size_t)op->n3 * sizeof *x);
+    if (!x) return OS_NOMEM(err, "saddle escape");
+    os_status st = OS_OK;
+    for (int side = 1; side >= -1 && st == OS_OK && !*moved; side -= 2) {
+        for (int i = 0; i < op->n3; ++i) x[i] = op->cur.x[i] + side * ESCAPE_STEP * op->neg_u[i];
+        st = evaluate(op, x, &op->cur.res, 0, &op->trial, err);
+        if (st != OS_OK) break;
+        double de = op->trial.energy - op->cur.energy;
+        *moved = de < -REJECT_MIN_RISE;
+        if ((st = history_add(op, &op->trial, de, *moved, err)) != OS_OK) break;
+        if (op->o->log)
+            fprintf(op->o->log,
+                    "%s: saddle point (curvature %.2e Eh/bohr^2): %.2f bohr along that mode, "
+                    "dE %.3e Eh%s\n",
+                    op->mol.name, op->neg_curv, side * ESCAPE_STEP, de,
+                    *moved ? ": optimizing on from there" : "");
+    }
+    free(x);
+    if (st != OS_OK || !*moved) return st;
+    accept_trial(op);
+    op->have_prev = 0;
+    op->trust = op->o->trust;
+    op->res->saddle_escapes++;
+    if ((st = keep_coordinates_sound(op, err)) != OS_OK) return st;
+    return coordinates_at_current(op, err);
 }
 
 /* ------------------------------------------------------------------ driver */
@@ -606,6 +661,8 @@ static os_status setup(optimizer *op, const os_molecule *mol, os_error *err)
     if (st == OS_OK) st = os_connectivity_build(&op->mol, 0.0, 1, &op->conn, err);
     if (st == OS_OK) st = point_alloc(&op->cur, op->n3, err);
     if (st == OS_OK) st = point_alloc(&op->trial, op->n3, err);
+    if (st == OS_OK && !(op->neg_u = calloc((size_t)op->n3, sizeof(double))))
+        st = OS_NOMEM(err, "optimizer");
     if (st == OS_OK) st = coordinates_build(op, mol->xyz, err);
     return st;
 }
@@ -692,13 +749,14 @@ static os_status try_step(optimizer *op, const opt_step *s, int *rejected, os_er
     return update_hessian(op, err);
 }
 
-static os_status iterate(optimizer *op, int *conv, os_error *err)
+/* Steps from the current geometry (history row cur_row) until converged
+ * (*conv) or out of steps. */
+static os_status iterate(optimizer *op, int cur_row, int *conv, os_error *err)
 {
     os_opt_result *r = op->res;
     opt_step s = {0};
     s.x = malloc((size_t)op->n3 * sizeof *s.x);
     if (!s.x) return OS_NOMEM(err, "step");
-    int cur_row = 0; /* history row of the current geometry */
     os_status st = OS_OK;
     for (;;) {
         if ((st = take_step(op, &s, err)) != OS_OK) break;
@@ -719,8 +777,18 @@ static os_status iterate(optimizer *op, int *conv, os_error *err)
     return st;
 }
 
+/* Steps to convergence from history row cur_row, then the minimum check. */
+static os_status converge(optimizer *op, int cur_row, int *conv, os_error *err)
+{
+    os_status st = iterate(op, cur_row, conv, err);
+    if (st == OS_OK && *conv) st = tighten_current(op, err);
+    if (st == OS_OK && *conv) st = check_minimum(op, err);
+    return st;
+}
+
 static void optimizer_free(optimizer *op)
 {
+    free(op->neg_u);
     coordinates_free(op);
     point_free(&op->cur);
     point_free(&op->trial);
@@ -776,9 +844,13 @@ os_status os_optimize(const os_molecule *mol, const char *basis, const char *bas
         res->start_energy = op.cur.energy;
         st = coordinates_at_current(&op, err);
     }
-    if (st == OS_OK) st = iterate(&op, &conv, err);
-    if (st == OS_OK && conv) st = tighten_current(&op, err);
-    if (st == OS_OK && conv) st = check_minimum(&op, err);
+    if (st == OS_OK) st = converge(&op, 0, &conv, err);
+    for (int k = 0; st == OS_OK && conv && res->saddle && k < opt->saddle_escapes; ++k) {
+        int moved;
+        st = escape_saddle(&op, &moved, err);
+        if (st != OS_OK || !moved) break;
+        st = converge(&op, res->nhistory - 1, &conv, err);
+    }
     /* Even a failed run reports its last accepted geometry. */
     if (res->nhistory > 0 && op.cur.have_res) {
         os_error e2;

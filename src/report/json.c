@@ -172,6 +172,8 @@ static void adiabatic_fields(os_json *j, const os_redox_adiabatic_result *a,
     os_json_num(j, "reduced_s2", "%.6f", a->s2);
     os_json_bool(j, "reduced_opt_converged", a->converged);
     os_json_int(j, "reduced_opt_steps", a->steps);
+    os_json_num(j, "reduced_probed_min_curvature", "%.4e", a->min_curvature);
+    os_json_bool(j, "reduced_saddle_point", a->saddle);
     os_json_array(j, "reduced_bond_changes");
     for (int k = 0; ion && k < ion->nbond_changes; ++k) {
         char what[96];
@@ -273,6 +275,7 @@ static void optimization_fields(os_json *j, const os_molecule *m, const os_opt_r
     os_json_num(j, "hessian_min_eigenvalue", "%.4e", r->hessian_min_eig);
     os_json_num(j, "probed_min_curvature", "%.4e", r->probe_min_curvature);
     os_json_bool(j, "saddle_point", r->saddle);
+    os_json_int(j, "saddle_escapes", r->saddle_escapes);
     os_json_array_inline(j, "energies");
     for (int k = 0; k < r->nhistory; ++k) os_json_num(j, NULL, "%.10f", r->history[k].energy);
     os_json_end(j);

@@ -42,10 +42,11 @@ static void reduction_cells(FILE *f, const os_report_entry *e, const columns *c,
     if (c->adiabatic) num_or_na(f, " %9.3f", 9, ad ? ad->potential_v : NAN);
     int unbound = e->mol->charge < 0 && isfinite(lumo_gas) && lumo_gas > 0.0;
     double somo = e->redox ? e->redox->red.somo_diffuse : NAN;
-    const char *what[6] = {unbound ? "unbound" : NULL,
+    const char *what[7] = {unbound ? "unbound" : NULL,
                            os_report_rank_disagrees(e) ? "LUMO/E_red ranks differ" : NULL,
                            e->redox_error ? "Delta-SCF failed (see JSON)" : NULL,
                            ad && !ad->converged ? "E_red_ad unconverged" : NULL,
+                           ad && ad->saddle ? "E_red_ad at a saddle point" : NULL,
                            ad && ad->nbond_changes > 0 ? "reduced: bonds changed (below)" : NULL,
                            isfinite(somo) && somo > OS_REPORT_DIFFUSE_ELECTRON
                                ? "E_red: diffuse electron"
