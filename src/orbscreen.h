@@ -780,8 +780,11 @@ typedef struct {
 /* Adiabatic Delta-SCF: the ion of `mol` (os_redox_state; UHF/UKS when open
  * shell) optimized with os_optimize from mol's geometry - which should be
  * the N-electron optimum, `parent` the converged N-electron result there in
- * the same model, whose orbitals start the ion's first SCF - in the solvent
- * `solvent` (NULL: gas phase; it replaces opt->external).  A bond broken or
+ * the same model - in the solvent `solvent` (NULL: gas phase; it replaces
+ * opt->external).  The ion's first SCF starts from `ion_start`, the vertical
+ * ion's converged result at that geometry (os_redox_vertical's ion_res) when
+ * the caller has it - a minimum the stability check has confirmed, which the
+ * parent's orbitals need not lead back to - else (NULL) from the parent's.  A bond broken or
  * formed is a result, not a failure (out->nbond_changes, ion->bond_changes);
  * an optimization out of steps reports its last accepted geometry with
  * out->converged = 0.  ion (caller frees with os_opt_result_free) gets the
@@ -789,8 +792,8 @@ typedef struct {
 os_status os_redox_adiabatic(const os_molecule *mol, const char *basis, const char *basis_dir,
                              int pure, const os_scf_options *scf,
                              const os_solvent_options *solvent, const os_opt_options *opt,
-                             const os_scf_result *parent, int dn, os_redox_adiabatic_result *out,
-                             os_opt_result *ion, os_error *err);
+                             const os_scf_result *parent, const os_scf_result *ion_start, int dn,
+                             os_redox_adiabatic_result *out, os_opt_result *ion, os_error *err);
 
 #ifdef __cplusplus
 }

@@ -116,7 +116,13 @@ static void run_redox(const cli_options *o, const os_molecule *mol, cli_calc *c,
         if (os_scf_somo_diffuse_share(mol, &c->bs, o->basis_dir, &ion, o->threads,
                                       &c->redox.red.somo_diffuse, &derr) != OS_OK)
             c->redox.red.somo_diffuse = NAN;
-        os_scf_result_free(&ion);
+        if (o->opt) { /* the latest (at the optimum): where the adiabatic optimization starts */
+            if (c->have_red_ion) os_scf_result_free(&c->red_ion);
+            c->red_ion = ion;
+            c->have_red_ion = 1;
+        } else {
+            os_scf_result_free(&ion);
+        }
     }
     if (st == OS_OK && o->oxidation) {
         st = os_redox_vertical(mol, &c->bs, &so, sopt, &c->res, -1, &c->redox.ox, NULL, &err);
@@ -246,7 +252,8 @@ static void run_adiabatic(const cli_options *o, cli_calc *c, const os_scf_option
     os_opt_options ion = *oo;
     ion.trajectory = open_trajectory(c, ".red.opt-trj.xyz");
     os_status st = os_redox_adiabatic(&c->opt.mol, o->basis, o->basis_dir, o->pure, so, sopt,
-                                      &ion, &c->res, 1, &c->redox.ad, &c->red_opt, &err);
+                                      &ion, &c->res, c->have_red_ion ? &c->red_ion : NULL, 1,
+                                      &c->redox.ad, &c->red_opt, &err);
     close_trajectory(&ion);
     c->have_red_opt = 1;
     c->redox.have_ad = st == OS_OK;
@@ -358,7 +365,9 @@ void cli_calc_free(cli_calc *c)
     c->grad = NULL;
     if (c->have_opt) os_opt_result_free(&c->opt);
     if (c->have_red_opt) os_opt_result_free(&c->red_opt);
+    if (c->have_red_ion) os_scf_result_free(&c->red_ion);
     c->have_res = c->have_bs = c->have_solv = c->have_redox = c->have_opt = c->have_red_opt = 0;
+    c->have_red_ion = 0;
 }
 
 /* One molecule: its frame -> molecule -> charge and multiplicity -> basis ->

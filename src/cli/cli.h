@@ -70,6 +70,10 @@ typedef struct {
     double gas_diffuse;           /* the same for the gas-phase LUMO (in a solvent) */
     os_opt_result opt;            /* --opt: valid when have_opt; its basis and SCF moved here */
     int have_opt;
+    os_scf_result red_ion;        /* --opt --reduction: the vertical reduced species' SCF at the
+                                     N-electron optimum, the start of its optimization (valid
+                                     when have_red_ion) */
+    int have_red_ion;
     os_opt_result red_opt;        /* --opt --reduction: the reduced species' optimization
                                      (valid when have_red_opt) */
     int have_red_opt;

@@ -8,7 +8,8 @@
  * discretization), so the difference E(N+1) - E(N) is the solvated vertical
  * reduction energy.  The potential vs Li/Li+ follows OS_REDOX_CONVENTION:
  * one electron, 1 eV per electron = 1 V.  Adiabatic: the ion is optimized
- * (os_optimize) from the parent's optimum and orbitals, its solvent model
+ * (os_optimize) from the parent's optimum and the vertical ion's orbitals
+ * there (or the parent's), its solvent model
  * rebuilt at every geometry (os_solvent_opt); a bond it breaks is part of
  * the answer (OS_REDOX_ADIABATIC_CONVENTION). */
 #include "orbscreen.h"
@@ -103,15 +104,16 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
 }
 
 /* The ion optimized from mol's geometry in the same model: its first SCF
- * from the parent's orbitals (reoccupied with one electron more or fewer). */
+ * from `start`'s orbitals (the vertical ion's, or the parent's reoccupied
+ * with one electron more or fewer). */
 static os_status ion_optimize(const os_molecule *ion, const char *basis, const char *basis_dir,
                               int pure, const os_scf_options *scf,
                               const os_solvent_options *solvent, const os_opt_options *opt,
-                              const os_scf_result *parent, os_opt_result *res, os_error *err)
+                              const os_scf_result *start, os_opt_result *res, os_error *err)
 {
     os_scf_options so = *scf;
     so.guess = OS_GUESS_ORBITALS;
-    so.guess_orbitals = parent;
+    so.guess_orbitals = start;
     so.unrestricted = -1;
     so.potentials = NULL;
     so.npotentials = 0;
@@ -134,8 +136,8 @@ static os_status ion_optimize(const os_molecule *ion, const char *basis, const c
 os_status os_redox_adiabatic(const os_molecule *mol, const char *basis, const char *basis_dir,
                              int pure, const os_scf_options *scf,
                              const os_solvent_options *solvent, const os_opt_options *opt,
-                             const os_scf_result *parent, int dn, os_redox_adiabatic_result *out,
-                             os_opt_result *ion_res, os_error *err)
+                             const os_scf_result *parent, const os_scf_result *ion_start, int dn,
+                             os_redox_adiabatic_result *out, os_opt_result *ion_res, os_error *err)
 {
     memset(out, 0, sizeof *out);
     memset(ion_res, 0, sizeof *ion_res);
@@ -143,7 +145,8 @@ os_status os_redox_adiabatic(const os_molecule *mol, const char *basis, const ch
     int charge = 0, mult = 0;
     os_status st = ion_state(mol, parent, dn, &ion, &charge, &mult, err);
     if (st != OS_OK) return st;
-    st = ion_optimize(&ion, basis, basis_dir, pure, scf, solvent, opt, parent, ion_res, err);
+    st = ion_optimize(&ion, basis, basis_dir, pure, scf, solvent, opt,
+                      ion_start ? ion_start : parent, ion_res, err);
     /* Out of steps is a result (flagged), when a geometry was accepted. */
     int have = ion_res->nhistory > 0 && ion_res->mol.natom > 0 && ion_res->scf.converged;
     if (st != OS_OK && !(st == OS_ERR_NOCONV && have)) return st;
