@@ -774,6 +774,8 @@ typedef struct {
                               left after options.saddle_escapes): potential_v only bounds the
                               adiabatic one from below */
     double min_curvature;  /* lowest probed curvature there, Eh/bohr^2 (NAN: none probed) */
+    double stability_eig;  /* the lowest orbital-Hessian eigenvalue of the ion's SCF there, Eh
+                              (its stability check; NAN when not checked) */
     double potential_v;    /* vs Li/Li+, V (OS_REDOX_ADIABATIC_CONVENTION) */
 } os_redox_adiabatic_result;
 

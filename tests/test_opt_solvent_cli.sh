@@ -90,7 +90,8 @@ w = sub(O, C)
 out = math.degrees(math.asin(abs(sum(n[k] * w[k] for k in range(3))) / math.sqrt(sum(x * x for x in n) * sum(x * x for x in w))))
 print("planar start: reduced species converged %s, curvature %.3e, C-O out of the HCH plane %.1f deg" % (r["reduced_opt_converged"], r["reduced_probed_min_curvature"], out), file=sys.stderr)
 sys.exit(not (r["reduced_opt_converged"] and not r["reduced_saddle_point"]
-              and r["reduced_probed_min_curvature"] > 0 and out > 10))' "$T/pl.json" "$T/pl/planar.red.opt.xyz"; echo $?) "--opt --reduction from a planar start: the reduced species' saddle point left, a pyramidal minimum ($rc)"
+              and r["reduced_probed_min_curvature"] > 0 and out > 10
+              and r["reduced_stability_eigenvalue"] is not None and r["reduced_stability_eigenvalue"] > 0))' "$T/pl.json" "$T/pl/planar.red.opt.xyz"; echo $?) "--opt --reduction from a planar start: the reduced species' saddle point left, a pyramidal minimum, its SCF checked there ($rc)"
 
 # 3. A reduced species that falls apart: CH3F + e- in eps 7 (HF/STO-3G)
 #    loses F-.  Not a failure of the molecule (exit 0): the potential is

@@ -33,6 +33,10 @@
 /* A rise of the energy above this is a failed step (Eh; ten times the
  * SCF's default energy convergence). */
 #define REJECT_MIN_RISE 1e-8
+/* An energy that falls by more than this at the same geometry when the SCF is
+ * redone with its stability check is another electronic state (Eh; tighter
+ * SCF thresholds alone move it by ~1e-9, second order in the gradient). */
+#define STATE_CHANGE 1e-6
 /* Below this predicted change (Eh) the trust radius is left alone. */
 #define TRUST_MIN_PREDICTED 1e-8
 /* Displacement of a curvature probe, bohr. */
@@ -50,6 +54,19 @@
 #define LOOSE_G_FACTOR 1e-3
 #define LOOSE_G_MAX 1e-5
 #define LOOSE_E_CONV 1e-8 /* Eh; Psi4's gradient default */
+/* The SCF stability check (OS_STABILITY_AUTO) at every geometry cost
+ * TFSI2-*'s optimization in DME/DOL 27-69 s of its 100-130 s steps (11-16
+ * Davidson products).  Each SCF starts from the previous geometry's checked
+ * orbitals, and the orbital Hessian changes smoothly with the geometry, so a
+ * check is skipped while the last checked eigenvalue on the path is above
+ * STAB_SKIP_ABOVE (Eh) and fewer than STAB_RECHECK geometries have passed
+ * since; the geometry reported is always checked (finalize_current). */
+#define STAB_SKIP_ABOVE 0.02
+#define STAB_RECHECK 5
+
+/* evaluate()'s flags: the caller's SCF thresholds (not loosened); the
+ * caller's stability check (never skipped). */
+enum { EVAL_TIGHT = 1, EVAL_CHECK = 2 };
 
 typedef struct {
     double *x;             /* 3N, bohr */
@@ -59,6 +76,7 @@ typedef struct {
     int have_res;
     int scf_iterations;
     int loose;             /* its SCF ran to the loosened thresholds (scf_thresholds) */
+    int unchecked;         /* its SCF skipped the stability check (STAB_SKIP_ABOVE) */
     double scf_s, grad_s, cpu_s;
 } opt_point;
 
@@ -80,6 +98,9 @@ typedef struct {
     int have_prev;
     opt_point cur, trial;
     double trust;
+    double stab_eig;       /* lowest orbital-Hessian eigenvalue at the last checked geometry of
+                              the path, Eh (NAN: none) */
+    int stab_age;          /* accepted geometries since */
     double *neg_u;         /* unit Cartesian direction of the most negative probed curvature */
     double neg_curv;       /* that curvature, Eh/bohr^2 (0: none negative) */
     os_opt_result *res;
@@ -202,8 +223,15 @@ static void scf_thresholds(const optimizer *op, int tight, os_scf_options *so, o
     so->e_conv = fmax(so->e_conv, LOOSE_E_CONV);
 }
 
-/* SCF and gradient at x into p (to the caller's thresholds when `tight`). */
-static os_status evaluate(optimizer *op, const double *x, const os_scf_result *guess, int tight,
+/* Whether the SCF started from `guess` may skip its stability check. */
+static int skip_check(const optimizer *op, const os_scf_result *guess, int flags)
+{
+    return guess && !(flags & EVAL_CHECK) && op->scf.stability == OS_STABILITY_AUTO &&
+           op->stab_eig > STAB_SKIP_ABOVE && op->stab_age < STAB_RECHECK;
+}
+
+/* SCF and gradient at x into p (flags: EVAL_*). */
+static os_status evaluate(optimizer *op, const double *x, const os_scf_result *guess, int flags,
                           opt_point *p, os_error *err)
 {
     double cpu0 = (double)clock() / CLOCKS_PER_SEC, t0 = now_s();
@@ -212,7 +240,9 @@ static os_status evaluate(optimizer *op, const double *x, const os_scf_result *g
     memcpy(p->x, x, (size_t)op->n3 * sizeof *x);
     move_to(op, x);
     os_scf_options so = op->scf;
-    scf_thresholds(op, tight, &so, p);
+    scf_thresholds(op, flags & EVAL_TIGHT, &so, p);
+    p->unchecked = skip_check(op, op->o->restart_orbitals ? guess : NULL, flags);
+    if (p->unchecked) so.stability = OS_STABILITY_OFF;
     os_status st = build_external(op, &so, err);
     if (st != OS_OK) return st;
     st = run_scf(op, so, op->o->restart_orbitals ? guess : NULL, p, err);
@@ -477,10 +507,22 @@ static int should_reject(const optimizer *op, double de)
     return de > REJECT_MIN_RISE && op->trust > op->o->trust_min * 1.001;
 }
 
+/* The stability check's record along the path, as p becomes current. */
+static void note_check(optimizer *op, const opt_point *p)
+{
+    if (p->unchecked) {
+        ++op->stab_age;
+    } else if (p->have_res) {
+        op->stab_eig = p->res.stability_eig;
+        op->stab_age = 0;
+    }
+}
+
 /* The trial point becomes the current one; the old current's buffers are
  * kept for the next trial. */
 static void trial_to_current(optimizer *op)
 {
+    note_check(op, &op->trial);
     opt_point t = op->cur;
     op->cur = op->trial;
     op->trial = t;
@@ -539,7 +581,7 @@ static os_status probe_curvature(optimizer *op, const double *v, double *curv, d
     }
     if (st == OS_OK) {
         for (int i = 0; i < m; ++i) x[i] = op->cur.x[i] + PROBE_STEP * u[i] / len;
-        st = evaluate(op, x, &op->cur.res, 1, &p, err);
+        st = evaluate(op, x, &op->cur.res, EVAL_TIGHT, &p, err);
     }
     if (st == OS_OK) {
         double c = 0;
@@ -557,17 +599,34 @@ static os_status probe_curvature(optimizer *op, const double *v, double *curv, d
 
 /* A result converged at loosened SCF thresholds (a start that is a minimum
  * already, since the first geometry has no forces to go by, or forces that
- * fell ten-fold in one step) is evaluated again at the caller's thresholds
- * before it is reported or probed (the probe's curvature divides gradient
- * errors by PROBE_STEP). */
-static os_status tighten_current(optimizer *op, os_error *err)
+ * fell ten-fold in one step), or without its stability check, is evaluated
+ * again at the caller's thresholds, checked, before it is reported or probed
+ * (the probe's curvature divides gradient errors by PROBE_STEP).  When the
+ * check found a saddle point of the SCF and left it for a lower state
+ * (*moved), that is a new geometry's worth of energy and forces: a history
+ * row, and the optimization goes on. */
+static os_status finalize_current(optimizer *op, int *moved, os_error *err)
 {
-    if (!op->cur.loose) return OS_OK;
-    os_status st = evaluate(op, op->cur.x, &op->cur.res, 1, &op->trial, err);
+    *moved = 0;
+    if (!op->cur.loose && !op->cur.unchecked) return OS_OK;
+    os_status st = evaluate(op, op->cur.x, &op->cur.res, EVAL_TIGHT | EVAL_CHECK, &op->trial, err);
     if (st != OS_OK) return st;
-    op->res->scf_iterations += op->trial.scf_iterations;
-    trial_to_current(op);
-    return OS_OK;
+    double de = op->trial.energy - op->cur.energy;
+    *moved = de < -STATE_CHANGE;
+    if (!*moved) {
+        op->res->scf_iterations += op->trial.scf_iterations;
+        trial_to_current(op);
+        return OS_OK;
+    }
+    if (op->o->log)
+        fprintf(op->o->log, "%s: the SCF's stability check moved it to a state %.3e Eh lower: "
+                            "optimizing on\n",
+                op->mol.name, de);
+    if ((st = history_add(op, &op->trial, de, 1, err)) != OS_OK) return st;
+    accept_trial(op);
+    op->have_prev = 0; /* the same geometry: no curvature to learn */
+    if ((st = keep_coordinates_sound(op, err)) != OS_OK) return st;
+    return coordinates_at_current(op, err);
 }
 
 static os_status check_minimum(optimizer *op, os_error *err)
@@ -654,6 +713,7 @@ static os_status setup(optimizer *op, const os_molecule *mol, os_error *err)
     op->natom = mol->natom;
     op->n3 = 3 * mol->natom;
     op->trust = op->o->trust;
+    op->stab_eig = NAN;
     os_status st = os_molecule_copy(mol, &op->mol, err);
     if (st != OS_OK) return st;
     st = os_basis_load(&op->mol, op->basis_name, op->basis_dir, op->pure, &op->bs, err);
@@ -777,13 +837,19 @@ static os_status iterate(optimizer *op, int cur_row, int *conv, os_error *err)
     return st;
 }
 
-/* Steps to convergence from history row cur_row, then the minimum check. */
+/* Steps to convergence from history row cur_row, the result made final
+ * (finalize_current), then the minimum check. */
 static os_status converge(optimizer *op, int cur_row, int *conv, os_error *err)
 {
-    os_status st = iterate(op, cur_row, conv, err);
-    if (st == OS_OK && *conv) st = tighten_current(op, err);
-    if (st == OS_OK && *conv) st = check_minimum(op, err);
-    return st;
+    for (;;) {
+        os_status st = iterate(op, cur_row, conv, err);
+        if (st != OS_OK || !*conv) return st;
+        int moved;
+        if ((st = finalize_current(op, &moved, err)) != OS_OK) return st;
+        if (!moved) break;
+        cur_row = op->res->nhistory - 1;
+    }
+    return check_minimum(op, err);
 }
 
 static void optimizer_free(optimizer *op)
@@ -838,6 +904,7 @@ os_status os_optimize(const os_molecule *mol, const char *basis, const char *bas
     if (st == OS_OK) {
         log_header(&op);
         st = evaluate(&op, mol->xyz, NULL, 0, &op.cur, err);
+        note_check(&op, &op.cur);
     }
     if (st == OS_OK) st = history_add(&op, &op.cur, 0.0, 1, err);
     if (st == OS_OK) {

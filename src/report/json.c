@@ -174,6 +174,7 @@ static void adiabatic_fields(os_json *j, const os_redox_adiabatic_result *a,
     os_json_int(j, "reduced_opt_steps", a->steps);
     os_json_num(j, "reduced_probed_min_curvature", "%.4e", a->min_curvature);
     os_json_bool(j, "reduced_saddle_point", a->saddle);
+    os_json_num(j, "reduced_stability_eigenvalue", "%.5f", a->stability_eig);
     os_json_array(j, "reduced_bond_changes");
     for (int k = 0; ion && k < ion->nbond_changes; ++k) {
         char what[96];

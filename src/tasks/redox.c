@@ -155,7 +155,8 @@ os_status os_redox_adiabatic(const os_molecule *mol, const char *basis, const ch
         .e_ion = ion_res->energy, .s2 = ion_res->scf.s2, .s2_exact = ion_res->scf.s2_exact,
         .converged = ion_res->converged, .steps = ion_res->nsteps,
         .nbond_changes = ion_res->nbond_changes, .saddle = ion_res->saddle,
-        .min_curvature = ion_res->probe_min_curvature};
+        .min_curvature = ion_res->probe_min_curvature,
+        .stability_eig = ion_res->scf.stability_eig};
     out->potential_v = potential_vs_li(dn, ion_res->energy - parent->energy);
     return OS_OK;
 }
