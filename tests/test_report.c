@@ -967,7 +967,8 @@ int main(int argc, char **argv)
         rx[1].have_ox = 1;
         rx[1].ox.potential_v = 4.321;
         rx[1].have_ad = 1;
-        rx[1].ad = (os_redox_adiabatic_result){.dn = 1, .potential_v = -0.095, .converged = 1};
+        rx[1].ad = (os_redox_adiabatic_result){.dn = 1, .potential_v = -0.095, .converged = 1,
+                                               .saddle = 1};
         er[1].red_opt = &ion;
         FILE *cf = tmpfile();
         check_true("csv with E_ox and E_red_ad written", os_report_write_csv(cf, &rrun, er, 6, &terr) == OS_OK);
@@ -978,11 +979,12 @@ int main(int argc, char **argv)
         static char crow[8][CSV_MAXF][256];
         int cnf[8];
         int cn = csv_parse(tbuf, crow, 8, cnf);
-        check_true("csv: E_ox 4.3210, E_red_ad -0.0950, converged, 'C1-F2 broken (2.38 A)'; empty for the others",
-                   cn == 7 && cnf[2] == 26 && !strcmp(crow[2][20], "4.3210") &&
+        check_true("csv: E_ox 4.3210, E_red_ad -0.0950, converged, at a saddle point, 'C1-F2 "
+                   "broken (2.38 A)'; empty for the others",
+                   cn == 7 && cnf[2] == 27 && !strcmp(crow[2][20], "4.3210") &&
                        !strcmp(crow[2][21], "-0.0950") && !strcmp(crow[2][22], "true") &&
-                       strstr(crow[2][23], "broken (2.38 A)") && crow[1][21][0] == '\0' &&
-                       crow[1][20][0] == '\0');
+                       !strcmp(crow[2][23], "true") && strstr(crow[2][24], "broken (2.38 A)") &&
+                       crow[1][21][0] == '\0' && crow[1][20][0] == '\0' && crow[1][23][0] == '\0');
     }
 
     os_report_run run;
@@ -1101,16 +1103,17 @@ int main(int argc, char **argv)
         const char *hdr = "name,file,formula,charge,multiplicity,method,basis,n_basis,"
                           "energy_Eh,homo_eV,lumo_eV,gap_eV,rank,converged,wall_s,lumo_gas_eV,"
                           "lumo_diffuse_share,e_red_V_Li,s2_red,rank_reduction,e_ox_V_Li,"
-                          "e_red_ad_V_Li,red_opt_converged,red_bond_changes,red_somo_diffuse_share,error\n";
+                          "e_red_ad_V_Li,red_opt_converged,red_saddle_point,red_bond_changes,"
+                          "red_somo_diffuse_share,error\n";
         check_true("csv: header", !strncmp(txt, hdr, strlen(hdr)));
     }
     int badnf = 0;
-    for (int r = 0; r < nrow; ++r) badnf += nf[r] != 26;
-    check_close("csv: rows without 26 fields", badnf, 0, 0);
+    for (int r = 0; r < nrow; ++r) badnf += nf[r] != 27;
+    check_close("csv: rows without 27 fields", badnf, 0, 0);
     check_true("csv: quoted name round-trips", !strcmp(rows[10][0], W.mol.name));
     check_close("csv: TFSI lumo_eV", atof(rows[3][10]), A.res.lumo * 27.211386245988, 1e-6);
     check_close("csv: TFSI rank", atof(rows[3][12]), 4, 0);
-    check_true("csv: failed row has its error and no energy", !strcmp(rows[6][25], e[5].error) && rows[6][8][0] == '\0');
+    check_true("csv: failed row has its error and no energy", !strcmp(rows[6][26], e[5].error) && rows[6][8][0] == '\0');
     free(txt);
 
     /* ---- table */

@@ -25,7 +25,8 @@ static void csv_num(FILE *f, const char *fmt, double v)
 }
 
 /* The oxidation potential; --opt --reduction's adiabatic potential, whether
- * the reduced species' optimization converged and the bonds it broke or
+ * the reduced species' optimization converged, whether its final geometry is
+ * a saddle point (E_red_ad then a lower bound), and the bonds it broke or
  * formed ("C9-F10 broken (2.38 A); ..."); the reduced species' SOMO diffuse
  * share: empty fields for what was not run. */
 static void redox_columns(FILE *f, const os_report_redox *rx, const os_opt_result *ion)
@@ -34,6 +35,8 @@ static void redox_columns(FILE *f, const os_report_redox *rx, const os_opt_resul
     int ad = rx && rx->have_ad;
     csv_num(f, "%.4f", ad ? rx->ad.potential_v : NAN);
     if (ad) fputs(rx->ad.converged ? "true" : "false", f);
+    fputc(',', f);
+    if (ad) fputs(rx->ad.saddle ? "true" : "false", f);
     fputc(',', f);
     char bonds[4096];
     os_report_bond_changes(ad ? ion : NULL, "; ", bonds, sizeof bonds);
@@ -46,7 +49,8 @@ os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report
 {
     fputs("name,file,formula,charge,multiplicity,method,basis,n_basis,energy_Eh,homo_eV,"
           "lumo_eV,gap_eV,rank,converged,wall_s,lumo_gas_eV,lumo_diffuse_share,e_red_V_Li,"
-          "s2_red,rank_reduction,e_ox_V_Li,e_red_ad_V_Li,red_opt_converged,red_bond_changes,"
+          "s2_red,rank_reduction,e_ox_V_Li,e_red_ad_V_Li,red_opt_converged,red_saddle_point,"
+          "red_bond_changes,"
           "red_somo_diffuse_share,error\n",
           f);
     for (int i = 0; i < n; ++i) {
