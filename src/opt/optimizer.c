@@ -597,6 +597,17 @@ static os_status probe_curvature(optimizer *op, const double *v, double *curv, d
     return st;
 }
 
+/* The trial point becomes the current one without a BFGS update: it is the
+ * same geometry in another electronic state, or a step across negative
+ * curvature, neither of which says anything about the Hessian. */
+static os_status restart_at_trial(optimizer *op, os_error *err)
+{
+    accept_trial(op);
+    op->have_prev = 0;
+    os_status st = keep_coordinates_sound(op, err);
+    return st == OS_OK ? coordinates_at_current(op, err) : st;
+}
+
 /* A result converged at loosened SCF thresholds (a start that is a minimum
  * already, since the first geometry has no forces to go by, or forces that
  * fell ten-fold in one step), or without its stability check, is evaluated
@@ -623,10 +634,7 @@ static os_status finalize_current(optimizer *op, int *moved, os_error *err)
                             "optimizing on\n",
                 op->mol.name, de);
     if ((st = history_add(op, &op->trial, de, 1, err)) != OS_OK) return st;
-    accept_trial(op);
-    op->have_prev = 0; /* the same geometry: no curvature to learn */
-    if ((st = keep_coordinates_sound(op, err)) != OS_OK) return st;
-    return coordinates_at_current(op, err);
+    return restart_at_trial(op, err);
 }
 
 static os_status check_minimum(optimizer *op, os_error *err)
@@ -698,12 +706,9 @@ static os_status escape_saddle(optimizer *op, int *moved, os_error *err)
     }
     free(x);
     if (st != OS_OK || !*moved) return st;
-    accept_trial(op);
-    op->have_prev = 0;
     op->trust = op->o->trust;
     op->res->saddle_escapes++;
-    if ((st = keep_coordinates_sound(op, err)) != OS_OK) return st;
-    return coordinates_at_current(op, err);
+    return restart_at_trial(op, err);
 }
 
 /* ------------------------------------------------------------------ driver */
