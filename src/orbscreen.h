@@ -786,8 +786,9 @@ typedef struct {
  * opt->external).  The ion's first SCF starts from `ion_start`, the vertical
  * ion's converged result at that geometry (os_redox_vertical's ion_res) when
  * the caller has it - a minimum the stability check has confirmed, which the
- * parent's orbitals need not lead back to - else (NULL) from the parent's.  A bond broken or
- * formed is a result, not a failure (out->nbond_changes, ion->bond_changes);
+ * parent's orbitals need not lead back to - else (NULL) from the parent's.
+ * A bond broken or formed is a result, not a failure (out->nbond_changes,
+ * ion->bond_changes);
  * an optimization out of steps reports its last accepted geometry with
  * out->converged = 0.  ion (caller frees with os_opt_result_free) gets the
  * ion's optimization, filled as far as it got even when this fails. */

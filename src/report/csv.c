@@ -50,8 +50,7 @@ os_status os_report_write_csv(FILE *f, const os_report_run *run, const os_report
     fputs("name,file,formula,charge,multiplicity,method,basis,n_basis,energy_Eh,homo_eV,"
           "lumo_eV,gap_eV,rank,converged,wall_s,lumo_gas_eV,lumo_diffuse_share,e_red_V_Li,"
           "s2_red,rank_reduction,e_ox_V_Li,e_red_ad_V_Li,red_opt_converged,red_saddle_point,"
-          "red_bond_changes,"
-          "red_somo_diffuse_share,error\n",
+          "red_bond_changes,red_somo_diffuse_share,error\n",
           f);
     for (int i = 0; i < n; ++i) {
         const os_molecule *m = e[i].mol;
