@@ -219,6 +219,13 @@ static void bond_change_message(const os_opt_result *r, os_error *err)
     }
 }
 
+/* dir/name, or NULL when it does not fit. */
+static int join_path(char *buf, size_t n, const char *dir, const char *name)
+{
+    int w = snprintf(buf, n, "%s/%s", dir, name);
+    return w >= 0 && (size_t)w < n;
+}
+
 /* The file an optimization's path goes to, <c->traj_prefix><suffix>; NULL
  * when there is none, or (with a note) when it cannot be written: the
  * optimization does not depend on it. */
@@ -387,10 +394,9 @@ static void run_job(const cli_options *o, job *j)
         int mult = j->mol.has_mult ? j->mol.mult : (o->has_mult ? o->mult : 1);
         st = os_molecule_set_state(&j->mol, charge, mult, &j->err);
     }
-    if (o->opt && o->out_dir) {
-        int w = snprintf(j->c.traj_prefix, sizeof j->c.traj_prefix, "%s/%s", o->out_dir, j->stem);
-        if (w < 0 || (size_t)w >= sizeof j->c.traj_prefix) j->c.traj_prefix[0] = '\0';
-    }
+    if (o->opt && o->out_dir &&
+        !join_path(j->c.traj_prefix, sizeof j->c.traj_prefix, o->out_dir, j->stem))
+        j->c.traj_prefix[0] = '\0';
     if (st == OS_OK) st = cli_compute(o, &j->mol, &j->c, &j->err);
     if (j->c.have_opt && j->c.opt.mol.natom > 0) {
         os_molecule start = j->mol;
@@ -705,13 +711,6 @@ typedef struct {
     double t_start, t_last, last_cost;
     int nwritten;
 } writer_state;
-
-/* dir/name, or NULL when it does not fit. */
-static int join_path(char *buf, size_t n, const char *dir, const char *name)
-{
-    int w = snprintf(buf, n, "%s/%s", dir, name);
-    return w >= 0 && (size_t)w < n;
-}
 
 static os_status w_qcschema(FILE *f, void *ctx, os_error *err)
 {

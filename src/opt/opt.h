@@ -161,4 +161,9 @@ typedef struct {
 os_status os_step_rfo(int n, const double *H, const double *g, const double *P, double trust,
                       double *dq, os_step_info *info, os_error *err);
 
+/* ---------------------------------------------------------------- opt_xyz */
+
+/* The atom lines of an XYZ frame: symbol and Cartesians xyz (bohr) in Angstrom. */
+void os_opt_write_xyz_atoms(FILE *f, int natom, const int *Z, const double *xyz);
+
 #endif

@@ -1,7 +1,7 @@
 /* The optimized geometry as an XYZ file that orbscreen (and any viewer)
  * reads back: Angstrom, and a comment line of key=value tokens - the
  * input's own (smiles=, name=, ...) and what the optimization adds. */
-#include "orbscreen.h"
+#include "opt/opt.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -37,6 +37,14 @@ static void kept_tokens(FILE *f, const char *comment)
     }
 }
 
+void os_opt_write_xyz_atoms(FILE *f, int natom, const int *Z, const double *xyz)
+{
+    for (int a = 0; a < natom; ++a)
+        fprintf(f, "%-2s %16.10f %16.10f %16.10f\n", os_element_symbol(Z[a]),
+                xyz[3 * a] * OS_BOHR_ANGSTROM, xyz[3 * a + 1] * OS_BOHR_ANGSTROM,
+                xyz[3 * a + 2] * OS_BOHR_ANGSTROM);
+}
+
 os_status os_opt_write_xyz(FILE *f, const os_molecule *m, const os_basis *bs,
                            const os_scf_result *scf, const os_opt_result *res,
                            const char *input_comment, os_error *err)
@@ -50,10 +58,7 @@ os_status os_opt_write_xyz(FILE *f, const os_molecule *m, const os_basis *bs,
     if (scf->jk[0]) fprintf(f, " jk=%s", scf->jk);
     fprintf(f, " energy=%.10f opt=%s steps=%d max_force=%.2e program=orbscreen-%s\n", scf->energy,
             res->converged ? "converged" : "unconverged", res->nsteps, res->max_force, OS_VERSION);
-    for (int a = 0; a < m->natom; ++a)
-        fprintf(f, "%-2s %16.10f %16.10f %16.10f\n", os_element_symbol(m->Z[a]),
-                m->xyz[3 * a] * OS_BOHR_ANGSTROM, m->xyz[3 * a + 1] * OS_BOHR_ANGSTROM,
-                m->xyz[3 * a + 2] * OS_BOHR_ANGSTROM);
+    os_opt_write_xyz_atoms(f, m->natom, m->Z, m->xyz);
     if (ferror(f)) return os_fail(err, OS_ERR_IO, "cannot write the XYZ file: %s", strerror(errno));
     return OS_OK;
 }

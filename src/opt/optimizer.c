@@ -241,11 +241,12 @@ static os_status evaluate(optimizer *op, const double *x, const os_scf_result *g
     move_to(op, x);
     os_scf_options so = op->scf;
     scf_thresholds(op, flags & EVAL_TIGHT, &so, p);
-    p->unchecked = skip_check(op, op->o->restart_orbitals ? guess : NULL, flags);
+    const os_scf_result *start = op->o->restart_orbitals ? guess : NULL;
+    p->unchecked = skip_check(op, start, flags);
     if (p->unchecked) so.stability = OS_STABILITY_OFF;
     os_status st = build_external(op, &so, err);
     if (st != OS_OK) return st;
-    st = run_scf(op, so, op->o->restart_orbitals ? guess : NULL, p, err);
+    st = run_scf(op, so, start, p, err);
     p->have_res = st == OS_OK;
     double t1 = now_s();
     if (st == OS_OK) st = os_scf_gradient(&op->mol, &op->bs, &so, &p->res, p->gx, err);
@@ -268,10 +269,7 @@ static os_status trajectory_frame(const optimizer *op, const opt_point *p, const
     fprintf(f, "%d\ncharge=%d mult=%d step=%d energy=%.10f max_force=%.2e rms_force=%.2e accepted=%d\n",
             op->natom, op->mol.charge, op->mol.mult, op->res->nhistory, s->energy, s->max_force,
             s->rms_force, s->accepted);
-    for (int a = 0; a < op->natom; ++a)
-        fprintf(f, "%-2s %16.10f %16.10f %16.10f\n", os_element_symbol(op->mol.Z[a]),
-                p->x[3 * a] * OS_BOHR_ANGSTROM, p->x[3 * a + 1] * OS_BOHR_ANGSTROM,
-                p->x[3 * a + 2] * OS_BOHR_ANGSTROM);
+    os_opt_write_xyz_atoms(f, op->natom, op->mol.Z, p->x);
     if (fflush(f) != 0 || ferror(f))
         return os_fail(err, OS_ERR_IO, "%s: cannot write the optimization trajectory: %s",
                        op->mol.name, strerror(errno));

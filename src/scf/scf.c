@@ -53,12 +53,21 @@
  * gradient of 2-6e-5; direct minimization then found a state 5.8e-3 Eh below.
  * With the handover at cycle 14 it takes 32 cycles instead of 60, and the
  * 2,3,4- and 3,4,5-trifluorophenylacetate dianions 30 instead of 46 and 39,
- * to the same potentials (to 5e-4 V).  (Not "above the lowest energy seen": a guess from another geometry's
- * orbitals can start below the state DIIS converges to, as the stretched
- * OH radical's finite-difference SCFs do.) */
+ * to the same potentials (to 5e-4 V).  (Not "above the lowest energy seen":
+ * a guess from another geometry's orbitals can start below the state DIIS
+ * converges to, as the stretched OH radical's finite-difference SCFs do.) */
 #define DIIS_RISE 1e-4
 #define DIIS_RISE_CYCLES 4
 #define DIIS_RISE_WINDOW 8
+
+/* Whether the rise record (bit k: the energy rose by more than DIIS_RISE k
+ * cycles ago) holds DIIS_RISE_CYCLES rises. */
+static int diis_rising(unsigned rose)
+{
+    int n = 0;
+    for (; rose; rose >>= 1) n += (int)(rose & 1u);
+    return n >= DIIS_RISE_CYCLES;
+}
 /* Saddle points followed down before the SCF gives up. */
 #define MAX_FOLLOW 3
 /* The early cycles' coarser grid (terms.c) is left below this RMS orbital
@@ -326,7 +335,6 @@ static os_status scf_iterate(scf_state *s, int exact_count, int descent, os_scf_
     int best_iter = 0, stall = s->opt.max_iter / 3 > STALL_MIN_CYCLES ? s->opt.max_iter / 3
                                                                         : STALL_MIN_CYCLES;
     unsigned rose = 0; /* bit k: the energy rose by more than DIIS_RISE k cycles ago */
-    int rises = 0;     /* of the last DIIS_RISE_WINDOW cycles */
     scf_energy e = {0};
     scf_descent *qn = NULL; /* set once DIIS has stalled, or from the start */
     const char *blocker = not_derivative_term(s);
@@ -368,11 +376,8 @@ static os_status scf_iterate(scf_state *s, int exact_count, int descent, os_scf_
                         "  iter %3d  E = %.12f  dE = % .3e  |g| = %.3e (rms %.3e)  "
                         "work %ld  J/K %.2f s  XC %.2f s\n",
                         iter, e.total, dE, gmax, grms, os_jk_last_work(s->t->jk), e.jk_s, e.xc_s);
-            if (!s->early_grid && iter > 2) {
+            if (!s->early_grid && iter > 2)
                 rose = ((rose << 1) | (dE > DIIS_RISE)) & ((1u << DIIS_RISE_WINDOW) - 1);
-                rises = 0;
-                for (unsigned b = rose; b; b >>= 1) rises += (int)(b & 1u);
-            }
             if (iter > 1 && fabs(dE) < s->opt.e_conv && grms < s->opt.g_conv) {
                 res->converged = 1;
                 break;
@@ -381,13 +386,13 @@ static os_status scf_iterate(scf_state *s, int exact_count, int descent, os_scf_
                 best_grms = grms;
                 best_iter = iter;
             } else if (!qn && !blocker &&
-                       (iter - best_iter >= DESCENT_AFTER || rises >= DIIS_RISE_CYCLES)) {
+                       (iter - best_iter >= DESCENT_AFTER || diis_rising(rose))) {
                 if ((st = scf_descent_new(s, &qn, err)) != OS_OK) break;
                 if (s->opt.log)
                     fprintf(s->opt.log,
                             "  DIIS %s (best rms %.2e at cycle %d): direct minimization "
                             "from here\n",
-                            rises >= DIIS_RISE_CYCLES ? "rising" : "stalled", best_grms,
+                            diis_rising(rose) ? "rising" : "stalled", best_grms,
                             best_iter);
                 best_grms = grms;
                 best_iter = iter;
