@@ -525,12 +525,10 @@ static os_status scf_converge(scf_state *s, int exact_count, os_scf_result *res,
                          os_molecule_label(s->mol), res->stability_eig);
     }
     /* The check's trial densities went through the external terms (the
-     * solvent keeps the charges of the last one): one more build of the
-     * converged density leaves them as the result has it. */
-    if (st == OS_OK && s->opt.npotentials > 0) {
-        scf_energy e;
-        st = scf_fock(s, &e, err);
-    }
+     * solvent keeps the charges of the last one): the converged density's
+     * once more leaves them as the result has it (s->D and s->F are the
+     * converged ones again, so J, K and XC need no rebuild). */
+    if (st == OS_OK && s->opt.npotentials > 0) st = scf_external_refresh(s, err);
     res->iterations = total;
     return st;
 }

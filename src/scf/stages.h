@@ -104,6 +104,9 @@ os_status scf_terms_check(const os_scf_options *opt, os_error *err);
 os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err);
 void scf_terms_free(scf_state *s);
 os_status scf_fock(scf_state *s, scf_energy *e, os_error *err);
+/* The external terms (a solvent's charges) of s->D again, after trial
+ * densities went through them; F, J, K and Vxc are left as they are. */
+os_status scf_external_refresh(scf_state *s, os_error *err);
 /* Leave the early cycles' grid: the Fock matrix of the same density again,
  * with XC on the final grid (J and K kept). */
 os_status scf_final_grid(scf_state *s, scf_energy *e, os_error *err);

@@ -286,6 +286,13 @@ static os_status fock(scf_state *s, int reuse_jk, scf_energy *e, os_error *err)
 
 os_status scf_fock(scf_state *s, scf_energy *e, os_error *err) { return fock(s, 0, e, err); }
 
+os_status scf_external_refresh(scf_state *s, os_error *err)
+{
+    double e_ext;
+    total_density(s, s->P);
+    return external_terms(s, &e_ext, err);
+}
+
 os_status scf_final_grid(scf_state *s, scf_energy *e, os_error *err)
 {
     s->early_grid = 0;
