@@ -466,6 +466,10 @@ typedef struct {
     int nthreads;          /* threads for the surface integrals; 0 = OpenMP's default */
     size_t memory_mb;      /* basis-surface integrals kept in memory up to this, MiB (else
                               recomputed each SCF cycle); 0 = 1024 */
+    const struct os_solvent *share; /* NULL, or a model whose basis-surface integrals a new
+                              model reuses when they are its own (same basis, same surface
+                              points: an ion at the same geometry); it must outlive the
+                              new model */
 } os_solvent_options;
 
 typedef struct os_solvent os_solvent;

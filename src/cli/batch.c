@@ -181,6 +181,7 @@ static os_status run_solvated(const cli_options *o, const os_molecule *mol, cli_
         c->have_solv = st == OS_OK;
         so.guess = o->scf.guess;
         so.guess_orbitals = o->scf.guess_orbitals;
+        sopt.share = sv; /* the ions' cavities are this one */
         if (st == OS_OK) st = run_after_scf(o, mol, c, &so, &sopt, err);
         if (st == OS_OK) lumo_character(o, mol, c, &gas, &c->gas_diffuse, &c->have_gas_diffuse);
         os_solvent_free(sv);

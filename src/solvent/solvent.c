@@ -30,6 +30,7 @@ struct os_solvent {
     os_cavity cav;
     os_cpcm cpcm;
     os_point_ints *ints;          /* basis <-> surface points */
+    int owns_ints;                /* else borrowed from options.share */
     double *Vnuc, *V, *q, *q_fock, *work; /* n each */
     double *Vmat;                 /* nbf^2: the Fock term */
     double *S;                    /* nbf^2: overlap (the Fock term's S part) */
@@ -107,7 +108,7 @@ static void describe(os_solvent *s)
 void os_solvent_free(os_solvent *s)
 {
     if (!s) return;
-    os_point_ints_free(s->ints);
+    if (s->owns_ints) os_point_ints_free(s->ints);
     os_cavity_free(&s->cav);
     os_cpcm_free(&s->cpcm);
     double **bufs[] = {&s->R, &s->Vnuc, &s->V, &s->q, &s->q_fock, &s->work, &s->Vmat, &s->S};
@@ -124,6 +125,21 @@ static os_status alloc_vectors(os_solvent *s, os_error *err)
     if (!(s->Vmat = calloc(nbf * nbf, sizeof(double))) || !(s->S = calloc(nbf * nbf, sizeof(double))))
         return OS_NOMEM(err, "solvent");
     return os_int1e_overlap(s->bs, s->nthreads, s->S, err);
+}
+
+/* The basis-surface integrals: those of `share` when they are these (same
+ * basis, the same points: the ion's cavity at the parent's geometry, whose
+ * set-up costs as much as a few SCF cycles), else computed. */
+static os_status surface_integrals(os_solvent *s, const os_solvent *share, os_error *err)
+{
+    if (share && share->ints && share->bs == s->bs && share->cav.n == s->cav.n &&
+        !memcmp(share->cav.xyz, s->cav.xyz, 3 * (size_t)s->cav.n * sizeof(double))) {
+        s->ints = share->ints;
+        return OS_OK;
+    }
+    s->owns_ints = 1;
+    size_t mb = s->opt.memory_mb ? s->opt.memory_mb : DEFAULT_MEMORY_MB;
+    return os_point_ints_new(s->bs, s->cav.n, s->cav.xyz, mb << 20, s->nthreads, &s->ints, err);
 }
 
 os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
@@ -147,6 +163,7 @@ os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
     s->bs = bs;
     s->opt = *o;
     s->opt.radii_bohr = NULL; /* copied into R; the caller's array need not outlive us */
+    s->opt.share = NULL;
     s->nthreads = o->nthreads > 0 ? o->nthreads : omp_get_max_threads();
     st = os_cavity_radii(mol, o, s->R, err);
     if (st == OS_OK) st = os_cavity_build(mol->natom, mol->xyz, s->R, o, &s->cav, err);
@@ -154,10 +171,7 @@ os_status os_solvent_new(const os_molecule *mol, const os_basis *bs,
         st = os_cpcm_new(&s->cav, os_cpcm_f(o->scaling, o->eps), mol->charge,
                          o->charge_constraint, s->nthreads, &s->cpcm, err);
     if (st == OS_OK) st = alloc_vectors(s, err);
-    if (st == OS_OK)
-        st = os_point_ints_new(bs, s->cav.n, s->cav.xyz,
-                               (o->memory_mb ? o->memory_mb : DEFAULT_MEMORY_MB) << 20,
-                               s->nthreads, &s->ints, err);
+    if (st == OS_OK) st = surface_integrals(s, o->share, err);
     if (st != OS_OK) {
         os_solvent_free(s);
         return st;
