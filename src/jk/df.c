@@ -375,6 +375,18 @@ static os_status k_lanes_new(const jk_df *d, int nspin, int nblock, k_lanes *a, 
     return a->sum ? OS_OK : OS_NOMEM(err, "exchange lanes");
 }
 
+/* Columns c0 <= c < c1 of each fitting function's k columns of X (n x nq*k,
+ * leading dimension ldx), side by side into T (n x nq*(c1-c0)). */
+static void gather_columns(int n, int nq, int k, int c0, int c1, const double *X, size_t ldx,
+                           double *T)
+{
+    size_t w = (size_t)nq * (c1 - c0);
+    for (int i = 0; i < n; ++i)
+        for (int q = 0; q < nq; ++q)
+            memcpy(T + (size_t)i * w + (size_t)q * (c1 - c0), X + (size_t)i * ldx + (size_t)q * k + c0,
+                   (size_t)(c1 - c0) * sizeof(double));
+}
+
 static void k_accumulate(const jk_df *d, int nspin, const density_factor *f, int nq, size_t ldx,
                          const k_work *w, double *Kl, double *Klrl)
 {
@@ -382,30 +394,39 @@ static void k_accumulate(const jk_df *d, int nspin, const density_factor *f, int
     size_t n2 = (size_t)n * n;
     for (int s = 0; s < nspin; ++s) {
         const double *X = w->X + (size_t)s * n * ldx, *Y = w->Y ? w->Y + (size_t)s * n * ldx : NULL;
-        int k = f[s].k, kneg = f[s].k - f[s].kpos, width = nq * k;
+        int k = f[s].k, kpos = f[s].kpos, kneg = k - kpos, width = nq * k;
         if (width == 0) continue;
-        const double *Xs = X;
-        if (kneg > 0) { /* X diag(sign): negate the columns of negative eigenvalues */
-            double *t = w->Xs;
-            for (int i = 0; i < n; ++i)
-                for (int q = 0; q < nq; ++q)
-                    for (int c = 0; c < k; ++c) {
-                        size_t o = (size_t)i * ldx + (size_t)q * k + c;
-                        t[o] = c < f[s].kpos ? X[o] : -X[o];
-                    }
-            Xs = t;
+        if (d->want_k && kneg == 0) {
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, width, 1.0, X, (int)ldx,
+                        1.0, Kl + s * n2, n);
+        } else if (d->want_k) {
+            /* an indefinite density (the stability check's rotations):
+             * K = X+ X+^T - X- X-^T, two rank updates of one triangle each,
+             * half the flops of X (X diag(sign))^T */
+            double *Tp = w->Xs, *Tn = w->Xs + (size_t)n * nq * kpos;
+            gather_columns(n, nq, k, 0, kpos, X, ldx, Tp);
+            gather_columns(n, nq, k, kpos, k, X, ldx, Tn);
+            if (kpos > 0)
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, nq * kpos, 1.0, Tp,
+                            nq * kpos, 1.0, Kl + s * n2, n);
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, nq * kneg, -1.0, Tn,
+                        nq * kneg, 1.0, Kl + s * n2, n);
         }
-        if (d->want_k) {
-            if (kneg == 0)
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, width, 1.0, X, (int)ldx,
-                            1.0, Kl + s * n2, n);
-            else
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, width, 1.0, X, (int)ldx,
-                            Xs, (int)ldx, 1.0, Kl + s * n2, n);
+        if (Y) { /* X diag(sign) Y^T: negate the columns of negative eigenvalues */
+            const double *Xs = X;
+            if (kneg > 0) {
+                double *t = w->Xs;
+                for (int i = 0; i < n; ++i)
+                    for (int q = 0; q < nq; ++q)
+                        for (int c = 0; c < k; ++c) {
+                            size_t o = (size_t)i * ldx + (size_t)q * k + c;
+                            t[o] = c < kpos ? X[o] : -X[o];
+                        }
+                Xs = t;
+            }
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, width, 1.0, Xs, (int)ldx,
+                        Y, (int)ldx, 1.0, Klrl + s * n2, n);
         }
-        if (Y)
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, width, 1.0, Xs, (int)ldx, Y,
-                        (int)ldx, 1.0, Klrl + s * n2, n);
     }
 }
 
@@ -460,8 +481,7 @@ static os_status k_work_new(const jk_df *d, int nspin, int nt, size_t ldx, k_wor
 }
 
 /* Sum the lanes' K (upper triangle when built by dsyrk) into K and Klr. */
-static void k_reduce(const jk_df *d, int nspin, const density_factor *f, const k_lanes *a,
-                     double *K, double *Klr)
+static void k_reduce(const jk_df *d, int nspin, const k_lanes *a, double *K, double *Klr)
 {
     int n = d->n;
     size_t n2 = (size_t)n * n;
@@ -470,12 +490,8 @@ static void k_reduce(const jk_df *d, int nspin, const density_factor *f, const k
     for (int s = 0; s < nspin; ++s) {
         if (d->want_k && K) {
             double *Ks = K + s * n2;
-            int upper_only = f[s].k == f[s].kpos;
-            for (int i = 0; i < n; ++i)
-                for (int j = 0; j < i; ++j)
-                    Ks[(size_t)i * n + j] = Ks[(size_t)j * n + i] =
-                        upper_only ? Ks[(size_t)j * n + i]
-                                   : 0.5 * (Ks[(size_t)i * n + j] + Ks[(size_t)j * n + i]);
+            for (int i = 0; i < n; ++i) /* built in the upper triangle */
+                for (int j = 0; j < i; ++j) Ks[(size_t)i * n + j] = Ks[(size_t)j * n + i];
         }
         if (d->want_klr && Klr)
             os_symmetrize(n, Klr + s * n2); /* Psi4's hermitivitize() of the one-sided fit */
@@ -557,7 +573,7 @@ static os_status jk_incore(jk_df *d, int nspin, const density_factor *f, const d
         }
     }
     os_lanes_sum(acc.lanes, np, acc.len, acc.sum, Jp);
-    k_reduce(d, nspin, f, &acc, K, Klr);
+    k_reduce(d, nspin, &acc, K, Klr);
     k_work_free(w, nt);
     free(acc.sum);
     return OS_OK;
@@ -692,7 +708,7 @@ static os_status build_direct(jk_df *d, int nspin, const double *Dp, const densi
                                  lane_klr(d, nspin, &acc, l));
                 }
             }
-            k_reduce(d, nspin, f, &acc, K, Klr);
+            k_reduce(d, nspin, &acc, K, Klr);
         }
         k_work_free(w, ntk);
         free(acc.sum);
