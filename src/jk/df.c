@@ -380,11 +380,11 @@ static os_status k_lanes_new(const jk_df *d, int nspin, int nblock, k_lanes *a, 
 static void gather_columns(int n, int nq, int k, int c0, int c1, const double *X, size_t ldx,
                            double *T)
 {
-    size_t w = (size_t)nq * (c1 - c0);
+    size_t m = (size_t)(c1 - c0), w = (size_t)nq * m;
     for (int i = 0; i < n; ++i)
         for (int q = 0; q < nq; ++q)
-            memcpy(T + (size_t)i * w + (size_t)q * (c1 - c0), X + (size_t)i * ldx + (size_t)q * k + c0,
-                   (size_t)(c1 - c0) * sizeof(double));
+            memcpy(T + (size_t)i * w + (size_t)q * m, X + (size_t)i * ldx + (size_t)q * k + c0,
+                   m * sizeof(double));
 }
 
 static void k_accumulate(const jk_df *d, int nspin, const density_factor *f, int nq, size_t ldx,
