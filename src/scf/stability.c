@@ -27,7 +27,7 @@
  * Cost: one J/K build (plus one Vxc for DFT, on the early coarse grid) per
  * Davidson product, through the J/K interface (exact or density-fitted
  * alike); the check stops once the sign of the lowest eigenvalue is clear,
- * typically after 2-6 products (the budget is below, STAB_MAX_PRODUCTS).
+ * typically after 4-8 products (the budget is below, STAB_MAX_PRODUCTS).
  * External terms (a solvent) add their response when their potential is the
  * energy's derivative; otherwise the check is skipped (scf.c says why).
  * Davidson reaches the lowest mode through the start vectors' components
@@ -48,7 +48,7 @@
  * product costs about one SCF cycle (a J/K build, plus a Vxc for DFT, on
  * the coarse grid), so the check is held to half the cycles the SCF took
  * (at least STAB_MIN_PRODUCTS), unless the residual still leaves the sign in
- * doubt: then up to STAB_MAX_PRODUCTS.  Typical: 2-6 products. */
+ * doubt: then up to STAB_MAX_PRODUCTS.  Typical: 4-8 products. */
 #define STAB_MAX_PRODUCTS 16
 #define STAB_MIN_PRODUCTS 4
 #define STAB_RESIDUAL 1e-3
