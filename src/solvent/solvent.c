@@ -128,8 +128,8 @@ static os_status alloc_vectors(os_solvent *s, os_error *err)
 }
 
 /* The basis-surface integrals: those of `share` when they are these (same
- * basis, the same points: the ion's cavity at the parent's geometry, whose
- * set-up costs as much as a few SCF cycles), else computed. */
+ * basis, the same points: the ion's cavity at the parent's geometry; their
+ * set-up took 0.75 s on TFPAA-, about one UKS cycle), else computed. */
 static os_status surface_integrals(os_solvent *s, const os_solvent *share, os_error *err)
 {
     if (share && share->ints && share->bs == s->bs && share->cav.n == s->cav.n &&
