@@ -541,6 +541,10 @@ typedef struct {
                               caller; NAN when not computed */
     double stability_eig;  /* the ion's lowest orbital-Hessian eigenvalue, Eh (its SCF's
                               stability check); NAN when not checked */
+    int start;             /* reduction: the parent's virtual orbital the extra electron
+                              started in, counted above the LUMO (0: the LUMO) */
+    int starts;            /* reduction: starts tried for the kept state (1: the LUMO alone;
+                              set by the caller that tries more) */
 } os_redox_result;
 
 /* Vertical Delta-SCF: the ion of `mol` (os_redox_state) at the same geometry
@@ -552,6 +556,22 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
                             const os_scf_options *scf, const os_solvent_options *solvent,
                             const os_scf_result *parent, int dn, os_redox_result *out,
                             os_scf_result *ion, os_error *err);
+
+/* The reduced species (dn = +1) of os_redox_vertical with its extra electron
+ * started in the parent's virtual orbital `start` places above the LUMO
+ * (start = 0 is os_redox_vertical).  A radical ion whose electron is diffuse
+ * has several SCF minima, and the LUMO's is not always the lowest: TFA2-*
+ * in DME/DOL (B3LYP/6-31+G*) converged from the LUMO 3.9e-3 Eh above the
+ * state that LUMO+1, +2 and +3 all reach.  For start > 0 the ion's SCF is
+ * a direct minimization (occupations by index: DIIS re-occupies by energy
+ * and puts the electron back), which stays in that orbital's basin.  A
+ * closed-shell (restricted) parent only; compare the energies and keep the
+ * lowest. */
+os_status os_redox_vertical_start(const os_molecule *mol, const os_basis *bs,
+                                  const os_scf_options *scf,
+                                  const os_solvent_options *solvent,
+                                  const os_scf_result *parent, int start,
+                                  os_redox_result *out, os_scf_result *ion, os_error *err);
 
 /* ---------------------------------------------------------------- gradient */
 

@@ -97,12 +97,13 @@ int main(void)
                          .input_sha256 = "00ff", .gradient = grad};
     round_trip("UKS anion in dme with gradient", &e);
 
-    /* With the Delta-SCF: the reduction (its SOMO's diffuse share bit for bit)
+    /* With the Delta-SCF: the reduction (its SOMO's diffuse share bit for bit,
+     * and the start its state came from)
      * and an oxidation whose share is not computed (NAN). */
     os_report_redox rx = {.red = {.dn = 1, .charge = -2, .mult = 3, .e_n = e.res->energy,
                                   .e_ion = -76.0 - 2.0 / 7.0, .s2 = 2.0 + 1.0 / 3e4,
                                   .s2_exact = 2.0, .iterations = 13, .potential_v = -1.0 / 3.0,
-                                  .somo_diffuse = 2.0 / 7.0},
+                                  .somo_diffuse = 2.0 / 7.0, .start = 1, .starts = 2},
                           .have_ox = 1,
                           .ox = {.dn = -1, .charge = 0, .mult = 1, .potential_v = 4.0 / 3.0,
                                  .somo_diffuse = NAN}};

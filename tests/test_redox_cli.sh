@@ -11,7 +11,9 @@
 #    (flagged) from formaldehyde's pi* (not flagged);
 #  - the default run (no --gas/--solvent/--eps) gives --reduction --solvent
 #    dme-dol's potential; --gas with a solvent is a usage error;
-#  - --rank-by reduction without --reduction is a usage error.
+#  - --rank-by reduction without --reduction is a usage error;
+#  - --ion-starts: formate's diffuse electron started in the LUMO+1 as well,
+#    the lowest state kept.
 # usage: test_redox_cli.sh ORBSCREEN REFERENCE_DIR
 . "$(dirname "$0")/cli_check.sh"
 field() { # field KEY FILE: the first numeric value of "KEY"
@@ -76,6 +78,24 @@ close_to "$somo" 0.8 0.3 && close_to "$somo_fa" 0.25 0.25
 check $? "SOMO diffuse share: formate dianion $somo (0.5-1.1), formaldehyde anion $somo_fa (0-0.5)"
 check $(grep " formate " "$T/red.txt" | grep -q "E_red: diffuse electron" &&
         ! grep " formaldehyde " "$T/fa.txt" | grep -q "diffuse electron"; echo $?) "table flags formate's diffuse electron, not formaldehyde's pi*"
+
+# A diffuse electron is started in the LUMO+1 too (--ion-starts, default 2)
+# and the lowest state kept: formate's radical dianion here converges from the
+# LUMO 4.6e-3 Eh above the state the LUMO+1 start reaches (2026-11-29).  The
+# kept energy is never above the LUMO start's, a third start finds no lower
+# state, and formaldehyde's pi* electron (not diffuse) is not started again.
+"$B" --method hf --basis 6-31+G* --jk exact --reduction --solvent dme --no-results --quiet \
+    --ion-starts 1 --json "$T/one.json" "$REF/cosmo/geom/formate.xyz" > /dev/null 2> "$T/one.err"
+"$B" --method hf --basis 6-31+G* --jk exact --reduction --solvent dme --no-results --quiet \
+    --ion-starts 3 --json "$T/three.json" "$REF/cosmo/geom/formate.xyz" > /dev/null 2> "$T/three.err"
+e1=$(field energy_n_plus_1 "$T/one.json"); e3=$(field energy_n_plus_1 "$T/three.json")
+check $(awk -v a="$en1" -v b="$e1" 'BEGIN {exit !(a <= b + 1e-8)}'; echo $?) "two starts keep E(N+1) $en1 Eh, not above the LUMO start's $e1"
+close_to "$en1" "$e3" 1e-6
+check $? "three starts find the same lowest state: $e3 Eh (tol 1e-6)"
+check $(grep -q '"starts_tried": 2' "$T/red.json" && grep -q '"starts_tried": 1' "$T/one.json" &&
+        grep -q '"starts_tried": 3' "$T/three.json" && grep -q '"starts_tried": 1' "$T/fa.json"; echo $?) "starts tried: 2, 1 and 3 for formate's diffuse electron, 1 for formaldehyde's pi*"
+"$B" --ion-starts 0 --no-results "$REF/geom/water.xyz" 2> "$T/err"; rc=$?
+check $([ $rc -eq 2 ] && grep -qF -- "--ion-starts" "$T/err"; echo $?) "--ion-starts 0: usage error ($rc)"
 
 # The document with its reduction fields still has the published shape.
 v=$(python3 "$(dirname "$0")/pipeline_check.py" schema "$(dirname "$0")/../docs/orbscreen-results.schema.json" "$T/red.json" 2>&1)

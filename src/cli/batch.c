@@ -97,6 +97,58 @@ static os_status run_gradient(const os_molecule *mol, cli_calc *c, const os_scf_
     return st;
 }
 
+/* Where the reduced species' electron went: the share of its SOMO on the
+ * diffuse functions (a diagnostic: NAN when it cannot be had). */
+static double somo_share(const cli_options *o, const os_molecule *mol, cli_calc *c,
+                         const os_scf_result *ion)
+{
+    double share;
+    os_error derr;
+    return os_scf_somo_diffuse_share(mol, &c->bs, o->basis_dir, ion, o->threads, &share,
+                                     &derr) == OS_OK
+               ? share
+               : NAN;
+}
+
+/* A start counts as a lower state when its energy is below the kept one's by
+ * more than this (Eh): the same state from two starts agrees to ~2e-7 Eh at
+ * the energy thresholds (TFPAA2-*, DFA2-*, acetate, FA, NO3: 1e-8-2e-7). */
+#define START_LOWER 1e-5
+
+/* A reduced species whose electron is diffuse has several SCF minima, and
+ * the LUMO start's is not always the lowest: in DME/DOL (B3LYP/6-31+G*,
+ * 2026-11-29) OTF2-*, TFA2-* and DOL-* converged 3.3e-3, 3.9e-3 and 7.5e-4
+ * Eh above the state that the LUMO+1 start reaches (E_red 0.089, 0.106 and
+ * 0.020 V too low); acetate, FA, NO3, DFA and the valence pi* of TFPAA2-*
+ * reach the same state from every start.  So an electron that is mostly
+ * diffuse (OS_REPORT_DIFFUSE_ELECTRON) is also started in the LUMO+1 ...
+ * (--ion-starts), and the lowest state is kept. */
+static void other_starts(const cli_options *o, const os_molecule *mol, cli_calc *c,
+                         const os_scf_options *so, const os_solvent_options *sopt,
+                         os_scf_result *ion)
+{
+    if (o->ion_starts < 2 || c->res.unrestricted ||
+        !(c->redox.red.somo_diffuse > OS_REPORT_DIFFUSE_ELECTRON))
+        return;
+    int tried = 1;
+    for (int k = 1; k < o->ion_starts && c->res.nalpha + k < c->res.nmo; ++k, ++tried) {
+        os_redox_result r;
+        os_scf_result trial;
+        os_error err;
+        if (os_redox_vertical_start(mol, &c->bs, so, sopt, &c->res, k, &r, &trial, &err) != OS_OK)
+            continue; /* that start's failure leaves the kept state standing */
+        if (!(r.e_ion < c->redox.red.e_ion - START_LOWER)) {
+            os_scf_result_free(&trial);
+            continue;
+        }
+        r.somo_diffuse = somo_share(o, mol, c, &trial);
+        c->redox.red = r;
+        os_scf_result_free(ion);
+        *ion = trial;
+    }
+    c->redox.red.starts = tried;
+}
+
 /* --reduction / --oxidation: the ions by Delta-SCF in the same model (so
  * without the parent's solvent term: each ion gets its own).  An ion that
  * fails (say its SCF does not converge) leaves the molecule's own result
@@ -111,11 +163,9 @@ static void run_redox(const cli_options *o, const os_molecule *mol, cli_calc *c,
     memset(&ion, 0, sizeof ion);
     os_status st = os_redox_vertical(mol, &c->bs, &so, sopt, &c->res, 1, &c->redox.red, &ion,
                                      &err);
-    if (st == OS_OK) { /* where the electron went (a diagnostic: unknown on failure) */
-        os_error derr;
-        if (os_scf_somo_diffuse_share(mol, &c->bs, o->basis_dir, &ion, o->threads,
-                                      &c->redox.red.somo_diffuse, &derr) != OS_OK)
-            c->redox.red.somo_diffuse = NAN;
+    if (st == OS_OK) {
+        c->redox.red.somo_diffuse = somo_share(o, mol, c, &ion);
+        other_starts(o, mol, c, &so, sopt, &ion);
         if (o->opt) { /* the latest (at the optimum): where the adiabatic optimization starts */
             if (c->have_red_ion) os_scf_result_free(&c->red_ion);
             c->red_ion = ion;
@@ -863,12 +913,12 @@ static void resume_key(const cli_options *o, const os_input *in, int f, char key
              "orbscreen %s\ninput %s frame %d\nmethod %s basis %s pure %d grid %s jk %s aux %s\n"
              "unrestricted %d eps %a solvent %s gradient %d reduction %d oxidation %d\n"
              "charge %d %d mult %d %d\nmax_iter %d e_conv %a g_conv %a lindep %a schwarz %a\n"
-             "stability %d\n",
+             "stability %d ion_starts %d\n",
              OS_VERSION, os_input_sha256(in), f, s->method ? s->method : "-", o->basis, o->pure,
              s->grid ? s->grid : "-", s->jk ? s->jk : "-", s->aux ? s->aux : "-", s->unrestricted,
              o->eps, o->solvent ? o->solvent : "-", o->gradient, o->reduction, o->oxidation, o->has_charge, o->charge,
              o->has_mult, o->mult, s->max_iter, s->e_conv, s->g_conv, s->lindep, s->schwarz,
-             s->stability);
+             s->stability, o->ion_starts);
     os_sha256_hex(text, strlen(text), key);
 }
 

@@ -27,6 +27,8 @@ typedef struct {
     int gradient;          /* --gradient: nuclear gradient after each SCF */
     int opt;               /* --opt: optimize each geometry first (src/opt/) */
     int opt_max_steps;     /* --opt-steps: gradients at most per optimization */
+    int ion_starts;        /* --ion-starts: orbitals a diffuse reduced species' electron is
+                              started in (the LUMO and those above it) */
     int conv_given;        /* --e-conv (1) and/or --d-conv (2) given */
     int gas;               /* --gas: gas phase only (no default solvent, no Delta-SCF) */
     int reduction;         /* --reduction: vertical Delta-SCF reduction potential (on by

@@ -18,6 +18,7 @@ static const cli_numeric table[] = {
     {"e-conv", 1, 0.0, 1e-2},  /* Eh */
     {"d-conv", 1, 0.0, 1e-2},
     {"opt-steps", 0, 1, 10000},
+    {"ion-starts", 0, 1, 8},   /* each start one more SCF and stability check */
     {"memory", 0, 0, INT_MAX}, /* MiB */
     {"eps", 1, 1.0, 1e6},      /* dielectric constant: above vacuum's */
 };

@@ -44,6 +44,9 @@ static void usage(FILE *f, const char *basis_dir)
             "                    UKS/UHF from the N-electron orbitals) in the solvent (on by default;\n"
             "                    with --solvent or --eps, on when asked); anions ranked by it\n"
             "  --oxidation       also the vertical oxidation potential (N-1 electrons)\n"
+            "  --ion-starts N    a reduced species whose electron is diffuse is also started\n"
+            "                    with it in the LUMO+1 ... LUMO+N-1, the lowest state kept\n"
+            "                    (default 2; 1: the LUMO alone)\n"
             "  --rank-by KEY     lumo (gas phase), lumo-solv (in the solvent) or reduction\n"
             "                    (default: reduction when computed, else the run's LUMO)\n"
             "  --opt             optimize each geometry (redundant internals, BFGS, RFO; Gaussian's\n"
@@ -188,7 +191,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
 {
     enum { O_CART = 256, O_SPH, O_GRID, O_OUT, O_NORES, O_BDIR, O_MAXIT, O_UHF, O_MEM,
            O_SOLVENT, O_EPS, O_QCS, O_QCSIN, O_CUBE, O_GRAD, O_JK, O_AUX, O_RED, O_OX,
-           O_RANKBY, O_RESUME, O_SHARD, O_OPT, O_OPT_STEPS, O_STAB, O_GAS, O_ECONV, O_DCONV };
+           O_RANKBY, O_RESUME, O_SHARD, O_OPT, O_OPT_STEPS, O_STAB, O_GAS, O_ECONV, O_DCONV, O_STARTS };
     static const struct option longopts[] = {
         {"method", required_argument, 0, 'm'},  {"basis", required_argument, 0, 'b'},
         {"charge", required_argument, 0, 'c'},  {"mult", required_argument, 0, 'M'},
@@ -212,6 +215,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         {"gradient", no_argument, 0, O_GRAD},
         {"opt", no_argument, 0, O_OPT},
         {"opt-steps", required_argument, 0, O_OPT_STEPS},
+        {"ion-starts", required_argument, 0, O_STARTS},
         {"reduction", no_argument, 0, O_RED},   {"oxidation", no_argument, 0, O_OX},
         {"rank-by", required_argument, 0, O_RANKBY},
         {"jk", required_argument, 0, O_JK},     {"aux", required_argument, 0, O_AUX},
@@ -226,6 +230,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
     o->pure = OS_PURE_DEFAULT;
     o->jobs = 1;
     o->opt_max_steps = 100;
+    o->ion_starts = 2;
     opterr = 0;
     for (;;) {
         int idx = -1;
@@ -269,6 +274,7 @@ int cli_parse(int argc, char **argv, cli_options *o)
         case O_UHF: o->scf.unrestricted = 1; break;
         case O_OPT: o->opt = 1; break;
         case O_OPT_STEPS: ok = int_option(name, optarg, &o->opt_max_steps); break;
+        case O_STARTS: ok = int_option(name, optarg, &o->ion_starts); break;
         case O_RESUME: o->resume = 1; break;
         case O_SHARD:
             if (!parse_shard(optarg, &o->shard_k, &o->shard_n)) return EXIT_USAGE;

@@ -204,6 +204,9 @@ static void redox_fields(os_json *j, const char *key, const os_redox_result *x,
             os_json_num(j, "somo_diffuse_share", "%.4f", x->somo_diffuse);
         else
             os_json_null(j, "somo_diffuse_share");
+        /* which start the kept state came from: the parent's LUMO + start */
+        os_json_int(j, "start_above_lumo", x->start);
+        os_json_int(j, "starts_tried", x->starts);
     }
     if (isfinite(x->stability_eig))
         os_json_num(j, "stability_eigenvalue", "%.6f", x->stability_eig);

@@ -21,7 +21,7 @@
 
 #include "core/error.h"
 
-#define RECORD_VERSION "osrec4"
+#define RECORD_VERSION "osrec5"
 
 struct os_report_record {
     os_report_entry e;
@@ -96,7 +96,7 @@ static void put_result(FILE *f, const os_scf_result *r)
 
 static void put_redox(FILE *f, const os_redox_result *x)
 {
-    long ints[] = {x->dn, x->charge, x->mult, x->iterations};
+    long ints[] = {x->dn, x->charge, x->mult, x->iterations, x->start, x->starts};
     double dbls[] = {x->e_n,  x->e_ion,    x->e_pol_ion, x->s2, x->s2_exact, x->lumo_ion,
                      x->homo_ion, x->potential_v, x->somo_diffuse, x->stability_eig};
     for (size_t k = 0; k < sizeof ints / sizeof *ints; ++k) put_int(f, ints[k]);
@@ -332,6 +332,8 @@ static void get_redox(reader *r, os_redox_result *x)
     x->charge = (int)get_int(r, INT32_MIN, INT32_MAX);
     x->mult = (int)get_int(r, 1, INT32_MAX);
     x->iterations = (int)get_int(r, 0, INT32_MAX);
+    x->start = (int)get_int(r, 0, INT32_MAX);
+    x->starts = (int)get_int(r, 0, INT32_MAX);
     double *dbls[] = {&x->e_n, &x->e_ion, &x->e_pol_ion, &x->s2, &x->s2_exact, &x->lumo_ion,
                       &x->homo_ion, &x->potential_v, &x->somo_diffuse, &x->stability_eig};
     for (size_t k = 0; k < sizeof dbls / sizeof *dbls; ++k) *dbls[k] = get_dbl(r);

@@ -15,6 +15,7 @@
 #include "orbscreen.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -74,10 +75,12 @@ static os_status ion_scf(const os_molecule *ion, const os_basis *bs, const os_sc
     return st;
 }
 
-os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
-                            const os_scf_options *scf, const os_solvent_options *solvent,
-                            const os_scf_result *parent, int dn, os_redox_result *out,
-                            os_scf_result *ion_res, os_error *err)
+/* The vertical ion from `guess` (the parent's orbitals, or a reordering of
+ * them) with the SCF options `scf`; `start` is recorded in `out`. */
+static os_status vertical(const os_molecule *mol, const os_basis *bs, const os_scf_options *scf,
+                          const os_solvent_options *solvent, const os_scf_result *parent,
+                          const os_scf_result *guess, int dn, int start, os_redox_result *out,
+                          os_scf_result *ion_res, os_error *err)
 {
     memset(out, 0, sizeof *out);
     os_molecule ion;
@@ -87,19 +90,83 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
     os_scf_result res;
     memset(&res, 0, sizeof res); /* freed below even when the SCF never started */
     double e_pol = 0.0;
-    st = ion_scf(&ion, bs, scf, solvent, parent, &res, &e_pol, err);
+    st = ion_scf(&ion, bs, scf, solvent, guess, &res, &e_pol, err);
     if (st == OS_OK) {
         *out = (os_redox_result){.dn = dn, .charge = charge, .mult = mult, .e_n = parent->energy,
                                  .e_ion = res.energy, .e_pol_ion = e_pol, .s2 = res.s2,
                                  .s2_exact = res.s2_exact, .lumo_ion = res.lumo,
                                  .homo_ion = res.homo, .iterations = res.iterations,
-                                 .somo_diffuse = NAN, .stability_eig = res.stability_eig};
+                                 .somo_diffuse = NAN, .stability_eig = res.stability_eig,
+                                 .start = start, .starts = 1};
         out->potential_v = potential_vs_li(dn, res.energy - parent->energy);
     }
     if (ion_res && st == OS_OK)
         *ion_res = res;
     else
         os_scf_result_free(&res);
+    return st;
+}
+
+os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
+                            const os_scf_options *scf, const os_solvent_options *solvent,
+                            const os_scf_result *parent, int dn, os_redox_result *out,
+                            os_scf_result *ion_res, os_error *err)
+{
+    return vertical(mol, bs, scf, solvent, parent, parent, dn, 0, out, ion_res, err);
+}
+
+/* A view of the restricted `parent` whose orbitals nalpha and nalpha + k
+ * trade places (C and eps copied into the two buffers given). */
+static os_scf_result promoted(const os_scf_result *parent, int k, double *C, double *eps)
+{
+    os_scf_result p = *parent;
+    size_t nbf = (size_t)parent->nbf, nmo = (size_t)parent->nmo;
+    int a = parent->nalpha, b = parent->nalpha + k;
+    memcpy(C, parent->C_a, nbf * nmo * sizeof *C);
+    memcpy(eps, parent->eps_a, nmo * sizeof *eps);
+    for (size_t mu = 0; mu < nbf; ++mu) {
+        double t = C[mu * nmo + a];
+        C[mu * nmo + a] = C[mu * nmo + b];
+        C[mu * nmo + b] = t;
+    }
+    double t = eps[a];
+    eps[a] = eps[b];
+    eps[b] = t;
+    p.C_a = C;
+    p.eps_a = eps;
+    return p;
+}
+
+os_status os_redox_vertical_start(const os_molecule *mol, const os_basis *bs,
+                                  const os_scf_options *scf,
+                                  const os_solvent_options *solvent,
+                                  const os_scf_result *parent, int start,
+                                  os_redox_result *out, os_scf_result *ion_res, os_error *err)
+{
+    if (start == 0) return os_redox_vertical(mol, bs, scf, solvent, parent, 1, out, ion_res, err);
+    memset(out, 0, sizeof *out);
+    if (!parent || !parent->converged)
+        return os_fail(err, OS_ERR_INPUT, "%s: Delta-SCF needs the converged N-electron result",
+                       mol->name);
+    if (parent->unrestricted || parent->C_b)
+        return os_fail(err, OS_ERR_INPUT,
+                       "%s: a start above the LUMO needs a restricted (closed-shell) parent",
+                       mol->name);
+    if (start < 0 || parent->nalpha + start >= parent->nmo)
+        return os_fail(err, OS_ERR_INPUT, "%s: no virtual orbital LUMO+%d (%d orbitals)",
+                       mol->name, start, parent->nmo);
+    double *C = malloc((size_t)parent->nbf * parent->nmo * sizeof *C);
+    double *eps = malloc((size_t)parent->nmo * sizeof *eps);
+    os_status st = OS_OK;
+    if (!C || !eps) st = OS_NOMEM(err, "Delta-SCF start");
+    if (st == OS_OK) {
+        os_scf_result guess = promoted(parent, start, C, eps);
+        os_scf_options o = *scf;
+        o.solver = OS_SCF_SOLVER_DESCENT;
+        st = vertical(mol, bs, &o, solvent, parent, &guess, 1, start, out, ion_res, err);
+    }
+    free(C);
+    free(eps);
     return st;
 }
 
