@@ -14,6 +14,7 @@
  * the answer (OS_REDOX_ADIABATIC_CONVENTION). */
 #include "orbscreen.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,14 +125,8 @@ static os_scf_result promoted(const os_scf_result *parent, int k, double *C, dou
     int a = parent->nalpha, b = parent->nalpha + k;
     memcpy(C, parent->C_a, nbf * nmo * sizeof *C);
     memcpy(eps, parent->eps_a, nmo * sizeof *eps);
-    for (size_t mu = 0; mu < nbf; ++mu) {
-        double t = C[mu * nmo + a];
-        C[mu * nmo + a] = C[mu * nmo + b];
-        C[mu * nmo + b] = t;
-    }
-    double t = eps[a];
-    eps[a] = eps[b];
-    eps[b] = t;
+    cblas_dswap((int)nbf, C + a, (int)nmo, C + b, (int)nmo); /* columns a and b */
+    cblas_dswap(1, eps + a, 1, eps + b, 1);
     p.C_a = C;
     p.eps_a = eps;
     return p;
