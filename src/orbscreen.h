@@ -572,6 +572,16 @@ os_status os_redox_vertical_start(const os_molecule *mol, const os_basis *bs,
                                   const os_solvent_options *solvent,
                                   const os_scf_result *parent, int start,
                                   os_redox_result *out, os_scf_result *ion, os_error *err);
+/* The ion of os_redox_vertical started from `guess` (orbitals of that ion,
+ * say an earlier result of it) instead of the parent's: with scf.solver =
+ * OS_SCF_SOLVER_DESCENT from its own converged orbitals, the same state
+ * again, now with the stability check that scf asks for.  out->start is
+ * `start` (what the guess came from). */
+os_status os_redox_vertical_from(const os_molecule *mol, const os_basis *bs,
+                                 const os_scf_options *scf, const os_solvent_options *solvent,
+                                 const os_scf_result *parent, const os_scf_result *guess,
+                                 int dn, int start, os_redox_result *out, os_scf_result *ion,
+                                 os_error *err);
 
 /* ---------------------------------------------------------------- gradient */
 

@@ -115,6 +115,33 @@ static double somo_share(const cli_options *o, const os_molecule *mol, cli_calc 
  * the energy thresholds (TFPAA2-*, DFA2-*, acetate, FA, NO3: 1e-8-2e-7). */
 #define START_LOWER 1e-5
 
+/* The state a start reached without a stability check, checked: the same
+ * SCF again from its own orbitals, occupied by index (as the start was), with
+ * the check (which follows a saddle point down).  *r and *trial become that
+ * result; on failure, an energy of +inf marks the start as not kept. */
+static void checked_again(const os_molecule *mol, cli_calc *c, const os_scf_options *so,
+                          const os_solvent_options *sopt, int k, os_redox_result *r,
+                          os_scf_result *trial)
+{
+    os_scf_options again = *so;
+    again.solver = OS_SCF_SOLVER_DESCENT;
+    os_redox_result r2;
+    os_scf_result res2;
+    os_error err;
+    int iterations = r->iterations;
+    os_status st = os_redox_vertical_from(mol, &c->bs, &again, sopt, &c->res, trial, 1, k, &r2,
+                                          &res2, &err);
+    os_scf_result_free(trial);
+    memset(trial, 0, sizeof *trial);
+    if (st != OS_OK) {
+        r->e_ion = INFINITY;
+        return;
+    }
+    *r = r2;
+    r->iterations += iterations;
+    *trial = res2;
+}
+
 /* A reduced species whose electron is diffuse has several SCF minima, and
  * the LUMO start's is not always the lowest: in DME/DOL (B3LYP/6-31+G*,
  * 2026-11-29) OTF2-*, TFA2-* and DOL-* converged 3.3e-3, 3.9e-3 and 7.5e-4
@@ -130,13 +157,20 @@ static void other_starts(const cli_options *o, const os_molecule *mol, cli_calc 
     if (o->ion_starts < 2 || c->res.unrestricted ||
         !(c->redox.red.somo_diffuse > OS_REPORT_DIFFUSE_ELECTRON))
         return;
+    /* A start is checked for stability only when it is lower: most are not
+     * (16 of the library's 21), and the check costs 7-30 s on the large ions. */
+    os_scf_options quick = *so;
+    quick.stability = OS_STABILITY_OFF;
     int tried = 1;
     for (int k = 1; k < o->ion_starts && c->res.nalpha + k < c->res.nmo; ++k, ++tried) {
         os_redox_result r;
         os_scf_result trial;
         os_error err;
-        if (os_redox_vertical_start(mol, &c->bs, so, sopt, &c->res, k, &r, &trial, &err) != OS_OK)
+        if (os_redox_vertical_start(mol, &c->bs, &quick, sopt, &c->res, k, &r, &trial, &err) !=
+            OS_OK)
             continue; /* that start's failure leaves the kept state standing */
+        if (r.e_ion < c->redox.red.e_ion - START_LOWER && so->stability != OS_STABILITY_OFF)
+            checked_again(mol, c, so, sopt, k, &r, &trial);
         if (!(r.e_ion < c->redox.red.e_ion - START_LOWER)) {
             os_scf_result_free(&trial);
             continue;

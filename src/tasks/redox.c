@@ -116,6 +116,15 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
     return vertical(mol, bs, scf, solvent, parent, parent, dn, 0, out, ion_res, err);
 }
 
+os_status os_redox_vertical_from(const os_molecule *mol, const os_basis *bs,
+                                 const os_scf_options *scf, const os_solvent_options *solvent,
+                                 const os_scf_result *parent, const os_scf_result *guess,
+                                 int dn, int start, os_redox_result *out, os_scf_result *ion_res,
+                                 os_error *err)
+{
+    return vertical(mol, bs, scf, solvent, parent, guess, dn, start, out, ion_res, err);
+}
+
 /* A view of the restricted `parent` whose orbitals nalpha and nalpha + k
  * trade places (C and eps copied into the two buffers given). */
 static os_scf_result promoted(const os_scf_result *parent, int k, double *C, double *eps)
