@@ -76,12 +76,14 @@ static os_status ion_scf(const os_molecule *ion, const os_basis *bs, const os_sc
     return st;
 }
 
-/* The vertical ion from `guess` (the parent's orbitals, or a reordering of
- * them) with the SCF options `scf`; `start` is recorded in `out`. */
-static os_status vertical(const os_molecule *mol, const os_basis *bs, const os_scf_options *scf,
-                          const os_solvent_options *solvent, const os_scf_result *parent,
-                          const os_scf_result *guess, int dn, int start, os_redox_result *out,
-                          os_scf_result *ion_res, os_error *err)
+/* The vertical ion from `guess` (the parent's orbitals, a reordering of
+ * them, or the ion's own) with the SCF options `scf`; `start` is recorded in
+ * `out`. */
+os_status os_redox_vertical_from(const os_molecule *mol, const os_basis *bs,
+                                 const os_scf_options *scf, const os_solvent_options *solvent,
+                                 const os_scf_result *parent, const os_scf_result *guess,
+                                 int dn, int start, os_redox_result *out, os_scf_result *ion_res,
+                                 os_error *err)
 {
     memset(out, 0, sizeof *out);
     os_molecule ion;
@@ -113,16 +115,8 @@ os_status os_redox_vertical(const os_molecule *mol, const os_basis *bs,
                             const os_scf_result *parent, int dn, os_redox_result *out,
                             os_scf_result *ion_res, os_error *err)
 {
-    return vertical(mol, bs, scf, solvent, parent, parent, dn, 0, out, ion_res, err);
-}
-
-os_status os_redox_vertical_from(const os_molecule *mol, const os_basis *bs,
-                                 const os_scf_options *scf, const os_solvent_options *solvent,
-                                 const os_scf_result *parent, const os_scf_result *guess,
-                                 int dn, int start, os_redox_result *out, os_scf_result *ion_res,
-                                 os_error *err)
-{
-    return vertical(mol, bs, scf, solvent, parent, guess, dn, start, out, ion_res, err);
+    return os_redox_vertical_from(mol, bs, scf, solvent, parent, parent, dn, 0, out, ion_res,
+                                  err);
 }
 
 /* A view of the restricted `parent` whose orbitals nalpha and nalpha + k
@@ -167,7 +161,8 @@ os_status os_redox_vertical_start(const os_molecule *mol, const os_basis *bs,
         os_scf_result guess = promoted(parent, start, C, eps);
         os_scf_options o = *scf;
         o.solver = OS_SCF_SOLVER_DESCENT;
-        st = vertical(mol, bs, &o, solvent, parent, &guess, 1, start, out, ion_res, err);
+        st = os_redox_vertical_from(mol, bs, &o, solvent, parent, &guess, 1, start, out,
+                                    ion_res, err);
     }
     free(C);
     free(eps);
