@@ -118,10 +118,10 @@ static double somo_share(const cli_options *o, const os_molecule *mol, cli_calc 
 /* The state a start reached without a stability check, checked: the same
  * SCF again from its own orbitals, occupied by index (as the start was), with
  * the check (which follows a saddle point down).  *r and *trial become that
- * result; on failure, an energy of +inf marks the start as not kept. */
-static void checked_again(const os_molecule *mol, cli_calc *c, const os_scf_options *so,
-                          const os_solvent_options *sopt, int k, os_redox_result *r,
-                          os_scf_result *trial)
+ * result; returns 0 when that SCF failed (*trial is then empty). */
+static int checked_again(const os_molecule *mol, cli_calc *c, const os_scf_options *so,
+                         const os_solvent_options *sopt, int k, os_redox_result *r,
+                         os_scf_result *trial)
 {
     os_scf_options again = *so;
     again.solver = OS_SCF_SOLVER_DESCENT;
@@ -133,13 +133,11 @@ static void checked_again(const os_molecule *mol, cli_calc *c, const os_scf_opti
                                           &res2, &err);
     os_scf_result_free(trial);
     memset(trial, 0, sizeof *trial);
-    if (st != OS_OK) {
-        r->e_ion = INFINITY;
-        return;
-    }
+    if (st != OS_OK) return 0;
     *r = r2;
     r->iterations += iterations;
     *trial = res2;
+    return 1;
 }
 
 /* A reduced species whose electron is diffuse has several SCF minima, and
@@ -169,9 +167,11 @@ static void other_starts(const cli_options *o, const os_molecule *mol, cli_calc 
         if (os_redox_vertical_start(mol, &c->bs, &quick, sopt, &c->res, k, &r, &trial, &err) !=
             OS_OK)
             continue; /* that start's failure leaves the kept state standing */
-        if (r.e_ion < c->redox.red.e_ion - START_LOWER && so->stability != OS_STABILITY_OFF)
-            checked_again(mol, c, so, sopt, k, &r, &trial);
-        if (!(r.e_ion < c->redox.red.e_ion - START_LOWER)) {
+        int lower = r.e_ion < c->redox.red.e_ion - START_LOWER;
+        if (lower && so->stability != OS_STABILITY_OFF) /* and still lower once checked */
+            lower = checked_again(mol, c, so, sopt, k, &r, &trial) &&
+                    r.e_ion < c->redox.red.e_ion - START_LOWER;
+        if (!lower) {
             os_scf_result_free(&trial);
             continue;
         }
