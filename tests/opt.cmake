@@ -25,6 +25,11 @@ add_test(NAME opt_cartesian_water COMMAND test_opt start opt/geom/water_s.xyz
                                           ${OS_REF_DIR}/opt/water_hf_631gs.ref cartesian)
 # The minimum check flags a saddle point (planar NH3).
 add_test(NAME opt_saddle COMMAND test_opt saddle ${OS_REF_DIR}/opt/ammonia_hf_631gs.ref)
+# The model Hessian against an independent implementation
+# (tools/lindh_model_ref.py): 4-fluorobenzoate, whose para axis puts C, C and
+# F on one line (no term may run through that straight angle).
+add_test(NAME opt_model_hessian COMMAND test_opt model_hessian opt/geom/fbz.xyz
+                                        ${OS_REF_DIR}/opt/model_hessian_fbz.ref)
 # Geometry-dependent external terms through the optimizer's hook.
 add_test(NAME opt_external COMMAND test_opt external ${OS_REF_DIR}/opt/water_hf_631gs.ref)
 

@@ -34,13 +34,19 @@
  *   test_opt external
  *       An external term rebuilt at every geometry through the optimizer's
  *       hook (V = c S, energy c N_electrons): called once per geometry, and
- *       the minimum is water's without it (energy shifted by c N). */
+ *       the minimum is water's without it (energy shifted by c N).
+ *   test_opt model_hessian GEOMETRY REF
+ *       The Cartesian model Hessian (Lindh's terms and the out-of-plane one)
+ *       against tools/lindh_model_ref.py's independent implementation
+ *       (derivatives by differences): trace and the eight largest
+ *       eigenvalues, tol 1e-6 Eh/bohr^2. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "core/linalg.h"
 #include "integrals/integrals.h"
 #include "opt/opt.h"
 #include "orbscreen.h"
@@ -621,6 +627,44 @@ static int run_external(const char *path)
     return check_finish();
 }
 
+/* The model Hessian of GEOMETRY (OS_REF_DIR-relative) against REF, written
+ * by tools/lindh_model_ref.py: its trace and eight largest eigenvalues. */
+static int run_model_hessian(const char *geom, const char *ref)
+{
+    double trace_ref = NAN, top_ref[8];
+    int ntop = 0;
+    FILE *f = fopen(ref, "r");
+    char line[1024];
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "trace ", 6)) trace_ref = strtod(line + 6, NULL);
+        if (strncmp(line, "largest ", 8)) continue;
+        char *p = line + 8, *end;
+        for (double v; ntop < 8 && (v = strtod(p, &end), end != p); p = end) top_ref[ntop++] = v;
+    }
+    if (f) fclose(f);
+    os_molecule m;
+    if (!check_true("reference file complete", isfinite(trace_ref) && ntop == 8) ||
+        !check_true("geometry", load(geom, &m)))
+        return check_finish();
+    int n3 = 3 * m.natom;
+    double *H = calloc((size_t)n3 * n3, sizeof *H), *w = calloc((size_t)n3, sizeof *w);
+    os_error err;
+    if (check_true("model Hessian", H && w && os_model_hessian_lindh(&m, m.xyz, H, &err) == OS_OK)) {
+        double trace = 0;
+        for (int i = 0; i < n3; ++i) trace += H[(size_t)i * n3 + i];
+        check_close("trace, Eh/bohr^2", trace, trace_ref, 1e-6);
+        if (check_true("eigenvalues", os_eigh(n3, H, w, &err) == OS_OK))
+            for (int k = 0; k < 8; ++k) {
+                char what[64];
+                snprintf(what, sizeof what, "eigenvalue %d from the top, Eh/bohr^2", k + 1);
+                check_close(what, w[n3 - 1 - k], top_ref[k], 1e-6);
+            }
+    }
+    free(H), free(w);
+    os_molecule_free(&m);
+    return check_finish();
+}
+
 int main(int argc, char **argv)
 {
     os_blas_set_threads(1);
@@ -632,9 +676,11 @@ int main(int argc, char **argv)
         return run_start(argv[2], argv[3], argc > 4 && !strcmp(argv[4], "cartesian"));
     if (argc >= 3 && !strcmp(argv[1], "saddle")) return run_saddle(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "external")) return run_external(argv[2]);
+    if (argc >= 4 && !strcmp(argv[1], "model_hessian")) return run_model_hessian(argv[2], argv[3]);
     fprintf(stderr,
             "usage: %s bmatrix | backtransform | connectivity | psi4 CASE.ref | "
-            "start GEOMETRY CASE.ref [cartesian] | saddle AMMONIA.ref | external CASE.ref\n",
+            "start GEOMETRY CASE.ref [cartesian] | saddle AMMONIA.ref | external CASE.ref | "
+            "model_hessian GEOMETRY REF\n",
             argv[0]);
     return 2;
 }
