@@ -20,6 +20,10 @@
  * SCF kept).  libint2 gives every centre's derivative (no translational
  * invariance needed); sets on one atom are skipped (their derivatives sum to
  * zero).
+ * When the SCF's builder at this geometry is at hand with its tensors in
+ * memory (in->fitted), B = L^-1 (P|mn) replaces the pass and the metric:
+ * L^-1 g = B.P and L^-1 a_s = C_s^T B C_s, so one solve with L^T gives d and
+ * c_s.
  * The metric is the SCF's: when its conditioning dropped eigenvalues
  * (os_jk_df_metric), M^-1 is the conditioned inverse while (P|Q)' is the
  * plain derivative, as in Psi4's DF gradient: not exact along the dropped
@@ -49,6 +53,7 @@ typedef struct {
     os_density_factor f[2];    /* occupied factors of the spin densities */
     int nsp, *sp;              /* shell pairs a >= b the SCF kept (os_jk_significant_pairs) */
     double *L;                 /* naux^2: Cholesky factor of the (conditioned) metric */
+    const double *L_scf;       /* or the SCF builder's (not owned; L then NULL) */
     double *d;                 /* naux: M^-1 g */
     double *c[2], *cw[2];      /* naux x k_s^2: M^-1 a_s, M^-1 w_s */
 } df_grad;
@@ -146,6 +151,22 @@ static void shell_matrices(const df_grad *c, os_eri3 *e, int P, double *U)
     }
 }
 
+/* Row `row` of each A[s] (k_s x k_s): C_s^T U C_s for symmetric n x n U;
+ * T: n x k work space. */
+static void occupied_block(const df_grad *c, const double *U, double *T, double *const *A,
+                           int row)
+{
+    int n = c->n;
+    for (int s = 0; s < c->nspin && A[s]; ++s) {
+        int k = c->f[s].k;
+        if (k == 0) continue;
+        cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, n, k, 1.0, U, n, c->f[s].C, k, 0.0, T,
+                    k);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, n, 1.0, c->f[s].C, k, T, k,
+                    0.0, A[s] + (size_t)row * k * k, k);
+    }
+}
+
 /* One pass over the three-centre integrals of one kernel: g_P = (P|mn) P_mn
  * (when g) and a_s^P = C_s^T (P|..) C_s into A[s] (naux x k_s^2). */
 static os_status three_index_pass(const df_grad *c, double omega, double *g, double *const *A,
@@ -171,14 +192,7 @@ static os_status three_index_pass(const df_grad *c, double omega, double *g, dou
                 const double *Up = Ut + (size_t)p * n * n;
                 int row = SP->bf0 + p;
                 if (g) g[row] = cblas_ddot(n * n, Up, 1, c->P, 1);
-                for (int s = 0; s < c->nspin && A[s]; ++s) {
-                    int k = c->f[s].k;
-                    if (k == 0) continue;
-                    cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, n, k, 1.0, Up, n, c->f[s].C,
-                                k, 0.0, Tt, k);
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, n, 1.0, c->f[s].C,
-                                k, Tt, k, 0.0, A[s] + (size_t)row * k * k, k);
-                }
+                occupied_block(c, Up, Tt, A, row);
             }
         }
     }
@@ -188,30 +202,73 @@ static os_status three_index_pass(const df_grad *c, double omega, double *g, dou
     return st;
 }
 
-/* X <- M^-1 X (naux x cols, row-major) through the Cholesky factor. */
-static void metric_solve(const df_grad *c, double *X, int cols)
+/* X <- L^-1 X, or L^-T X (naux x cols, row-major), L the metric's Cholesky factor. */
+static void factor_solve(const df_grad *c, CBLAS_TRANSPOSE tr, double *X, int cols)
 {
     if (cols == 0) return;
-    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, c->naux, cols,
-                1.0, c->L, c->naux, X, cols);
-    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, c->naux, cols,
-                1.0, c->L, c->naux, X, cols);
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, tr, CblasNonUnit, c->naux, cols, 1.0,
+                c->L ? c->L : c->L_scf, c->naux, X, cols);
 }
 
-/* The metric, g and a_s (w_s), and the fitted d, c_s (cw_s). */
-static os_status fitted_coefficients(df_grad *c, os_error *err)
+/* X <- M^-1 X = L^-T L^-1 X. */
+static void metric_solve(const df_grad *c, double *X, int cols)
+{
+    factor_solve(c, CblasNoTrans, X, cols);
+    factor_solve(c, CblasTrans, X, cols);
+}
+
+/* d, c_s (cw_s) from the SCF builder's fitted tensors (the file comment):
+ * rows of B (Bw) unpacked and contracted as the three-index pass does its
+ * integrals, then one solve with L^T. */
+static os_status fitted_from_scf(df_grad *c, const os_jk *jk, os_error *err)
+{
+    int n = c->n, nt = os_threads_for(c->nthreads, c->naux, 1);
+    int want_k = c->kx != 0.0 || c->klr != 0.0;
+    size_t n2 = (size_t)n * n;
+    double *U = malloc((size_t)nt * n2 * sizeof(double));
+    double *T = malloc((size_t)nt * n2 * sizeof(double));
+    if (!U || !T) {
+        free(U), free(T);
+        return OS_NOMEM(err, "DF gradient");
+    }
+    double *const A[2] = {want_k ? c->c[0] : NULL, want_k && c->nspin == 2 ? c->c[1] : NULL};
+    double *const Aw[2] = {c->cw[0], c->nspin == 2 ? c->cw[1] : NULL};
+#pragma omp parallel for schedule(dynamic, 8) num_threads(nt)
+    for (int Q = 0; Q < c->naux; ++Q) {
+        int t = omp_get_thread_num();
+        double *Ut = U + (size_t)t * n2, *Tt = T + (size_t)t * n2;
+        os_jk_df_fitted_row(jk, 0, Q, Ut);
+        c->d[Q] = cblas_ddot((int)n2, Ut, 1, c->P, 1);
+        occupied_block(c, Ut, Tt, A, Q);
+        if (!Aw[0]) continue;
+        os_jk_df_fitted_row(jk, 1, Q, Ut);
+        occupied_block(c, Ut, Tt, Aw, Q);
+    }
+    free(U), free(T);
+    factor_solve(c, CblasTrans, c->d, 1);
+    for (int s = 0; s < c->nspin && want_k; ++s) {
+        factor_solve(c, CblasTrans, c->c[s], (int)kk(c, s));
+        if (c->cw[s]) factor_solve(c, CblasTrans, c->cw[s], (int)kk(c, s));
+    }
+    return OS_OK;
+}
+
+/* The metric, g and a_s (w_s), and the fitted d, c_s (cw_s): from the
+ * integrals, or from the SCF's tensors (scf_jk). */
+static os_status fitted_coefficients(df_grad *c, const os_jk *scf_jk, os_error *err)
 {
     size_t na = (size_t)c->naux;
     int ndropped = 0, want_k = c->kx != 0.0 || c->klr != 0.0;
-    c->L = malloc(na * na * sizeof(double));
+    if (!scf_jk) c->L = malloc(na * na * sizeof(double));
     c->d = malloc(na * sizeof(double));
-    if (!c->L || !c->d) return OS_NOMEM(err, "DF gradient");
+    if ((!scf_jk && !c->L) || !c->d) return OS_NOMEM(err, "DF gradient");
     for (int s = 0; s < c->nspin && want_k; ++s) {
         size_t len = na * kk(c, s) > 0 ? na * kk(c, s) : 1;
         c->c[s] = malloc(len * sizeof(double));
         if (c->klr != 0.0) c->cw[s] = malloc(len * sizeof(double));
         if (!c->c[s] || (c->klr != 0.0 && !c->cw[s])) return OS_NOMEM(err, "DF gradient");
     }
+    if (scf_jk) return fitted_from_scf(c, scf_jk, err);
     os_status st = os_jk_df_metric(c->aux, c->nthreads, c->L, &ndropped, err);
     if (st == OS_OK) st = three_index_pass(c, 0.0, c->d, c->c, err);
     if (st == OS_OK && c->klr != 0.0) st = three_index_pass(c, c->omega, NULL, c->cw, err);
@@ -449,6 +506,19 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
 
 /* ------------------------------------------------------------- entry */
 
+/* The SCF's builder when it fits this gradient (the same fitting functions,
+ * and the long-range tensor when the functional needs it), its L borrowed. */
+static const os_jk *scf_fitted(df_grad *c, const os_grad_2e_input *in)
+{
+    int naux, has_lr;
+    const double *L;
+    if (!in->fitted || !os_jk_df_fitted(in->fitted, &naux, &L, &has_lr) || naux != c->naux ||
+        (c->klr != 0.0 && !has_lr))
+        return NULL;
+    c->L_scf = L;
+    return in->fitted;
+}
+
 os_status os_grad_2e_df(const os_basis *bs, const os_grad_2e_input *in, double *gJ, double *gK,
                         double *gKlr, os_error *err)
 {
@@ -468,7 +538,7 @@ os_status os_grad_2e_df(const os_basis *bs, const os_grad_2e_input *in, double *
     double *g[NTERM] = {os_zeros(na3), os_zeros(na3), os_zeros(na3)};
     os_status st = setup(&c, in, err);
     if (st == OS_OK && (!g[T_J] || !g[T_K] || !g[T_KLR])) st = OS_NOMEM(err, "DF gradient");
-    if (st == OS_OK) st = fitted_coefficients(&c, err);
+    if (st == OS_OK) st = fitted_coefficients(&c, scf_fitted(&c, in), err);
     for (int t = 0; t < NTERM && st == OS_OK; ++t)
         if (!(X[t] = malloc((size_t)c.naux * c.naux * sizeof(double))))
             st = OS_NOMEM(err, "DF gradient");

@@ -23,6 +23,7 @@
 
 #include "dft/grid.h"
 #include "dft/xc.h"
+#include "jk/jk.h"
 
 enum {
     OS_GRAD_NUCLEAR,
@@ -55,6 +56,8 @@ typedef struct {
     double schwarz;   /* quartets whose integral bound times density is below this are skipped */
     int nthreads;
     const os_basis *aux; /* fitting basis (density fitting only) */
+    const os_jk *fitted; /* NULL, or the SCF's in-core DF builder at this geometry over aux:
+                            its fitted tensors replace the integrals and metric */
 } os_grad_2e_input;
 
 /* Exact four-centre integrals: adds the Coulomb term to gJ, ax's exchange to

@@ -160,6 +160,12 @@ static os_status two_electron_grad(const grad_setup *g, const os_scf_result *res
                            .nthreads = g->opt.nthreads};
     if (!strcmp(res->jk, "exact")) return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
     if (!strcmp(res->jk, "df")) {
+        const scf_terms *t = scf_shared_terms(g->opt.shared, g->mol, g->bs);
+        if (t && t->have_aux && !strcmp(t->aux.name, res->aux) && os_jk_df_in_core(t->jk)) {
+            in.aux = &t->aux; /* the SCF's fitting basis and tensors, at this geometry */
+            in.fitted = t->jk;
+            return os_grad_2e_df(g->bs, &in, gJ, gK, gKlr, err);
+        }
         os_basis aux;
         os_status st = load_aux(g, res, &aux, err);
         if (st != OS_OK) return st;
@@ -172,19 +178,23 @@ static os_status two_electron_grad(const grad_setup *g, const os_scf_result *res
                                       "integrals it used ('%.16s')", g->mol->name, res->jk);
 }
 
-/* The SCF's grid again (same size, same geometry: the same points). */
+/* The SCF's grid again (same size, same geometry: the same points), the
+ * shared set's own when it holds this geometry's. */
 static os_status xc_grad(const grad_setup *g, double *gxc, double *ggrid, os_error *err)
 {
     int nrad, nang;
     os_grid grid;
     os_status st = os_grid_parse_spec(g->grid[0] ? g->grid : g->opt.grid, &nrad, &nang, err);
-    if (st == OS_OK) st = os_grid_build(g->mol, nrad, nang, g->opt.nthreads, &grid, err);
     if (st != OS_OK) return st;
+    const scf_terms *t = scf_shared_terms(g->opt.shared, g->mol, g->bs);
+    int shared = t && t->have_grid && t->nrad == nrad && t->nang == nang;
+    if (!shared && (st = os_grid_build(g->mol, nrad, nang, g->opt.nthreads, &grid, err)) != OS_OK)
+        return st;
     /* libxc takes the total density when restricted */
     const double *Dxc = g->nspin == 1 ? g->P : g->D;
-    st = os_grad_xc(g->mol, g->bs, &grid, g->xc, g->nspin, Dxc, g->opt.nthreads, gxc, ggrid,
-                    err);
-    os_grid_free(&grid);
+    st = os_grad_xc(g->mol, g->bs, shared ? &t->grid : &grid, g->xc, g->nspin, Dxc,
+                    g->opt.nthreads, gxc, ggrid, err);
+    if (!shared) os_grid_free(&grid);
     return st;
 }
 

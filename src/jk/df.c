@@ -837,3 +837,19 @@ int os_jk_df_dropped(const os_jk *jk)
 {
     return jk->ops == &df_ops ? ((const jk_df *)jk)->ndropped : 0;
 }
+
+int os_jk_df_fitted(const os_jk *jk, int *naux, const double **L, int *has_lr)
+{
+    if (!os_jk_df_in_core(jk)) return 0;
+    const jk_df *d = (const jk_df *)jk;
+    *naux = d->naux;
+    *L = d->L;
+    *has_lr = d->Bw != NULL;
+    return 1;
+}
+
+void os_jk_df_fitted_row(const os_jk *jk, int lr, int Q, double *U)
+{
+    const jk_df *d = (const jk_df *)jk;
+    unpack(d, (lr ? d->Bw : d->B) + (size_t)Q * d->npair, 1, U);
+}

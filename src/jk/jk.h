@@ -55,6 +55,14 @@ os_status os_jk_df_new(const os_basis *bs, const os_basis *aux, const os_jk_opti
 /* 1 when a DF builder keeps its tensors in memory; metric eigenvalues dropped. */
 int os_jk_df_in_core(const os_jk *jk);
 int os_jk_df_dropped(const os_jk *jk);
+/* What an in-core DF builder fitted, for the gradient at the same geometry
+ * (grad/df_grad.c): the number of fitting functions, the Cholesky factor L
+ * of the conditioned metric (naux^2, lower, row-major) and whether the
+ * long-range tensor is kept; 0 when the builder keeps none. */
+int os_jk_df_fitted(const os_jk *jk, int *naux, const double **L, int *has_lr);
+/* Row Q of B = L^-1 (P|mn) (of Bw, the erf integrals', with lr) as a full
+ * symmetric nbf x nbf matrix U; pairs the Schwarz test dropped are zero. */
+void os_jk_df_fitted_row(const os_jk *jk, int lr, int Q, double *U);
 /* The fitting metric (P|Q) of aux as the DF builder conditions it (Psi4's
  * eigenvalue cutoff, df.c): its Cholesky factor into L (lower, naux^2
  * row-major), the number of eigenvalues dropped into *ndropped. */

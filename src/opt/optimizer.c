@@ -65,8 +65,8 @@
 #define STAB_RECHECK 5
 
 /* evaluate()'s flags: the caller's SCF thresholds (not loosened); the
- * caller's stability check (never skipped). */
-enum { EVAL_TIGHT = 1, EVAL_CHECK = 2 };
+ * caller's stability check (never skipped); the energy alone (no gradient). */
+enum { EVAL_TIGHT = 1, EVAL_CHECK = 2, EVAL_ENERGY = 4 };
 
 typedef struct {
     double *x;             /* 3N, bohr */
@@ -102,6 +102,7 @@ typedef struct {
                               the path, Eh (NAN: none) */
     int stab_age;          /* accepted geometries since */
     double *neg_u;         /* unit Cartesian direction of the most negative probed curvature */
+    os_scf_shared *shared; /* the current geometry's J/K integrals and grids (scf.shared) */
     double neg_curv;       /* that curvature, Eh/bohr^2 (0: none negative) */
     os_opt_result *res;
     int hist_cap;
@@ -249,7 +250,8 @@ static os_status evaluate(optimizer *op, const double *x, const os_scf_result *g
     st = run_scf(op, so, start, p, err);
     p->have_res = st == OS_OK;
     double t1 = now_s();
-    if (st == OS_OK) st = os_scf_gradient(&op->mol, &op->bs, &so, &p->res, p->gx, err);
+    if (st == OS_OK && !(flags & EVAL_ENERGY))
+        st = os_scf_gradient(&op->mol, &op->bs, &so, &p->res, p->gx, err);
     if (op->o->external && op->o->external->release) op->o->external->release(op->o->external->ctx);
     p->energy = p->have_res ? p->res.energy : NAN;
     p->scf_s = t1 - t0;
@@ -559,8 +561,13 @@ static int converged(const os_opt_options *o, const os_opt_step *h)
 
 /* ------------------------------------------------------- minimum check */
 
-/* Curvature (Eh/bohr^2) along internal mode v, from one gradient a small
- * Cartesian step away; the Cartesian unit direction probed into dir (n3). */
+/* Curvature (Eh/bohr^2) along internal mode v, from one energy a small
+ * Cartesian step h away: 2 (E(h) - E - h g.u) / h^2 with the current point's
+ * energy and gradient; the Cartesian unit direction probed into dir (n3).
+ * At the caller's SCF thresholds the energy is right to ~1e-10 Eh (second
+ * order in the 1e-7 orbital gradient), so the curvature to ~2e-6 Eh/bohr^2;
+ * a second gradient would cost a gradient's time and carry its ~3e-7
+ * Eh/bohr error divided by h (3e-5). */
 static os_status probe_curvature(optimizer *op, const double *v, double *curv, double *dir,
                                  os_error *err)
 {
@@ -579,15 +586,15 @@ static os_status probe_curvature(optimizer *op, const double *v, double *curv, d
     }
     if (st == OS_OK) {
         for (int i = 0; i < m; ++i) x[i] = op->cur.x[i] + PROBE_STEP * u[i] / len;
-        st = evaluate(op, x, &op->cur.res, EVAL_TIGHT, &p, err);
+        st = evaluate(op, x, &op->cur.res, EVAL_TIGHT | EVAL_ENERGY, &p, err);
     }
     if (st == OS_OK) {
-        double c = 0;
+        double slope = 0;
         for (int i = 0; i < m; ++i) {
             dir[i] = u[i] / len;
-            c += (p.gx[i] - op->cur.gx[i]) * dir[i];
+            slope += op->cur.gx[i] * dir[i];
         }
-        *curv = c / PROBE_STEP;
+        *curv = 2.0 * (p.energy - op->cur.energy - PROBE_STEP * slope) / (PROBE_STEP * PROBE_STEP);
         op->res->scf_iterations += p.scf_iterations;
     }
     point_free(&p);
@@ -610,7 +617,7 @@ static os_status restart_at_trial(optimizer *op, os_error *err)
  * already, since the first geometry has no forces to go by, or forces that
  * fell ten-fold in one step), or without its stability check, is evaluated
  * again at the caller's thresholds, checked, before it is reported or probed
- * (the probe's curvature divides gradient errors by PROBE_STEP).  When the
+ * (the probe's curvature divides energy errors by PROBE_STEP^2).  When the
  * check found a saddle point of the SCF and left it for a lower state
  * (*moved), that is a new geometry's worth of energy and forces: a history
  * row, and the optimization goes on. */
@@ -719,6 +726,10 @@ static os_status setup(optimizer *op, const os_molecule *mol, os_error *err)
     op->stab_eig = NAN;
     os_status st = os_molecule_copy(mol, &op->mol, err);
     if (st != OS_OK) return st;
+    /* Each geometry's SCF leaves its fitted integrals and grid here for its
+     * gradient (the caller's shared set, if any, is for another geometry). */
+    if ((st = os_scf_shared_new(&op->shared, err)) != OS_OK) return st;
+    op->scf.shared = op->shared;
     st = os_basis_load(&op->mol, op->basis_name, op->basis_dir, op->pure, &op->bs, err);
     op->have_bs = st == OS_OK;
     if (st == OS_OK) st = os_connectivity_build(&op->mol, 0.0, 1, &op->conn, err);
@@ -862,6 +873,7 @@ static void optimizer_free(optimizer *op)
     point_free(&op->cur);
     point_free(&op->trial);
     os_connectivity_free(&op->conn);
+    os_scf_shared_free(op->shared); /* before the basis its builder points to */
     if (op->have_bs) os_basis_free(&op->bs);
     os_molecule_free(&op->mol);
 }

@@ -103,6 +103,11 @@ os_status scf_core(scf_state *s, os_scf_result *res, os_error *err);
 os_status scf_terms_check(const os_scf_options *opt, os_error *err);
 os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err);
 void scf_terms_free(scf_state *s);
+/* The terms a shared set holds when it was filled for these nuclei (same
+ * positions) and this basis, else NULL: the gradient's way to the SCF's
+ * fitted integrals and grid (grad/gradient.c). */
+const scf_terms *scf_shared_terms(const os_scf_shared *sh, const os_molecule *mol,
+                                  const os_basis *bs);
 os_status scf_fock(scf_state *s, scf_energy *e, os_error *err);
 /* The external terms (a solvent's charges) of s->D again, after trial
  * densities went through them; F, J, K and Vxc are left as they are. */

@@ -184,6 +184,16 @@ static os_status shared_terms(scf_state *s, os_scf_shared *sh, const scf_terms *
     return OS_OK;
 }
 
+const scf_terms *scf_shared_terms(const os_scf_shared *sh, const os_molecule *mol,
+                                  const os_basis *bs)
+{
+    if (!sh || !sh->filled || sh->t.bs != bs || sh->t.natom != mol->natom) return NULL;
+    size_t na = (size_t)mol->natom;
+    int same = !memcmp(sh->t.Z, mol->Z, sizeof(int) * na) &&
+               !memcmp(sh->t.xyz, mol->xyz, sizeof(double) * 3 * na);
+    return same ? &sh->t : NULL;
+}
+
 os_status scf_terms_new(scf_state *s, os_scf_result *res, os_error *err)
 {
     os_status st = os_xc_new(s->opt.method, s->nspin, &s->xc, err);
