@@ -14,10 +14,34 @@
 /* x^k from a power table (0 for k < 0). */
 static inline double pw(const double *tab, int k, int np, int p) { return k < 0 ? 0.0 : tab[k * np + p]; }
 
+static const int ci[6] = {0, 0, 0, 1, 1, 2}, cj[6] = {0, 1, 2, 1, 2, 2};
+
+/* s: d_i d_j f = R1 delta_ij + R2 x_i x_j.  p (component a, Pc = x_a):
+ * d_i d_j f = (delta_ia x_j + delta_ja x_i) R1 + x_a (R1 delta_ij + R2 x_i x_j).
+ * d: x, y, z relative to the centre (3 np). */
+static void low_l(int l, int np, const double *d, const double *R1, const double *R2,
+                  double *hess, int ld)
+{
+    for (int a = 0; a < (l ? 3 : 1); ++a)
+        for (int q = 0; q < 6; ++q) {
+            int i = ci[q], j = cj[q];
+            const double *xi = d + (size_t)i * np, *xj = d + (size_t)j * np;
+            const double *xa = d + (size_t)a * np;
+            double *out = hess + (size_t)(a * 6 + q) * ld;
+            if (l == 0) {
+                for (int p = 0; p < np; ++p) out[p] = (i == j ? R1[p] : 0.0) + R2[p] * xi[p] * xj[p];
+                continue;
+            }
+            for (int p = 0; p < np; ++p) {
+                double first = ((i == a ? xj[p] : 0.0) + (j == a ? xi[p] : 0.0)) * R1[p];
+                out[p] = first + xa[p] * ((i == j ? R1[p] : 0.0) + R2[p] * xi[p] * xj[p]);
+            }
+        }
+}
+
 void os_basis_hessian(const os_shell *sh, const double *T, int np, const double *xyz,
                       double *hess, int ld, double *work)
 {
-    static const int ci[6] = {0, 0, 0, 1, 1, 2}, cj[6] = {0, 1, 2, 1, 2, 2};
     int l = sh->l, nc = os_ncart(l), pure = sh->pure && l > 1;
     double *ch = work;                                /* 6*nc*np when pure */
     double *d = work + (size_t)6 * nc * np;           /* x, y, z relative: 3*np */
@@ -42,6 +66,10 @@ void os_basis_hessian(const os_shell *sh, const double *T, int np, const double 
         R[p] = r0;
         R1[p] = r1;
         R2[p] = rr;
+    }
+    if (l <= 1) { /* s and p (most shells): the formula above written out */
+        low_l(l, np, d, R1, R2, hess, ld);
+        return;
     }
     for (int k = 0; k < 3; ++k) {
         double *t = pt + (size_t)k * (l + 1) * np;
