@@ -383,13 +383,13 @@ static void add_back_transformed(const df_grad *c, int s, double f, const double
 }
 
 /* What the derivative integrals of fitting function p are contracted with:
- * G[0..2]: the 1/r12 integrals' weights for the J, K and Klr terms (K, Klr
- * NULL when the functional has none); Gw: the erf integrals' (Klr). */
+ * G[1..2]: the 1/r12 integrals' weights for the K and Klr terms (NULL when
+ * the functional has none); Gw: the erf integrals' (Klr).  The J term's,
+ * d_p P, is gathered block by block where it is used (contract_shell). */
 static void shell_weights(const df_grad *c, int p, double *const *G, double *Gw, double *T)
 {
     int n = c->n;
     size_t n2 = (size_t)n * n;
-    for (size_t i = 0; i < n2; ++i) G[T_J][i] = c->d[p] * c->P[i];
     if (G[T_K]) memset(G[T_K], 0, n2 * sizeof(double));
     if (G[T_KLR]) memset(G[T_KLR], 0, n2 * sizeof(double));
     if (Gw) memset(Gw, 0, n2 * sizeof(double));
@@ -404,32 +404,47 @@ static void shell_weights(const df_grad *c, int p, double *const *G, double *Gw,
     }
 }
 
+/* The (a, b) blocks of fitting shell P's weights into gw (p, i, j order):
+ * from G (p * n^2 apart), or with G NULL the J term's d_p P. */
+static void gather_block(const df_grad *c, const os_shell *SP, int a, int b, const double *G,
+                         double *gw)
+{
+    const os_shell *sh = c->bs->shells;
+    int n = c->n, na = sh[a].nbf, nb = sh[b].nbf;
+    size_t n2 = (size_t)n * n;
+    double *x = gw;
+    for (int p = 0; p < SP->nbf; ++p)
+        for (int i = 0; i < na; ++i, x += nb) {
+            size_t o = (size_t)(sh[a].bf0 + i) * n + sh[b].bf0;
+            if (G) {
+                memcpy(x, G + p * n2 + o, (size_t)nb * sizeof(double));
+                continue;
+            }
+            double dp = c->d[SP->bf0 + p];
+            for (int j = 0; j < nb; ++j) x[j] = dp * c->P[o + j];
+        }
+}
+
 /* sum over the kept shell pairs (a, b) of d(P|ab)/dX G[t]^p_ab for the
- * nG weight matrices of fitting shell P (G[t] + p * n^2), into acc[t].  Each
- * weight block is gathered once (into gw, room for the largest block) so
- * that the derivative blocks are contracted as contiguous dot products; the
+ * nG weight matrices of fitting shell P (G[t] + p * n^2), into acc[t]; with
+ * `with_j`, G[T_J] is NULL and stands for the J term's d_p P.  Each weight
+ * block is gathered once (into gw, room for the largest block) so that the
+ * derivative blocks are contracted as contiguous dot products; the
  * derivative on b's centre is minus the other two (translational invariance). */
 static void contract_shell(const df_grad *c, os_eri3 *e, int P, int nG, double *const *G,
-                           double *const *acc, double *gw)
+                           int with_j, double *const *acc, double *gw)
 {
     const os_shell *sh = c->bs->shells, *SP = &c->aux->shells[P];
-    int n = c->n;
-    size_t n2 = (size_t)n * n;
     for (int k = 0; k < c->nsp; ++k) {
         int a = c->sp[2 * k], b = c->sp[2 * k + 1];
         if (sh[a].atom == SP->atom && sh[b].atom == SP->atom) continue;
         const double *dI = os_eri3_deriv_compute(e, P, a, b);
-        int na = sh[a].nbf, nb = sh[b].nbf;
-        size_t nblk = (size_t)SP->nbf * na * nb;
+        size_t nblk = (size_t)SP->nbf * sh[a].nbf * sh[b].nbf;
         double deg = a == b ? 1.0 : 2.0; /* (P|ab) and (P|ba) */
         const int atom[3] = {SP->atom, sh[a].atom, sh[b].atom};
         for (int t = 0; t < nG; ++t) {
-            if (!G[t]) continue;
-            double *x = gw;
-            for (int p = 0; p < SP->nbf; ++p)
-                for (int i = 0; i < na; ++i, x += nb)
-                    memcpy(x, G[t] + p * n2 + (size_t)(sh[a].bf0 + i) * n + sh[b].bf0,
-                           (size_t)nb * sizeof(double));
+            if (!G[t] && !(with_j && t == T_J)) continue;
+            gather_block(c, SP, a, b, G[t], gw);
             double v[6];
             for (int d = 0; d < 6; ++d) v[d] = deg * cblas_ddot((int)nblk, dI + d * nblk, 1, gw, 1);
             for (int q = 0; q < 3; ++q) {
@@ -456,8 +471,8 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
     os_status st = engines3_new(c, 0.0, 1, nt, &eng, err);
     if (st == OS_OK && lr) st = engines3_new(c, c->omega, 1, nt, &engw, err);
     /* per thread: n x max k work, a gathered block, then the weight blocks
-     * (maxf n^2 each): J, K when exchange, Klr and Gw when long-range */
-    int nblock = 1 + (c->kx != 0.0) + 2 * lr, nco = c->bs->shells[0].nbf;
+     * (maxf n^2 each): K when exchange, Klr and Gw when long-range */
+    int nblock = (c->kx != 0.0) + 2 * lr, nco = c->bs->shells[0].nbf;
     for (int s = 1; s < c->bs->nshell; ++s)
         if (c->bs->shells[s].nbf > nco) nco = c->bs->shells[s].nbf;
     size_t gsz = (size_t)maxf * nco * nco;
@@ -475,8 +490,6 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
             double *blk = w + head, *lane = part + (size_t)l * lane_len;
             double *acc[NTERM] = {lane, lane + na3, lane + 2 * na3};
             double *G[NTERM] = {NULL, NULL, NULL}, *Gw = NULL;
-            G[T_J] = blk;
-            blk += (size_t)maxf * n2;
             if (c->kx != 0.0) {
                 G[T_K] = blk;
                 blk += (size_t)maxf * n2;
@@ -487,12 +500,12 @@ static os_status three_centre_term(const df_grad *c, double *const *g, os_error 
             }
             for (int p = 0; p < SP->nbf; ++p) {
                 size_t o = (size_t)p * n2;
-                double *Gp[NTERM] = {G[T_J] + o, G[T_K] ? G[T_K] + o : NULL,
+                double *Gp[NTERM] = {NULL, G[T_K] ? G[T_K] + o : NULL,
                                      G[T_KLR] ? G[T_KLR] + o : NULL};
                 shell_weights(c, SP->bf0 + p, Gp, Gw ? Gw + o : NULL, T);
             }
-            contract_shell(c, eng[t], P, NTERM, G, acc, gw);
-            if (lr) contract_shell(c, engw[t], P, 1, &Gw, &acc[T_KLR], gw);
+            contract_shell(c, eng[t], P, NTERM, G, 1, acc, gw);
+            if (lr) contract_shell(c, engw[t], P, 1, &Gw, 0, &acc[T_KLR], gw);
         }
         for (int x = 0; x < NTERM; ++x)
             os_lanes_add(lanes, (size_t)na3, lane_len, part + (size_t)x * na3, g[x]);
