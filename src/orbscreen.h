@@ -267,7 +267,9 @@ typedef struct os_scf_result os_scf_result;
  * same nuclei and basis share: the gas-phase, solvated and Delta-SCF runs of
  * one molecule.  The first SCF given it fills it; a later one reuses what it
  * holds when nuclei, basis, exchange, fitting basis, grid and threads are
- * the same, and replaces it otherwise.  One SCF at a time may use it; free
+ * the same, and replaces it otherwise.  os_scf_gradient given it takes the
+ * fitted tensors and grid from it when they are this geometry's (the same
+ * gradient, without recomputing them).  One SCF at a time may use it; free
  * it after the last.  Exact (four-centre) J/K is never shared. */
 typedef struct os_scf_shared os_scf_shared;
 os_status os_scf_shared_new(os_scf_shared **out, os_error *err);
