@@ -47,7 +47,8 @@ os_status os_becke_new(const os_molecule *mol, os_becke *b, os_error *err)
     b->xyz = mol->xyz;
     b->invR = calloc((size_t)n * n, sizeof(double));
     b->adj = calloc((size_t)n * n, sizeof(double));
-    if (!b->invR || !b->adj) {
+    b->u = calloc((size_t)3 * n * n, sizeof(double));
+    if (!b->invR || !b->adj || !b->u) {
         os_becke_free(b);
         return OS_NOMEM(err, "Becke partition");
     }
@@ -65,6 +66,8 @@ os_status os_becke_new(const os_molecule *mol, os_becke *b, os_error *err)
                 return os_fail(err, OS_ERR_INPUT, "grid: atoms %d and %d coincide", i + 1, j + 1);
             }
             b->invR[i * n + j] = 1.0 / Rij;
+            double *u = b->u + 3 * ((size_t)i * n + j);
+            u[0] = dx / Rij, u[1] = dy / Rij, u[2] = dz / Rij;
             double chi = Ri / sqrt(os_bragg_radius(mol->Z[j]));
             double a = 0.25 * (1.0 / chi - chi);
             b->adj[i * n + j] = a > 0.5 ? 0.5 : (a < -0.5 ? -0.5 : a);
@@ -77,7 +80,8 @@ void os_becke_free(os_becke *b)
 {
     free(b->invR);
     free(b->adj);
-    b->invR = b->adj = NULL;
+    free(b->u);
+    b->invR = b->adj = b->u = NULL;
 }
 
 /* Distances d[B] = |r - R_B|. */
@@ -128,6 +132,7 @@ void os_becke_cell_grad(const os_becke *b, int a, const double *r, double scale,
     if (n == 1 || scale == 0.0) return;
     double *S = work, *dS = S + (size_t)n * n; /* s and ds/dmu per ordered pair */
     double *d = dS + (size_t)n * n, *P = d + n, *Q = P + n; /* Q: 3n */
+    double *e = Q + 3 * n; /* 3n: unit vectors (r - R_B)/d_B */
     distances(b, r, d);
     for (int i = 0; i < n; ++i) P[i] = 1.0;
     for (int i = 0; i < n; ++i)
@@ -146,25 +151,26 @@ void os_becke_cell_grad(const os_becke *b, int a, const double *r, double scale,
     double cell = P[a] / Z;
     if (!(cell > 0.0)) return;
     memset(Q, 0, sizeof(double) * 3 * n);
+    for (int B = 0; B < n; ++B) {
+        const double *RB = b->xyz + 3 * B;
+        double idB = d[B] > 0.0 ? 1.0 / d[B] : 0.0;
+        for (int k = 0; k < 3; ++k) e[3 * B + k] = (r[k] - RB[k]) * idB;
+    }
     /* Q_D = d cell/dR_D at fixed r = sum_B (delta_Ba - cell)/Z dP_B/dR_D */
     for (int B = 0; B < n; ++B) {
         double cB = ((B == a) - cell) / Z * P[B];
         if (cB == 0.0) continue;
-        const double *RB = b->xyz + 3 * B;
-        double eB[3] = {r[0] - RB[0], r[1] - RB[1], r[2] - RB[2]};
-        double idB = d[B] > 0.0 ? 1.0 / d[B] : 0.0;
-        for (int k = 0; k < 3; ++k) eB[k] *= idB;
+        const double *eB = e + 3 * B;
         for (int C = 0; C < n; ++C) {
             double s = S[B * n + C];
             if (C == B || s == 0.0) continue;
-            double t = cB * dS[B * n + C] / s, iR = b->invR[B * n + C];
+            double iR = b->invR[B * n + C], t = cB * dS[B * n + C] / s * iR;
             if (t == 0.0) continue;
-            const double *RC = b->xyz + 3 * C;
-            double mu = (d[B] - d[C]) * iR, idC = d[C] > 0.0 ? 1.0 / d[C] : 0.0;
+            const double *eC = e + 3 * C, *u = b->u + 3 * ((size_t)B * n + C);
+            double mu = (d[B] - d[C]) * iR;
             for (int k = 0; k < 3; ++k) {
-                double u = (RB[k] - RC[k]) * iR, eC = (r[k] - RC[k]) * idC;
-                Q[3 * B + k] -= t * (eB[k] + mu * u) * iR;
-                Q[3 * C + k] += t * (eC + mu * u) * iR;
+                Q[3 * B + k] -= t * (eB[k] + mu * u[k]);
+                Q[3 * C + k] += t * (eC[k] + mu * u[k]);
             }
         }
     }

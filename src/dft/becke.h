@@ -11,6 +11,7 @@ typedef struct {
     const double *xyz; /* natom*3, bohr (the molecule's; must outlive this) */
     double *invR;      /* natom^2: 1/|R_i - R_j| */
     double *adj;       /* natom^2: Becke's size adjustment a_ij (= -a_ji) */
+    double *u;         /* natom^2*3: unit vectors (R_i - R_j)/|R_i - R_j| (the gradient's) */
 } os_becke;
 
 /* Bragg-Slater radius of element Z, Angstrom (the partition's atomic sizes;
@@ -30,6 +31,6 @@ double os_becke_cell(const os_becke *b, int a, const double *r, double *work);
  * w_p changes by w_p d ln w_a).  work: OS_BECKE_GRAD_WORK(natom) doubles. */
 void os_becke_cell_grad(const os_becke *b, int a, const double *r, double scale, double *grad,
                         double *work);
-#define OS_BECKE_GRAD_WORK(natom) (2 * (size_t)(natom) * (natom) + 5 * (size_t)(natom))
+#define OS_BECKE_GRAD_WORK(natom) (2 * (size_t)(natom) * (natom) + 8 * (size_t)(natom))
 
 #endif
