@@ -39,6 +39,26 @@ static void low_l(int l, int np, const double *d, const double *R1, const double
         }
 }
 
+/* A Cartesian d component, Pc = x_a x_b: d_i Pc = delta_ia x_b + delta_ib x_a,
+ * d_i d_j Pc = delta_ia delta_jb + delta_ib delta_ja (the formula above). */
+static void cart_d(int np, const double *d, const double *R, const double *R1, const double *R2,
+                   int a, int b, double *out, int ld)
+{
+    const double *xa = d + (size_t)a * np, *xb = d + (size_t)b * np;
+    for (int q = 0; q < 6; ++q) {
+        int i = ci[q], j = cj[q];
+        double cdd = (i == a && j == b) + (i == b && j == a);
+        const double *xi = d + (size_t)i * np, *xj = d + (size_t)j * np;
+        double *o = out + (size_t)q * ld;
+        for (int p = 0; p < np; ++p) {
+            double dpi = (i == a ? xb[p] : 0.0) + (i == b ? xa[p] : 0.0);
+            double dpj = (j == a ? xb[p] : 0.0) + (j == b ? xa[p] : 0.0);
+            o[p] = cdd * R[p] + (dpi * xj[p] + dpj * xi[p]) * R1[p] +
+                   xa[p] * xb[p] * ((i == j ? R1[p] : 0.0) + R2[p] * xi[p] * xj[p]);
+        }
+    }
+}
+
 void os_basis_hessian(const os_shell *sh, const double *T, int np, const double *xyz,
                       double *hess, int ld, double *work)
 {
@@ -71,15 +91,22 @@ void os_basis_hessian(const os_shell *sh, const double *T, int np, const double 
         low_l(l, np, d, R1, R2, hess, ld);
         return;
     }
-    for (int k = 0; k < 3; ++k) {
+    double *out = pure ? ch : hess;
+    int old = pure ? np : ld;
+    for (int c = 0; l == 2 && c < nc; ++c) { /* d: the formula written out too */
+        int e[3], ax[2], na = 0;
+        os_cart_exponents(l, c, &e[0], &e[1], &e[2]);
+        for (int k = 0; k < 3; ++k)
+            for (int m = 0; m < e[k]; ++m) ax[na++] = k;
+        cart_d(np, d, R, R1, R2, ax[0], ax[1], out + (size_t)c * 6 * old, old);
+    }
+    for (int k = 0; l > 2 && k < 3; ++k) {
         double *t = pt + (size_t)k * (l + 1) * np;
         for (int p = 0; p < np; ++p) t[p] = 1.0;
         for (int e = 1; e <= l; ++e)
             for (int p = 0; p < np; ++p) t[e * np + p] = t[(e - 1) * np + p] * d[k * np + p];
     }
-    double *out = pure ? ch : hess;
-    int old = pure ? np : ld;
-    for (int c = 0; c < nc; ++c) {
+    for (int c = 0; l > 2 && c < nc; ++c) {
         int e[3];
         os_cart_exponents(l, c, &e[0], &e[1], &e[2]);
         const double *tab[3] = {pt, pt + (size_t)(l + 1) * np, pt + (size_t)2 * (l + 1) * np};
