@@ -629,21 +629,27 @@ static int run_external(const char *path)
 
 /* The model Hessian of GEOMETRY (OS_REF_DIR-relative) against REF, written
  * by tools/lindh_model_ref.py: its trace and eight largest eigenvalues. */
+typedef struct {
+    double trace, top[8];
+    int ntop;
+} model_ref;
+
+static void model_ref_key(const char *key, char *rest, void *ctx)
+{
+    model_ref *r = ctx;
+    if (!strcmp(key, "trace")) r->trace = strtod(rest, NULL);
+    if (strcmp(key, "largest")) return;
+    char *end;
+    for (double v; r->ntop < 8 && (v = strtod(rest, &end), end != rest); rest = end)
+        r->top[r->ntop++] = v;
+}
+
 static int run_model_hessian(const char *geom, const char *ref)
 {
-    double trace_ref = NAN, top_ref[8];
-    int ntop = 0;
-    FILE *f = fopen(ref, "r");
-    char line[1024];
-    while (f && fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "trace ", 6)) trace_ref = strtod(line + 6, NULL);
-        if (strncmp(line, "largest ", 8)) continue;
-        char *p = line + 8, *end;
-        for (double v; ntop < 8 && (v = strtod(p, &end), end != p); p = end) top_ref[ntop++] = v;
-    }
-    if (f) fclose(f);
+    model_ref r = {.trace = NAN};
     os_molecule m;
-    if (!check_true("reference file complete", isfinite(trace_ref) && ntop == 8) ||
+    if (!check_true("reference file complete",
+                    check_read_keys(ref, model_ref_key, &r) && isfinite(r.trace) && r.ntop == 8) ||
         !check_true("geometry", load(geom, &m)))
         return check_finish();
     int n3 = 3 * m.natom;
@@ -652,12 +658,12 @@ static int run_model_hessian(const char *geom, const char *ref)
     if (check_true("model Hessian", H && w && os_model_hessian_lindh(&m, m.xyz, H, &err) == OS_OK)) {
         double trace = 0;
         for (int i = 0; i < n3; ++i) trace += H[(size_t)i * n3 + i];
-        check_close("trace, Eh/bohr^2", trace, trace_ref, 1e-6);
+        check_close("trace, Eh/bohr^2", trace, r.trace, 1e-6);
         if (check_true("eigenvalues", os_eigh(n3, H, w, &err) == OS_OK))
             for (int k = 0; k < 8; ++k) {
                 char what[64];
                 snprintf(what, sizeof what, "eigenvalue %d from the top, Eh/bohr^2", k + 1);
-                check_close(what, w[n3 - 1 - k], top_ref[k], 1e-6);
+                check_close(what, w[n3 - 1 - k], r.top[k], 1e-6);
             }
     }
     free(H), free(w);
