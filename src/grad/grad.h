@@ -56,8 +56,8 @@ typedef struct {
     double schwarz;   /* quartets whose integral bound times density is below this are skipped */
     int nthreads;
     const os_basis *aux; /* fitting basis (density fitting only) */
-    const os_jk *fitted; /* NULL, or the SCF's in-core DF builder at this geometry over aux:
-                            its fitted tensors replace the integrals and metric */
+    const os_jk *fitted; /* NULL, or the SCF's DF builder at this geometry over aux: when it
+                            keeps its tensors in core they replace the integrals and metric */
 } os_grad_2e_input;
 
 /* Exact four-centre integrals: adds the Coulomb term to gJ, ax's exchange to

@@ -161,8 +161,8 @@ static os_status two_electron_grad(const grad_setup *g, const os_scf_result *res
     if (!strcmp(res->jk, "exact")) return os_grad_2e_exact(g->bs, &in, gJ, gK, gKlr, err);
     if (!strcmp(res->jk, "df")) {
         const scf_terms *t = scf_shared_terms(g->opt.shared, g->mol, g->bs);
-        if (t && t->have_aux && !strcmp(t->aux.name, res->aux) && os_jk_df_in_core(t->jk)) {
-            in.aux = &t->aux; /* the SCF's fitting basis and tensors, at this geometry */
+        if (t && t->have_aux && !strcmp(t->aux.name, res->aux)) {
+            in.aux = &t->aux; /* the SCF's fitting basis, and its tensors when kept */
             in.fitted = t->jk;
             return os_grad_2e_df(g->bs, &in, gJ, gK, gKlr, err);
         }
