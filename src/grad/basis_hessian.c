@@ -16,35 +16,15 @@ static inline double pw(const double *tab, int k, int np, int p) { return k < 0 
 
 static const int ci[6] = {0, 0, 0, 1, 1, 2}, cj[6] = {0, 1, 2, 1, 2, 2};
 
-/* s: d_i d_j f = R1 delta_ij + R2 x_i x_j.  p (component a, Pc = x_a):
- * d_i d_j f = (delta_ia x_j + delta_ja x_i) R1 + x_a (R1 delta_ij + R2 x_i x_j).
- * d: x, y, z relative to the centre (3 np). */
-static void low_l(int l, int np, const double *d, const double *R1, const double *R2,
-                  double *hess, int ld)
+/* A Cartesian component of degree 0, 1 or 2 written out: Pc = x_a x_b, a
+ * missing factor given as axis -1 with values `one` (all 1).  Then
+ * d_i Pc = delta_ia x_b + delta_ib x_a, d_i d_j Pc = delta_ia delta_jb +
+ * delta_ib delta_ja, into the formula above.  d: x, y, z relative to the
+ * centre (3 np). */
+static void low_degree(int np, const double *d, const double *one, const double *R,
+                       const double *R1, const double *R2, int a, int b, double *out, int ld)
 {
-    for (int a = 0; a < (l ? 3 : 1); ++a)
-        for (int q = 0; q < 6; ++q) {
-            int i = ci[q], j = cj[q];
-            const double *xi = d + (size_t)i * np, *xj = d + (size_t)j * np;
-            const double *xa = d + (size_t)a * np;
-            double *out = hess + (size_t)(a * 6 + q) * ld;
-            if (l == 0) {
-                for (int p = 0; p < np; ++p) out[p] = (i == j ? R1[p] : 0.0) + R2[p] * xi[p] * xj[p];
-                continue;
-            }
-            for (int p = 0; p < np; ++p) {
-                double first = ((i == a ? xj[p] : 0.0) + (j == a ? xi[p] : 0.0)) * R1[p];
-                out[p] = first + xa[p] * ((i == j ? R1[p] : 0.0) + R2[p] * xi[p] * xj[p]);
-            }
-        }
-}
-
-/* A Cartesian d component, Pc = x_a x_b: d_i Pc = delta_ia x_b + delta_ib x_a,
- * d_i d_j Pc = delta_ia delta_jb + delta_ib delta_ja (the formula above). */
-static void cart_d(int np, const double *d, const double *R, const double *R1, const double *R2,
-                   int a, int b, double *out, int ld)
-{
-    const double *xa = d + (size_t)a * np, *xb = d + (size_t)b * np;
+    const double *xa = a < 0 ? one : d + (size_t)a * np, *xb = b < 0 ? one : d + (size_t)b * np;
     for (int q = 0; q < 6; ++q) {
         int i = ci[q], j = cj[q];
         double cdd = (i == a && j == b) + (i == b && j == a);
@@ -87,18 +67,16 @@ void os_basis_hessian(const os_shell *sh, const double *T, int np, const double 
         R1[p] = r1;
         R2[p] = rr;
     }
-    if (l <= 1) { /* s and p (most shells): the formula above written out */
-        low_l(l, np, d, R1, R2, hess, ld);
-        return;
-    }
     double *out = pure ? ch : hess;
     int old = pure ? np : ld;
-    for (int c = 0; l == 2 && c < nc; ++c) { /* d: the formula written out too */
-        int e[3], ax[2], na = 0;
+    for (int c = 0; l <= 2 && c < nc; ++c) { /* s, p, d (most shells): written out */
+        int e[3], ax[2] = {-1, -1}, na = 0;
         os_cart_exponents(l, c, &e[0], &e[1], &e[2]);
         for (int k = 0; k < 3; ++k)
             for (int m = 0; m < e[k]; ++m) ax[na++] = k;
-        cart_d(np, d, R, R1, R2, ax[0], ax[1], out + (size_t)c * 6 * old, old);
+        if (c == 0) /* the power tables are not needed: their room holds the 1s */
+            for (int p = 0; p < np; ++p) pt[p] = 1.0;
+        low_degree(np, d, pt, R, R1, R2, ax[0], ax[1], out + (size_t)c * 6 * old, old);
     }
     for (int k = 0; l > 2 && k < 3; ++k) {
         double *t = pt + (size_t)k * (l + 1) * np;
